@@ -1,0 +1,7 @@
+export * from './client';
+export * from './contract';
+export * from './errors-of';
+export * from './event';
+export * from './openapi';
+export * from './problem';
+export * from './route';
