@@ -31,7 +31,10 @@ export interface CallOptions {
 
 /** A typed client: one async method per operation id. */
 export type Client<C extends Contract> = {
-  [K in keyof C['routes']]: (request: CallOf<C['routes'][K]>, options?: CallOptions) => Promise<ResponseOf<C['routes'][K]>>;
+  [K in keyof C['routes']]: (
+    request: CallOf<C['routes'][K]>,
+    options?: CallOptions,
+  ) => Promise<ResponseOf<C['routes'][K]>>;
 };
 
 /**
@@ -60,17 +63,24 @@ export class UpstreamUnavailableError extends ServiceUnavailableError {
   }
 }
 
+/** Path, query and header values are scalars; anything else is a caller bug. */
+function scalar(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  throw new TypeError(`Expected a string, number or boolean, got ${typeof value}.`);
+}
+
 function urlOf(baseUrl: string, route: Route, request: { path?: object; query?: object }): string {
   const path = route.path.replace(/\{([^}+]+)\+?\}/g, (_, name: string) => {
     const value = (request.path as Record<string, unknown> | undefined)?.[name];
     if (value === undefined || value === null || value === '') {
       throw new TypeError(`${route.operationId}: path parameter ${name} is required.`);
     }
-    return encodeURIComponent(String(value));
+    return encodeURIComponent(scalar(value));
   });
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(request.query ?? {})) {
-    if (value !== undefined && value !== null) query.set(name, String(value));
+    if (value !== undefined && value !== null) query.set(name, scalar(value));
   }
   const search = query.size ? `?${query.toString()}` : '';
   return `${baseUrl.replace(/\/+$/, '')}${path}${search}`;
@@ -90,7 +100,7 @@ async function call(
   const { operationId } = route;
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    if (value !== undefined) headers[name.toLowerCase()] = scalar(value);
   }
   const token = typeof options.token === 'function' ? await options.token() : options.token;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -135,11 +145,16 @@ async function call(
     throw new ProblemResponseError(
       operationId,
       response.status,
-      problem.success ? problem.data : { type: 'about:blank', title: response.statusText || 'Error', status: response.status },
+      problem.success
+        ? problem.data
+        : { type: 'about:blank', title: response.statusText || 'Error', status: response.status },
     );
   }
   if (response.status !== route.status) {
-    throw new UpstreamUnavailableError(operationId, `answered ${response.status}, the contract says ${route.status}`);
+    throw new UpstreamUnavailableError(
+      operationId,
+      `answered ${response.status}, the contract says ${route.status}`,
+    );
   }
   if (!route.response) return undefined;
   const parsed = route.response.safeParse(json);

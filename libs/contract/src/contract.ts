@@ -55,7 +55,9 @@ export function defineContract<R extends Record<string, Route>, E extends Record
       throw new Error(`${where}: route key ${key} must equal its operationId ${route.operationId}.`);
     }
     if (route.path !== service.basePath && !route.path.startsWith(`${service.basePath}/`)) {
-      throw new Error(`${where}: ${route.operationId} path ${route.path} is outside the base path ${service.basePath}.`);
+      throw new Error(
+        `${where}: ${route.operationId} path ${route.path} is outside the base path ${service.basePath}.`,
+      );
     }
     const signature = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
     if (seen.has(signature)) throw new Error(`${where}: two routes answer ${route.method} ${route.path}.`);

@@ -11,7 +11,8 @@ import type { Route } from './route';
  */
 export function errorsOf(route: Route): Record<number, string> {
   const { request } = route;
-  const takesInput = Boolean(request.path ?? request.query ?? request.headers ?? request.body) || route.idempotencyKey;
+  const takesInput =
+    Boolean(request.path ?? request.query ?? request.headers ?? request.body) || route.idempotencyKey;
   const errors: Record<number, string> = {};
   if (takesInput) errors[400] = 'The request breaks the schema; `errors` names each field.';
   if (route.auth !== 'public') errors[401] = 'No valid token.';

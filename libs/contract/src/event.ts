@@ -36,9 +36,8 @@ export interface EventContract<S extends z.ZodRawShape = z.ZodRawShape> extends 
 }
 
 /** The detail of an event as a consumer receives it. */
-export type DetailOf<E extends EventContract> = E extends EventContract<infer S>
-  ? EventEnvelope & z.output<z.ZodObject<S>>
-  : never;
+export type DetailOf<E extends EventContract> =
+  E extends EventContract<infer S> ? EventEnvelope & z.output<z.ZodObject<S>> : never;
 
 /**
  * Declares a domain event. The detail is the envelope plus the entity; examples are checked.

@@ -190,7 +190,10 @@ export function toOpenApi(contract: Contract, options: OpenApiOptions = {}): Ope
  * One OpenAPI 3.1 document for the whole platform domain: every service's routes, tagged by service.
  * Two services declaring a schema of the same name with different shapes is an error.
  */
-export function toDomainOpenApi(contracts: readonly Contract[], options: OpenApiOptions = {}): OpenApiDocument {
+export function toDomainOpenApi(
+  contracts: readonly Contract[],
+  options: OpenApiOptions = {},
+): OpenApiDocument {
   const schemas = new SchemaCollector();
   const document = emptyDocument(
     { title: 'Slice', version: '1.0.0', description: 'Every Slice service behind the platform domain.' },
@@ -203,7 +206,9 @@ export function toDomainOpenApi(contracts: readonly Contract[], options: OpenApi
     for (const [id, schema] of Object.entries(own.components)) {
       const existing = schemas.components[id];
       if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
-        throw new Error(`Schema ${id} is declared differently by two contracts; give one of them another id.`);
+        throw new Error(
+          `Schema ${id} is declared differently by two contracts; give one of them another id.`,
+        );
       }
       schemas.components[id] = schema;
     }
@@ -220,7 +225,11 @@ export function eventJsonSchemas(contract: Contract): Record<string, JsonObject>
     Object.values(contract.events).map((event) => [
       event.detailType,
       {
-        ...(z.toJSONSchema(event.detail, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' }) as JsonObject),
+        ...(z.toJSONSchema(event.detail, {
+          target: 'draft-2020-12',
+          io: 'output',
+          unrepresentable: 'any',
+        }) as JsonObject),
         title: event.detailType,
         description: event.description,
         'x-slice-source': event.source,

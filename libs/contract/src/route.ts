@@ -85,8 +85,10 @@ export interface StoredExample {
 }
 
 /** A declared route: the definition plus what the kit derives from it. */
-export interface Route<R extends RouteRequest = RouteRequest, B extends z.ZodType | undefined = z.ZodType | undefined>
-  extends Omit<RouteDefinition<R, B>, 'examples'> {
+export interface Route<
+  R extends RouteRequest = RouteRequest,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> extends Omit<RouteDefinition<R, B>, 'examples'> {
   readonly request: R;
   readonly errors: Partial<Record<ErrorStatus, string>>;
   readonly idempotencyKey: boolean;
@@ -96,11 +98,8 @@ export interface Route<R extends RouteRequest = RouteRequest, B extends z.ZodTyp
 }
 
 /** The body a route answers with when it succeeds. */
-export type ResponseOf<T extends Route> = T extends Route<RouteRequest, infer B>
-  ? B extends z.ZodType
-    ? z.output<B>
-    : undefined
-  : never;
+export type ResponseOf<T extends Route> =
+  T extends Route<RouteRequest, infer B> ? (B extends z.ZodType ? z.output<B> : undefined) : never;
 
 /** The validated request a route's handler receives. */
 export type InputOf<T extends Route> = T extends Route<infer R> ? RequestOutput<R> : never;
@@ -141,9 +140,10 @@ export function pathParametersOf(path: string): string[] {
  * });
  * ```
  */
-export function defineRoute<R extends RouteRequest = Record<never, never>, B extends z.ZodType | undefined = undefined>(
-  definition: RouteDefinition<R, B>,
-): Route<R, B> {
+export function defineRoute<
+  R extends RouteRequest = Record<never, never>,
+  B extends z.ZodType | undefined = undefined,
+>(definition: RouteDefinition<R, B>): Route<R, B> {
   const where = `Route ${definition.operationId} (${definition.method} ${definition.path})`;
   const request = (definition.request ?? {}) as R;
   const pathParameters = pathParametersOf(definition.path);
@@ -167,7 +167,9 @@ export function defineRoute<R extends RouteRequest = Record<never, never>, B ext
     throw new Error(`${where}: a 204 route has no response schema, every other route has one.`);
   }
   if (definition.idempotencyKey && definition.method !== 'POST') {
-    throw new Error(`${where}: only POST routes need an Idempotency-Key; PUT and DELETE are idempotent already.`);
+    throw new Error(
+      `${where}: only POST routes need an Idempotency-Key; PUT and DELETE are idempotent already.`,
+    );
   }
 
   const route: Route<R, B> = {
@@ -175,10 +177,10 @@ export function defineRoute<R extends RouteRequest = Record<never, never>, B ext
     request,
     errors: definition.errors ?? {},
     idempotencyKey: definition.idempotencyKey ?? false,
-    examples: (definition.examples ?? []) as readonly StoredExample[],
+    examples: definition.examples ?? [],
     pathParameters,
   };
-  for (const example of route.examples) checkExample(where, route as Route, example);
+  for (const example of route.examples) checkExample(where, route, example);
   return route;
 }
 
@@ -188,21 +190,26 @@ function checkExample(where: string, route: Route, example: StoredExample): void
     const schema = route.request[part];
     const value = request[part];
     if (!schema) {
-      if (value !== undefined) throw new Error(`${where}, example "${example.name}": the route takes no ${part}.`);
+      if (value !== undefined)
+        throw new Error(`${where}, example "${example.name}": the route takes no ${part}.`);
       continue;
     }
     // Examples of error answers may send invalid requests on purpose; success examples may not.
     if (example.response.status < 400) {
       const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
       if (!parsed.success) {
-        throw new Error(`${where}, example "${example.name}": ${part} does not match: ${parsed.error.message}`);
+        throw new Error(
+          `${where}, example "${example.name}": ${part} does not match: ${parsed.error.message}`,
+        );
       }
     }
   }
   if (example.response.status === route.status && route.response) {
     const parsed = route.response.safeParse(example.response.body);
     if (!parsed.success) {
-      throw new Error(`${where}, example "${example.name}": response body does not match: ${parsed.error.message}`);
+      throw new Error(
+        `${where}, example "${example.name}": response body does not match: ${parsed.error.message}`,
+      );
     }
   }
 }

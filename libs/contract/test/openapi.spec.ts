@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eventJsonSchemas, toDomainOpenApi, toOpenApi, type OpenApiDocument } from '../src';
+import { samplesContract } from './sample-contract';
+
+const validatorCli = resolve(
+  __dirname,
+  '../../../node_modules/@seriousme/openapi-schema-validator/bin/validate-api-cli.js',
+);
+
+/** Runs the OpenAPI 3.1 validator on a document; it exits non-zero on an invalid one. */
+function validate(document: object): { valid: boolean; errors?: unknown } {
+  const dir = mkdtempSync(join(tmpdir(), 'slice-openapi-'));
+  const file = join(dir, 'openapi.json');
+  writeFileSync(file, JSON.stringify(document));
+  try {
+    return JSON.parse(execFileSync(process.execPath, [validatorCli, file], { encoding: 'utf8' })) as {
+      valid: boolean;
+    };
+  } catch (error) {
+    return JSON.parse((error as { stdout: string }).stdout) as { valid: boolean; errors: unknown };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('toOpenApi', () => {
+  let document: OpenApiDocument;
+  beforeAll(() => {
+    document = toOpenApi(samplesContract);
+  });
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    expect(validate(document)).toEqual({ valid: true });
+  });
+
+  it('is rejected by the validator when broken, so the check above means something', () => {
+    const broken = { ...document, paths: { '/samples/items': { get: { responses: 'none' } } } };
+    expect(validate(broken).valid).toBe(false);
+  });
+
+  it('has one operation per route with its id, security and problem+json errors', () => {
+    const getItem = document.paths['/samples/items/{itemId}']?.get as Record<string, unknown>;
+    expect(getItem).toMatchObject({ operationId: 'getItem', security: [] });
+    const responses = getItem.responses as Record<string, { content?: Record<string, unknown> }>;
+    expect(Object.keys(responses)).toEqual(['200', '400', '404', '429', '500', '503']);
+    expect(responses['404']?.content).toHaveProperty(['application/problem+json']);
+    const addItem = document.paths['/samples/items']?.post as Record<string, unknown>;
+    expect(addItem).toMatchObject({
+      operationId: 'addItem',
+      security: [{ cognito: [] }],
+      'x-slice-auth': 'staff',
+    });
+  });
+
+  it('declares path parameters as required and the idempotency key header on routes that need it', () => {
+    const getItem = document.paths['/samples/items/{itemId}']?.get as {
+      parameters: Array<Record<string, unknown>>;
+    };
+    expect(getItem.parameters).toContainEqual(
+      expect.objectContaining({ name: 'itemId', in: 'path', required: true }),
+    );
+    const addItem = document.paths['/samples/items']?.post as { parameters: Array<Record<string, unknown>> };
+    expect(addItem.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+    );
+    const listItems = document.paths['/samples/items']?.get as { parameters: Array<Record<string, unknown>> };
+    expect(listItems.parameters).toContainEqual(
+      expect.objectContaining({ name: 'limit', in: 'query', required: false }),
+    );
+  });
+
+  it('keeps named schemas in components and carries the examples', () => {
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Money', 'Problem', 'SampleItem']),
+    );
+    const getItem = document.paths['/samples/items/{itemId}']?.get as {
+      responses: Record<string, { content: Record<string, { examples: object }> }>;
+    };
+    expect(getItem.responses['200']?.content['application/json']?.examples).toHaveProperty('margherita');
+  });
+});
+
+describe('toDomainOpenApi', () => {
+  it('joins every service into one valid document', () => {
+    const document = toDomainOpenApi([samplesContract]);
+    expect(validate(document)).toEqual({ valid: true });
+    expect(document.tags).toEqual([expect.objectContaining({ name: 'samples' })]);
+  });
+});
+
+describe('eventJsonSchemas', () => {
+  it('describes each event detail with its envelope and entity', () => {
+    const schema = eventJsonSchemas(samplesContract).ItemAdded as {
+      required: string[];
+      'x-slice-source': string;
+    };
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['id', 'occurredAt', 'correlationId', 'version', 'item']),
+    );
+    expect(schema['x-slice-source']).toBe('slice.samples');
+  });
+});
