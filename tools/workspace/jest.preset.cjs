@@ -6,6 +6,7 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/', '/fixtures/'],
   transform: {

@@ -70,6 +70,12 @@ export const bannedExternalImports = {
 } as const satisfies Partial<Record<ProjectType, readonly string[]>>;
 
 /**
+ * Test files may also import the testing kit, whatever their project's type: a lib's tests use the
+ * same event builders and local database as a service's. Runtime code of a lib still may not.
+ */
+export const testFiles = ['**/test/**/*.ts', '**/*.spec.ts', '**/*.test.ts'] as const;
+
+/**
  * Path-level rules for what the project-level matrix cannot see: an app holds both its Lambda code
  * (`src/`) and its CDK app (`cdk/`), and only the latter may import the CDK.
  */

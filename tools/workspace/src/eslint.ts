@@ -15,6 +15,7 @@ import {
   lambdaCode,
   projectTypes,
   scopes,
+  testFiles,
 } from './boundaries.ts';
 
 /** One constraint of `@nx/enforce-module-boundaries`. */
@@ -25,8 +26,12 @@ export interface DepConstraint {
   bannedExternalImports?: string[];
 }
 
-/** The `depConstraints` of `@nx/enforce-module-boundaries`, one per scope and one per type. */
-export function depConstraints(): DepConstraint[] {
+/**
+ * The `depConstraints` of `@nx/enforce-module-boundaries`, one per scope and one per type.
+ *
+ * @param forTests constraints for test files, which may also import `type:testing` projects
+ */
+export function depConstraints(forTests = false): DepConstraint[] {
   const byScope = scopes.map((scope) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: allowedScopes(scope),
@@ -37,7 +42,9 @@ export function depConstraints(): DepConstraint[] {
     )[type];
     return {
       sourceTag: `type:${type}`,
-      onlyDependOnLibsWithTags: allowedTypes[type].map((allowed) => `type:${allowed}`),
+      onlyDependOnLibsWithTags: [...new Set([...allowedTypes[type], ...(forTests ? ['testing'] : [])])].map(
+        (allowed) => `type:${allowed}`,
+      ),
       ...(banned ? { bannedExternalImports: [...banned] } : {}),
     };
   });
@@ -58,6 +65,15 @@ export function boundaryConfig(): object[] {
             allow: [],
             depConstraints: depConstraints(),
           },
+        ],
+      },
+    },
+    {
+      files: [...testFiles],
+      rules: {
+        '@nx/enforce-module-boundaries': [
+          'error',
+          { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints(true) },
         ],
       },
     },

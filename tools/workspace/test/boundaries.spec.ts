@@ -22,6 +22,7 @@ const projects: Record<string, string[]> = {
   'libs/contracts/orders': ['scope:orders', 'type:contract'],
   'libs/middleware': ['scope:shared', 'type:lib'],
   'libs/cdk': ['scope:shared', 'type:cdk'],
+  'libs/testing': ['scope:shared', 'type:testing'],
   'apps/status': ['scope:platform', 'type:app'],
   infra: ['scope:platform', 'type:infra'],
   'apps/untagged': [],
@@ -46,6 +47,10 @@ const sources: Record<string, string> = {
   'libs/contracts/orders/src/index.ts':
     "import middy from '@middy/core';\nexport const ordersContract = middy;\n",
   'libs/middleware/src/index.ts': 'export const http = 1;\n',
+  'libs/middleware/src/uses-testing.ts': "import { kit } from '@slice/testing';\nexport const x = kit;\n",
+  'libs/middleware/test/http.spec.ts':
+    "import { kit } from '@slice/testing';\nimport { http } from '../src/index';\nexport const x = [kit, http];\n",
+  'libs/testing/src/index.ts': 'export const kit = 1;\n',
   'libs/cdk/src/index.ts': 'export const table = 1;\n',
   'apps/status/src/index.ts': "export const status = 'ok';\n",
   'infra/src/main.ts': "import { status } from '@slice/status';\nexport const x = status;\n",
@@ -113,7 +118,9 @@ beforeAll(() => {
   );
 }, 120_000);
 
-afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+afterAll(() => {
+  if (!process.env.KEEP_FIXTURE) rmSync(workspace, { recursive: true, force: true });
+});
 
 const findingsIn = (file: string) => findings.filter((finding) => finding.file === file);
 
@@ -170,6 +177,18 @@ describe('team boundaries', () => {
         message: expect.stringMatching(/without tags matching at least one constraint/),
       }),
     ]);
+  });
+
+  it("reports a lib's runtime code importing the testing kit, and allows its tests to", () => {
+    expect(findingsIn('libs/middleware/src/uses-testing.ts')).toEqual([
+      expect.objectContaining({
+        rule: '@nx/enforce-module-boundaries',
+        message: expect.stringMatching(
+          /tagged with "type:lib" can only depend on libs tagged with "type:lib", "type:contract"/,
+        ),
+      }),
+    ]);
+    expect(findingsIn('libs/middleware/test/http.spec.ts')).toEqual([]);
   });
 
   it('allows a team to use the shared libs', () => {
