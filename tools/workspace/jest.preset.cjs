@@ -4,9 +4,13 @@
  *
  * @type {import('jest').Config}
  */
+const { join } = require('node:path');
+
+const modules = join(__dirname, '../../node_modules');
+
 module.exports = {
   testEnvironment: 'node',
-  setupFiles: [require('node:path').join(__dirname, 'jest.setup.cjs')],
+  setupFiles: [join(__dirname, 'jest.setup.cjs')],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/', '/fixtures/'],
   transform: {
@@ -19,6 +23,12 @@ module.exports = {
       },
     ],
   },
+  // middy and jose ship ESM only; jest runs tests as CommonJS, so swc transforms those two as well.
+  moduleNameMapper: {
+    '^@middy/([a-z-]+)$': join(modules, '@middy/$1/index.js'),
+    '^jose$': join(modules, 'jose/dist/webapi/index.js'),
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   clearMocks: true,
   restoreMocks: true,
