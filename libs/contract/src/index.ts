@@ -1,4 +1,5 @@
 export * from './client';
+export * from './common';
 export * from './contract';
 export * from './errors-of';
 export * from './event';

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * An amount of money in minor units (cents) with its ISO 4217 currency. Never a float.
+ *
+ * @example
+ * ```ts
+ * const price: Money = { amount: 950, currency: 'EUR' }; // €9.50
+ * ```
+ */
+export const Money = z
+  .strictObject({
+    amount: z.number().int().min(0).max(100_000_000).describe('Minor units: 950 is 9.50.'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR.'),
+  })
+  .meta({ id: 'Money', description: 'An amount in minor units with its ISO 4217 currency.' });
+
+/** An amount of money. */
+export type Money = z.infer<typeof Money>;
+
+/** An opaque pagination cursor, as a previous page returned it. */
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(2048)
+  .describe('The `nextCursor` of the previous page, unchanged.');
+
+/** Options of {@link pageQuery}. */
+export interface PageQueryOptions {
+  /** @default 20 */
+  readonly defaultLimit?: number;
+  /** @default 100 */
+  readonly maxLimit?: number;
+}
+
+/**
+ * The query fields of a paged list: `limit` (1 to `maxLimit`) and `cursor`. Spread into a route's
+ * query schema.
+ *
+ * @example
+ * ```ts
+ * request: { query: z.strictObject({ category: Category.optional(), ...pageQuery() }) }
+ * ```
+ */
+export function pageQuery(options: PageQueryOptions = {}) {
+  return {
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(options.maxLimit ?? 100)
+      .default(options.defaultLimit ?? 20),
+    cursor: Cursor.optional(),
+  };
+}
+
+/**
+ * A page of a list: its items and, when there are more, the cursor of the next page.
+ *
+ * @example
+ * ```ts
+ * response: page(MenuItem)
+ * ```
+ */
+export function page<T extends z.ZodType>(item: T) {
+  return z.strictObject({ items: z.array(item), nextCursor: Cursor.optional() });
+}

@@ -1,0 +1,167 @@
+/**
+ * The Menu service's published contract (team menu, base path `/menu`): what other teams may rely
+ * on. Orders reads prices and availability through `getMenuItem`.
+ */
+import { defineContract, defineEvent, defineRoute, Money, page, pageQuery } from '@slice/contract';
+import { z } from 'zod';
+
+/** A menu item id: a lower-case slug (`margherita`) or a UUID. */
+export const MenuItemId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A lower-case slug such as margherita.');
+
+/** The categories of the menu. */
+export const Category = z.enum(['pizza', 'side', 'drink', 'dessert']);
+
+/** A category. */
+export type Category = z.infer<typeof Category>;
+
+/** An item on the menu, with its newest price. */
+export const MenuItem = z
+  .strictObject({
+    id: MenuItemId,
+    name: z.string().min(1).max(80),
+    description: z.string().max(500),
+    category: Category,
+    price: Money,
+    available: z.boolean(),
+    version: z.number().int().min(1).describe('Send it back with an update; a stale one is a 409.'),
+    updatedAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'MenuItem' });
+
+/** A menu item. */
+export type MenuItem = z.infer<typeof MenuItem>;
+
+/** What staff send to add an item. */
+export const NewMenuItem = z
+  .strictObject({
+    name: z.string().trim().min(1).max(80),
+    description: z.string().trim().max(500).default(''),
+    category: Category,
+    price: Money,
+  })
+  .meta({ id: 'NewMenuItem' });
+
+/** What staff send to change an item: the whole item, and the version they read. */
+export const MenuItemUpdate = z
+  .strictObject({
+    name: z.string().trim().min(1).max(80),
+    description: z.string().trim().max(500),
+    category: Category,
+    price: Money,
+    available: z.boolean(),
+    version: z.number().int().min(1),
+  })
+  .meta({ id: 'MenuItemUpdate' });
+
+const margherita: MenuItem = {
+  id: 'margherita',
+  name: 'Margherita',
+  description: 'Tomato, mozzarella, basil.',
+  category: 'pizza',
+  price: { amount: 900, currency: 'EUR' },
+  available: true,
+  version: 1,
+  updatedAt: '2026-11-01T09:00:00.000Z',
+};
+
+const itemPath = z.strictObject({ itemId: MenuItemId });
+
+export const listMenu = defineRoute({
+  method: 'GET',
+  path: '/menu',
+  operationId: 'listMenu',
+  summary: 'The available items, newest price, a page at a time',
+  auth: 'public',
+  request: { query: z.strictObject({ category: Category.optional(), ...pageQuery() }) },
+  status: 200,
+  response: page(MenuItem),
+  examples: [
+    {
+      name: 'pizzas',
+      request: { query: { category: 'pizza', limit: 2 } },
+      response: { status: 200, body: { items: [margherita] } },
+    },
+  ],
+});
+
+export const getMenuItem = defineRoute({
+  method: 'GET',
+  path: '/menu/items/{itemId}',
+  operationId: 'getMenuItem',
+  summary: 'One item, also when it is no longer available',
+  auth: 'public',
+  request: { path: itemPath },
+  status: 200,
+  response: MenuItem,
+  errors: { 404: 'No item with this id.' },
+  examples: [
+    {
+      name: 'margherita',
+      request: { path: { itemId: 'margherita' } },
+      response: { status: 200, body: margherita },
+    },
+    { name: 'unknown', request: { path: { itemId: 'no-such-item' } }, response: { status: 404 } },
+  ],
+});
+
+export const createMenuItem = defineRoute({
+  method: 'POST',
+  path: '/menu/items',
+  operationId: 'createMenuItem',
+  summary: 'Add an item to the menu',
+  auth: 'staff',
+  request: { body: NewMenuItem },
+  status: 201,
+  response: MenuItem,
+  idempotencyKey: true,
+});
+
+export const updateMenuItem = defineRoute({
+  method: 'PUT',
+  path: '/menu/items/{itemId}',
+  operationId: 'updateMenuItem',
+  summary: 'Change an item; the request carries the version it read',
+  auth: 'staff',
+  request: { path: itemPath, body: MenuItemUpdate },
+  status: 200,
+  response: MenuItem,
+  errors: { 404: 'No item with this id.', 409: 'The item changed since that version was read.' },
+});
+
+export const withdrawMenuItem = defineRoute({
+  method: 'DELETE',
+  path: '/menu/items/{itemId}',
+  operationId: 'withdrawMenuItem',
+  summary: 'Take an item off the menu; it stays readable, unavailable, with its history',
+  auth: 'staff',
+  request: { path: itemPath },
+  status: 200,
+  response: MenuItem,
+  errors: { 404: 'No item with this id.' },
+});
+
+/** A menu item was added, changed or withdrawn; carries the item as it is now. */
+export const MenuItemChanged = defineEvent({
+  source: 'slice.menu',
+  detailType: 'MenuItemChanged',
+  version: 1,
+  description: 'A menu item was added, changed or withdrawn.',
+  entity: { change: z.enum(['ADDED', 'CHANGED', 'WITHDRAWN']), item: MenuItem },
+  examples: [{ change: 'ADDED', item: margherita }],
+});
+
+/** The Menu service's contract. */
+export const menuContract = defineContract({
+  service: {
+    name: 'menu',
+    team: 'menu',
+    basePath: '/menu',
+    version: '1.0.0',
+    title: 'Slice Menu',
+    description: 'The menu: items, categories, prices and availability.',
+  },
+  routes: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
+  events: { MenuItemChanged },
+});
