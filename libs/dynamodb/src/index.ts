@@ -1,0 +1,6 @@
+export * from './client';
+export * from './cursor';
+export * from './errors';
+export * from './keys';
+export * from './pagination';
+export * from './writes';
