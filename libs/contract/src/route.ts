@@ -38,7 +38,7 @@ export type RequestInput<R extends RouteRequest> = {
 
 /** A request to a route as a handler receives it: validated, with defaults applied. */
 export type RequestOutput<R extends RouteRequest> = {
-  [K in keyof RouteRequest]: Part<R, K, 'out'>;
+  [K in keyof RouteRequest]-?: Part<R, K, 'out'>;
 };
 
 /** A worked example: a request and the answer the route gives to it. Run by the contract suite. */

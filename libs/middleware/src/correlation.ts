@@ -1,0 +1,47 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+const store = new AsyncLocalStorage<string>();
+
+/** The header that carries a correlation id across HTTP hops. */
+export const correlationHeader = 'x-correlation-id';
+
+/** A correlation id a caller may send: 1 to 128 visible ASCII characters. Anything else is replaced. */
+const acceptable = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The correlation id of the invocation (or record) being handled, for outgoing events and calls.
+ *
+ * @example
+ * ```ts
+ * await bus.publish({ ...detail, correlationId: currentCorrelationId() ?? detail.id });
+ * ```
+ */
+export function currentCorrelationId(): string | undefined {
+  return store.getStore();
+}
+
+/**
+ * Runs `fn` with `correlationId` as the current correlation id.
+ *
+ * @example
+ * ```ts
+ * await withCorrelationId(detail.correlationId, () => handleOrderPlaced(detail));
+ * ```
+ */
+export function withCorrelationId<T>(correlationId: string, fn: () => T): T {
+  return store.run(correlationId, fn);
+}
+
+/**
+ * The correlation id to use for an incoming value: the caller's when it is acceptable, a new one
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * correlationIdFrom(event.headers['x-correlation-id']); // the caller's, or a new UUID
+ * ```
+ */
+export function correlationIdFrom(value: unknown): string {
+  return typeof value === 'string' && acceptable.test(value) ? value : randomUUID();
+}

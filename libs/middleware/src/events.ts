@@ -1,0 +1,169 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import { fieldErrorsFrom, ValidationError, type DetailOf, type EventContract } from '@slice/contract';
+import type {
+  Context,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  EventBridgeEvent,
+  ScheduledEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+  DynamoDBBatchResponse,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { correlationIdFrom, withCorrelationId } from './correlation';
+import { logger, metrics, tracer } from './observability';
+
+const observed = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
+  middy<E, R>(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+
+/** Parses an event detail against its contract; a detail that breaks it is a 400-style failure. */
+function parseDetail<E extends EventContract>(event: E, detail: unknown): DetailOf<E> {
+  const parsed = event.detail.safeParse(detail);
+  if (!parsed.success) throw new ValidationError(fieldErrorsFrom('detail', parsed.error));
+  return parsed.data as DetailOf<E>;
+}
+
+const correlationOf = (detail: unknown): string =>
+  correlationIdFrom((detail as { correlationId?: unknown } | null)?.correlationId);
+
+/** One change from a DynamoDB stream, with its images unmarshalled. */
+export interface StreamChange {
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly keys: Record<string, unknown>;
+  readonly newImage?: Record<string, unknown>;
+  readonly oldImage?: Record<string, unknown>;
+  readonly sequenceNumber: string;
+  /** Set on deletions made by the TTL process (`dynamodb.amazonaws.com`). */
+  readonly removedByTtl: boolean;
+}
+
+const image = (value: Record<string, AttributeValue> | undefined) =>
+  value ? (unmarshall(value) as Record<string, unknown>) : undefined;
+
+/** Turns a stream record into a {@link StreamChange}. */
+export function streamChangeOf(record: DynamoDBRecord): StreamChange {
+  const data = record.dynamodb ?? {};
+  const newImage = image(data.NewImage as Record<string, AttributeValue> | undefined);
+  const oldImage = image(data.OldImage as Record<string, AttributeValue> | undefined);
+  return {
+    eventName: record.eventName ?? 'MODIFY',
+    keys: image(data.Keys as Record<string, AttributeValue> | undefined) ?? {},
+    ...(newImage ? { newImage } : {}),
+    ...(oldImage ? { oldImage } : {}),
+    sequenceNumber: data.SequenceNumber ?? '',
+    removedByTtl:
+      (record.userIdentity as { principalId?: string } | undefined)?.principalId === 'dynamodb.amazonaws.com',
+  };
+}
+
+/**
+ * A DynamoDB stream handler with partial batch failures: each change is handled on its own, a
+ * failing one is reported in `batchItemFailures` (so only it and the records after it are retried)
+ * and the rest are not redone. Needs `ReportBatchItemFailures` on the event source.
+ *
+ * @example
+ * ```ts
+ * export const handler = stream((change) => publishOrderEvents(change, deps));
+ * ```
+ */
+export function stream(fn: (change: StreamChange, record: DynamoDBRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const recordHandler = async (record: DynamoDBRecord) => {
+    const change = streamChangeOf(record);
+    await withCorrelationId(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
+  };
+  return observed<DynamoDBStreamEvent, DynamoDBBatchResponse>((event, context) =>
+    processPartialResponse(event, recordHandler, processor, { context }),
+  );
+}
+
+/** Options of {@link sqs}. */
+export interface SqsOptions<T> {
+  /** The message body's schema; the body is JSON. */
+  readonly schema?: z.ZodType<T>;
+}
+
+/**
+ * An SQS handler with partial batch failures: a message that fails (or breaks its schema) is
+ * retried alone and, past the queue's `maxReceiveCount`, parked in its DLQ; the others are done once.
+ *
+ * @example
+ * ```ts
+ * export const handler = sqs({ schema: KitchenTicket }, (ticket) => cook(ticket, deps));
+ * ```
+ */
+export function sqs<T>(options: SqsOptions<T>, fn: (message: T, record: SQSRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = async (record: SQSRecord) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body) as unknown;
+    } catch {
+      throw new ValidationError([{ path: 'body', message: 'Not JSON.' }], 'The message is not JSON.');
+    }
+    let message = body as T;
+    if (options.schema) {
+      const parsed = options.schema.safeParse(body);
+      if (!parsed.success) throw new ValidationError(fieldErrorsFrom('body', parsed.error));
+      message = parsed.data;
+    }
+    await withCorrelationId(correlationOf((body as { detail?: unknown })?.detail ?? body), () =>
+      fn(message, record),
+    );
+  };
+  return observed<SQSEvent, SQSBatchResponse>((event, context) =>
+    processPartialResponse(event, recordHandler, processor, { context }),
+  );
+}
+
+/**
+ * An EventBridge rule target for one contract event: the detail is parsed against the event's
+ * schema (a detail that breaks it fails the invocation, so it is retried and then dead-lettered)
+ * and its correlation id becomes the invocation's.
+ *
+ * @example
+ * ```ts
+ * export const handler = eventbridge(ordersContract.events.OrderPlaced, (detail) => enqueue(detail.order));
+ * ```
+ */
+export function eventbridge<E extends EventContract>(
+  event: E,
+  fn: (detail: DetailOf<E>, raw: EventBridgeEvent<string, unknown>) => Promise<void>,
+) {
+  return observed<EventBridgeEvent<string, unknown>, void>(async (raw) => {
+    if (raw.source !== event.source || raw['detail-type'] !== event.detailType) {
+      throw new ValidationError(
+        [{ path: 'detail-type', message: `Expected ${event.source} ${event.detailType}.` }],
+        `Expected ${event.source} ${event.detailType}, got ${raw.source} ${raw['detail-type']}.`,
+      );
+    }
+    const detail = parseDetail(event, raw.detail);
+    await withCorrelationId(detail.correlationId, () => fn(detail, raw));
+  });
+}
+
+/**
+ * A scheduled (EventBridge Scheduler or cron rule) handler with the same logging, metrics and a
+ * correlation id per run.
+ *
+ * @example
+ * ```ts
+ * export const handler = schedule(() => closeStaleOrders(deps));
+ * ```
+ */
+export function schedule(fn: (event: ScheduledEvent, context: Context) => Promise<void>) {
+  return observed<ScheduledEvent, void>((event, context) =>
+    withCorrelationId(correlationIdFrom(event.id), () => fn(event, context)),
+  );
+}

@@ -1,0 +1,375 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  IdempotencyKey,
+  idempotencyKeyHeader,
+  InternalServerError,
+  ServiceUnavailableError,
+  UnauthorizedError,
+  UnprocessableContentError,
+  type InputOf,
+  type ResponseOf,
+  type Route,
+} from '@slice/contract';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
+import { logger, metrics, tracer } from './observability';
+import { problemResponse } from './problem';
+import { parseRequest, type BodyLimits, type ParsedRequest } from './request';
+import { userFromEvent, type User } from './user';
+
+/** What a handler's use-case function receives: the validated request and the caller. */
+export type HttpRequest<R extends Route> = InputOf<R> & {
+  /** The caller; always present on `user` and `staff` routes, `undefined` on public routes without a token. */
+  readonly user: R['auth'] extends 'public' ? User | undefined : User;
+  readonly correlationId: string;
+};
+
+const replyMarker = Symbol('slice.reply');
+
+/** A body with extra response headers, from {@link reply}. */
+export interface Reply<B> {
+  readonly [replyMarker]: true;
+  readonly body: B;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Answers with extra headers, such as `Location` for a 201.
+ *
+ * @example
+ * ```ts
+ * return reply(order, { location: `/orders/${order.id}` });
+ * ```
+ */
+export function reply<B>(body: B, headers: Readonly<Record<string, string>>): Reply<B> {
+  return { [replyMarker]: true, body, headers };
+}
+
+const isReply = (value: unknown): value is Reply<unknown> =>
+  typeof value === 'object' && value !== null && replyMarker in value;
+
+/** A route's use-case function. */
+export type HttpFunction<R extends Route> = (
+  request: HttpRequest<R>,
+  context: Context,
+) => Promise<ResponseOf<R> | Reply<ResponseOf<R>>>;
+
+/** Options of {@link http}. */
+export interface HttpOptions extends BodyLimits {
+  /**
+   * Origins the API allows, as the API's own CORS settings do.
+   * @default the comma-separated `CORS_ALLOWED_ORIGINS`, or `*`
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Validate every answer against the route's response schema (500 on a mismatch).
+   * @default `SLICE_VALIDATE_RESPONSES === 'true'` (tests and the local cloud)
+   */
+  readonly validateResponses?: boolean;
+  /**
+   * Where idempotency records live, for routes that need an `Idempotency-Key`.
+   * @default a DynamoDB persistence layer on `IDEMPOTENCY_TABLE_NAME`, created on first use
+   */
+  readonly idempotencyStore?: BasePersistenceLayer;
+  /**
+   * How long a replayable answer is kept.
+   * @default 86400 (24 hours)
+   */
+  readonly idempotencyTtlSeconds?: number;
+  /**
+   * How long a duplicate request waits for the first one to finish before answering 409.
+   * @default 3000
+   */
+  readonly idempotencyWaitMs?: number;
+}
+
+/** The Lambda handler `http()` returns, with the route it serves for tools that need it. */
+export type HttpHandler = ((
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>) & {
+  readonly route: Route;
+};
+
+/** A reused Idempotency-Key whose first request is still running: 409, and duplicates wait on it. */
+export class IdempotencyInProgress extends ConflictError {
+  override readonly kind: string = 'idempotency-in-progress';
+}
+
+/** What the idempotency layer hashes: the caller and their key, and the body to compare. */
+interface IdempotencyFields {
+  readonly key: string;
+  readonly payload: unknown;
+}
+type SliceEvent = APIGatewayProxyEvent & { sliceIdempotency?: IdempotencyFields };
+
+const callers = new WeakMap<APIGatewayProxyEvent, User | undefined>();
+const parsedRequests = new WeakMap<APIGatewayProxyEvent, ParsedRequest>();
+
+function authenticate(route: Route): MiddlewareObj<APIGatewayProxyEvent> {
+  return {
+    before: ({ event }) => {
+      const user = userFromEvent(event);
+      if (route.auth !== 'public' && !user) throw new UnauthorizedError('A valid token is required.');
+      if (route.auth === 'staff' && !user?.isStaff) throw new ForbiddenError('Only staff may do this.');
+      logger.appendKeys({ userId: user?.id });
+      callers.set(event, user);
+    },
+  };
+}
+
+function validate(route: Route, limits: BodyLimits): MiddlewareObj<APIGatewayProxyEvent> {
+  return {
+    before: ({ event }) => {
+      parsedRequests.set(event, parseRequest(route, event, limits));
+    },
+  };
+}
+
+let defaultStore: BasePersistenceLayer | undefined;
+function idempotencyStoreOf(options: HttpOptions): BasePersistenceLayer {
+  if (options.idempotencyStore) return options.idempotencyStore;
+  const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
+  if (!tableName)
+    throw new Error('IDEMPOTENCY_TABLE_NAME is required for routes that take an Idempotency-Key.');
+  defaultStore ??= new DynamoDBPersistenceLayer({ tableName });
+  return defaultStore;
+}
+
+function requireIdempotencyKey(): MiddlewareObj<SliceEvent> {
+  return {
+    before: ({ event }) => {
+      const key = IdempotencyKey.safeParse(event.headers[idempotencyKeyHeader]);
+      if (!key.success) {
+        throw new BadRequestError(
+          'The Idempotency-Key header is required: 8 to 128 letters, digits or _ . : -',
+          {
+            errors: [
+              { path: 'headers.idempotency-key', message: key.error.issues[0]?.message ?? 'Required' },
+            ],
+          },
+        );
+      }
+      const caller = callers.get(event)?.id ?? 'anonymous';
+      event.sliceIdempotency = {
+        key: `${caller}:${key.data}`,
+        payload: parsedRequests.get(event)?.rawBody ?? null,
+      };
+    },
+  };
+}
+
+/** Turns the idempotency layer's errors into the answers the contract declares. */
+function idempotencyErrors(): MiddlewareObj<APIGatewayProxyEvent> {
+  return {
+    onError: (request) => {
+      const { error } = request;
+      if (error instanceof IdempotencyValidationError) {
+        request.error = new UnprocessableContentError('This Idempotency-Key was used with another body.', {
+          cause: error,
+        });
+      } else if (error instanceof IdempotencyAlreadyInProgressError) {
+        request.error = new IdempotencyInProgress(
+          'A request with this Idempotency-Key is still in progress.',
+          {
+            cause: error,
+            retryAfterSeconds: 1,
+          },
+        );
+      } else if (error instanceof IdempotencyPersistenceLayerError) {
+        request.error = new ServiceUnavailableError('Idempotency store unavailable.', { cause: error });
+      }
+    },
+  };
+}
+
+const recordOwners = new WeakSet<object>();
+
+/**
+ * Powertools' middleware deletes the idempotency record in `onError` whatever the error, also when
+ * its own `before` refused the request because another one holds the key (in progress, or another
+ * body). Deleting then would let the next duplicate run the use-case a second time. This wrapper
+ * lets it delete only a record this request saved itself, i.e. when the use-case failed.
+ */
+function ownedRecordsOnly(
+  middleware: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>,
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    before: async (request) => {
+      const replay: unknown = await middleware.before?.(request);
+      if (replay === undefined) recordOwners.add(request);
+      return replay as APIGatewayProxyResult | undefined;
+    },
+    after: async (request) => {
+      await middleware.after?.(request);
+    },
+    onError: async (request) => {
+      if (recordOwners.has(request)) await middleware.onError?.(request);
+    },
+  };
+}
+
+function problemDetails(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: (request) => {
+      request.response = problemResponse(request.error, currentCorrelationId());
+    },
+  };
+}
+
+function correlation(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const echo = (response: APIGatewayProxyResult | null | undefined) => {
+    const id = currentCorrelationId();
+    if (response && id) response.headers = { ...response.headers, [correlationHeader]: id };
+  };
+  return {
+    before: () => {
+      logger.appendKeys({ correlationId: currentCorrelationId() });
+    },
+    after: ({ response }) => echo(response),
+    onError: ({ response }) => echo(response),
+  };
+}
+
+function format(
+  route: Route,
+  result: unknown,
+  validateResponses: boolean,
+  authenticated: boolean,
+): APIGatewayProxyResult {
+  const { body, headers } = isReply(result) ? result : { body: result, headers: {} };
+  const base = { ...headers, ...(authenticated ? { 'cache-control': 'no-store' } : {}) };
+  if (!route.response) return { statusCode: route.status, headers: base, body: '' };
+  if (validateResponses) {
+    const checked = route.response.safeParse(body);
+    if (!checked.success) {
+      logger.error('Answer breaks the contract', {
+        operationId: route.operationId,
+        issues: checked.error.issues,
+      });
+      throw new InternalServerError('Answer breaks the contract');
+    }
+  }
+  return {
+    statusCode: route.status,
+    headers: { 'content-type': 'application/json', ...base },
+    body: JSON.stringify(body),
+  };
+}
+
+const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
+  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+const isInProgress = (response: APIGatewayProxyResult): boolean =>
+  response.statusCode === 409 && response.body.includes('idempotency-in-progress');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wraps a route's use-case function into a Lambda handler for API Gateway (REST, proxy
+ * integration). In order: correlation id (read from `x-correlation-id` or created, echoed, in every
+ * log line); Powertools logger, metrics and tracer; header normalisation; CORS and security
+ * headers; authentication (401) and staff-only enforcement (403); JSON body parsing (413, 415, 400)
+ * and validation of path, query, headers and body against the route (400 naming each field,
+ * unknown body fields included); idempotency for routes that need an `Idempotency-Key` (keyed by
+ * caller and key, 422 for another body, a duplicate waits for the first and replays its answer, 409
+ * if it is still running); the answer with the route's status, validated against its schema in
+ * tests and local runs; errors mapped once to problem+json.
+ *
+ * @example
+ * ```ts
+ * export const handler = http(ordersContract.routes.getOrder, ({ path, user }) =>
+ *   getOrder({ orderId: path.orderId, caller: user }, deps),
+ * );
+ * ```
+ */
+export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: HttpOptions = {}): HttpHandler {
+  const validateResponses = options.validateResponses ?? process.env.SLICE_VALIDATE_RESPONSES === 'true';
+  const origins =
+    options.corsOrigins ?? (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim());
+
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const parsed = parsedRequests.get(event);
+    if (!parsed) throw new Error('The request was not validated.');
+    const user = callers.get(event);
+    const request = {
+      path: parsed.path,
+      query: parsed.query,
+      headers: parsed.headers,
+      body: parsed.body,
+      user,
+      correlationId: currentCorrelationId() ?? correlationIdFrom(undefined),
+    } as HttpRequest<R>;
+    const result = await fn(request, context);
+    return format(route, result, validateResponses, user !== undefined);
+  };
+
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
+    .use(httpHeaderNormalizer())
+    .use(correlation())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpSecurityHeaders())
+    .use(
+      httpCors({
+        origins: [...origins],
+        headers: 'Content-Type,Authorization,Idempotency-Key,X-Correlation-Id',
+        exposeHeaders: 'X-Correlation-Id,Retry-After,Location',
+      }),
+    )
+    .use(problemDetails())
+    .use(authenticate(route))
+    .use(validate(route, options));
+
+  if (route.idempotencyKey) {
+    chain
+      .use(requireIdempotencyKey())
+      .use(idempotencyErrors())
+      .use(
+        ownedRecordsOnly(
+          makeHandlerIdempotent({
+            persistenceStore: idempotencyStoreOf(options),
+            config: new IdempotencyConfig({
+              eventKeyJmesPath: 'sliceIdempotency.key',
+              payloadValidationJmesPath: 'sliceIdempotency.payload',
+              expiresAfterSeconds: options.idempotencyTtlSeconds ?? 86_400,
+              throwOnNoIdempotencyKey: true,
+            }),
+          }),
+        ),
+      );
+  }
+
+  const waitMs = options.idempotencyWaitMs ?? 3000;
+  const handler = (event: APIGatewayProxyEvent, context: Context) =>
+    withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), async () => {
+      const started = Date.now();
+      for (let attempt = 0; ; attempt++) {
+        const response = await chain(event, context);
+        const waited = Date.now() - started;
+        if (!route.idempotencyKey || !isInProgress(response) || waited >= waitMs) return response;
+        // A duplicate of a request still running: wait for it and replay its answer.
+        await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
+      }
+    });
+  return Object.assign(handler, { route: route });
+}

@@ -1,0 +1,35 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * The service's Powertools logger: JSON lines with the service name, cold start, request id and
+ * the correlation id of each invocation. Events and payloads are never logged by default.
+ *
+ * @example
+ * ```ts
+ * logger.info('Order placed', { orderId: order.id });
+ * ```
+ */
+export const logger = new Logger();
+
+/**
+ * The service's Powertools metrics (namespace from `POWERTOOLS_METRICS_NAMESPACE`), flushed after
+ * each invocation.
+ *
+ * @example
+ * ```ts
+ * metrics.addMetric('OrdersPlaced', MetricUnit.Count, 1);
+ * ```
+ */
+export const metrics = new Metrics();
+
+/**
+ * The service's Powertools tracer; active in Lambda with X-Ray, a no-op elsewhere.
+ *
+ * @example
+ * ```ts
+ * const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
+ * ```
+ */
+export const tracer = new Tracer();

@@ -1,0 +1,131 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { http } from '../src';
+import { orderPizza } from './sample';
+
+let db: Dynalite;
+let store: DynamoDBPersistenceLayer;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  await createTable(db.client, {
+    TableName: 'idempotency',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  store = new DynamoDBPersistenceLayer({ tableName: 'idempotency', awsSdkV3Client: db.client });
+});
+
+afterAll(() => db.stop());
+
+const user = (sub: string) => ({ sub, 'cognito:groups': 'customer' });
+const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
+
+function orderHandler(delayMs = 0) {
+  let orders = 0;
+  const fn = jest.fn(
+    async ({
+      body: order,
+      user: caller,
+    }: {
+      body: { name: string; quantity: number };
+      user: { id: string };
+    }) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      orders += 1;
+      return { id: `${caller.id}-${orders}`, ...order };
+    },
+  );
+  const handler = http(orderPizza, fn, { idempotencyStore: store, idempotencyWaitMs: 5000 });
+  const post = (key: string | undefined, order: object, sub = 'alice') =>
+    handler(
+      restApiEvent({
+        method: 'POST',
+        path: '/pizzas',
+        resource: '/pizzas',
+        body: order,
+        headers: key ? { 'Idempotency-Key': key } : {},
+        claims: user(sub),
+      }),
+      lambdaContext({ functionName: 'pizzas-order', timeoutMs: 10_000 }),
+    );
+  return { fn, post };
+}
+
+describe('http() idempotency', () => {
+  it('answers 400 when the Idempotency-Key is missing or malformed, without running the handler', async () => {
+    const { fn, post } = orderHandler();
+    expect((await post(undefined, { name: 'M', quantity: 1 })).statusCode).toBe(400);
+    const malformed = await post('bad key!', { name: 'M', quantity: 1 });
+    expect(malformed.statusCode).toBe(400);
+    expect(body(malformed).errors).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('replays the first answer to a retry with the same key and body', async () => {
+    const { fn, post } = orderHandler();
+    const first = await post('key-replay-0001', { name: 'Margherita', quantity: 2 });
+    const retry = await post('key-replay-0001', { name: 'Margherita', quantity: 2 });
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.body).toBe(first.body);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers 422 to the same key with another body', async () => {
+    const { fn, post } = orderHandler();
+    await post('key-reuse-00001', { name: 'Margherita', quantity: 2 });
+    const reused = await post('key-reuse-00001', { name: 'Margherita', quantity: 3 });
+    expect(reused.statusCode).toBe(422);
+    expect(body(reused)).toMatchObject({ detail: 'This Idempotency-Key was used with another body.' });
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps keys apart per caller', async () => {
+    const { fn, post } = orderHandler();
+    const alice = await post('key-shared-0001', { name: 'M', quantity: 1 }, 'alice');
+    const bob = await post('key-shared-0001', { name: 'M', quantity: 1 }, 'bob');
+    expect(body(alice).id).toBe('alice-1');
+    expect(body(bob).id).toBe('bob-2');
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs 20 concurrent identical requests exactly once and gives them all the same answer', async () => {
+    const { fn, post } = orderHandler(150);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post('key-burst-00001', { name: 'Diavola', quantity: 1 })),
+    );
+    if (process.env.DEBUG_IDEMPOTENCY)
+      console.log(responses.map((r) => `${r.statusCode} ${r.body.slice(0, 80)}`));
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
+    expect(new Set(responses.map((response) => response.body)).size).toBe(1);
+  });
+
+  it('lets a retry run again after the first attempt failed', async () => {
+    let calls = 0;
+    const handler = http(
+      orderPizza,
+      ({ body: order }) => {
+        calls += 1;
+        if (calls === 1) return Promise.reject(new Error('boom'));
+        return Promise.resolve({ id: 'p-1', ...order });
+      },
+      { idempotencyStore: store },
+    );
+    const event = () =>
+      restApiEvent({
+        method: 'POST',
+        path: '/pizzas',
+        resource: '/pizzas',
+        body: { name: 'M', quantity: 1 },
+        headers: { 'Idempotency-Key': 'key-retry-00001' },
+        claims: user('carol'),
+      });
+    expect((await handler(event(), lambdaContext())).statusCode).toBe(500);
+    expect((await handler(event(), lambdaContext())).statusCode).toBe(201);
+    expect(calls).toBe(2);
+  });
+});
