@@ -1,0 +1,4 @@
+export * from './service-api';
+export * from './service-function';
+export * from './service-stack';
+export * from './service-table';

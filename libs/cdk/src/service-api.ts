@@ -1,0 +1,501 @@
+import { toOpenApi, type Contract, type Route } from '@slice/contract';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { gatewayProblems, problemHeaders, problemTemplate } from './gateway-responses';
+import { acknowledge } from './nag';
+import { isDevelopmentStage, serviceParameterName } from './service-stack';
+
+/**
+ * Stage-wide request limits of an API.
+ *
+ * @example
+ * ```ts
+ * const throttling: ThrottlingOptions = { rateLimit: 50, burstLimit: 100 };
+ * ```
+ */
+export interface ThrottlingOptions {
+  /** Steady requests per second. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the steady rate. */
+  readonly burstLimit: number;
+}
+
+/**
+ * When the alarms of a {@link ServiceApi} go off. Each alarms on 3 of the last 5 one-minute periods.
+ *
+ * @example
+ * ```ts
+ * const alarmThresholds: ServiceApiAlarmOptions = { serverErrorRate: 0.01, p99Latency: Duration.millis(800) };
+ * ```
+ */
+export interface ServiceApiAlarmOptions {
+  /**
+   * The share of requests answered with a 5xx, from 0 to 1.
+   *
+   * @default 0.05
+   */
+  readonly serverErrorRate?: number;
+
+  /**
+   * The p99 latency.
+   *
+   * @default Duration.seconds(3)
+   */
+  readonly p99Latency?: Duration;
+
+  /**
+   * Requests answered 429 (stage or method limits, or a handler's TooManyRequestsError) per minute.
+   *
+   * @default 10
+   */
+  readonly throttledRequestsPerMinute?: number;
+}
+
+/**
+ * The headers every Slice API lets browsers send (CORS preflight), besides any header a route's
+ * contract declares.
+ *
+ * @example
+ * ```ts
+ * corsAllowHeaders.includes('Idempotency-Key'); // true
+ * ```
+ */
+export const corsAllowHeaders: readonly string[] = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Correlation-Id',
+];
+
+/**
+ * Properties of a {@link ServiceApi}. `handlers` is typed from the contract: a missing or unknown
+ * operation id is a compile error (and, for untyped callers, a synth-time error).
+ *
+ * @example
+ * ```ts
+ * const props: ServiceApiProps<typeof ordersContract.routes> = {
+ *   contract: ordersContract,
+ *   stage: 'prod',
+ *   handlers: { placeOrder, getOrder, listOrders, cancelOrder },
+ *   userPool: stack.userPool,
+ * };
+ * ```
+ */
+export interface ServiceApiProps<R extends Record<string, Route> = Record<string, Route>> {
+  /** The service contract: its routes become the API's resources and methods. */
+  readonly contract: Contract<R>;
+
+  /** The stage, which is also the API Gateway stage name. */
+  readonly stage: string;
+
+  /** The function serving each route, by operation id. Every route needs one; every handler needs a route. */
+  readonly handlers: Readonly<Record<keyof R & string, lambda.IFunction>>;
+
+  /**
+   * The user pool whose tokens `user` and `staff` routes accept (Cognito authorizer).
+   *
+   * @default - none; required when any route is not public
+   */
+  readonly userPool?: cognito.IUserPool;
+
+  /**
+   * Stage-wide request limits; above them callers get 429 with `Retry-After`.
+   *
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttling?: ThrottlingOptions;
+
+  /**
+   * The origins browsers may call the API from; `*` for any. Also given to each handler as
+   * `CORS_ALLOWED_ORIGINS`, so the middleware answers CORS the same way.
+   *
+   * @default ['*']
+   */
+  readonly corsOrigins?: string[];
+
+  /**
+   * The regional WAF web ACL to attach to the stage.
+   *
+   * @default - no web ACL (cdk-nag AwsSolutions-APIG3 then needs an acknowledgment)
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Execution logging of the stage. Needs the account's API Gateway CloudWatch role, which the
+   * platform stack sets up once per account and region.
+   *
+   * @default apigateway.MethodLoggingLevel.ERROR
+   */
+  readonly loggingLevel?: apigateway.MethodLoggingLevel;
+
+  /**
+   * How long access logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+
+  /**
+   * Thresholds of the API alarms.
+   *
+   * @default - see ServiceApiAlarmOptions
+   */
+  readonly alarmThresholds?: ServiceApiAlarmOptions;
+}
+
+/**
+ * The regional REST API of a service, built from its contract: one resource tree from the route
+ * paths, one Lambda proxy method per route, the Cognito authorizer on `user` and `staff` routes,
+ * required path, query and header parameters checked by the gateway, CORS preflight, and
+ * problem+json bodies for every answer the gateway gives itself. The stage is named after the
+ * stage, logs JSON access logs, traces with X-Ray, throttles, and alarms on 5xx rate, p99
+ * latency and throttled requests. The API id and stage name are published to SSM
+ * (`/slice/<stage>/<service>/api-id`, `.../stage-name`) for the platform's routing rules.
+ *
+ * Request bodies are validated by the handler's middleware against the same contract, not by
+ * the gateway: the middleware answers with a problem+json that names each invalid field.
+ *
+ * @example
+ * ```ts
+ * const api = new ServiceApi(this, 'Api', {
+ *   contract: ordersContract,
+ *   stage: this.stage,
+ *   handlers: { placeOrder, getOrder, listOrders, cancelOrder },
+ *   userPool: this.userPool,
+ *   webAclArn: this.webAclArn,
+ * });
+ * ```
+ */
+export class ServiceApi<R extends Record<string, Route> = Record<string, Route>> extends Construct {
+  /** The REST API. */
+  readonly api: apigateway.RestApi;
+
+  /** The stage the API is deployed to. */
+  readonly deploymentStage: apigateway.Stage;
+
+  /** The method serving each route, by operation id. */
+  readonly methods: Readonly<Record<keyof R & string, apigateway.Method>>;
+
+  /** The JSON access logs of the stage. */
+  readonly accessLogGroup: logs.LogGroup;
+
+  /** Goes off when the share of 5xx answers is above the threshold. */
+  readonly serverErrorAlarm: cloudwatch.Alarm;
+
+  /** Goes off when the p99 latency is above the threshold. */
+  readonly latencyAlarm: cloudwatch.Alarm;
+
+  /** Goes off when too many requests are answered 429. */
+  readonly throttlingAlarm: cloudwatch.Alarm;
+
+  /** Every alarm of the API, for a deployment group to roll back on. */
+  readonly alarms: cloudwatch.IAlarm[];
+
+  /** The URL of the stage (`https://<id>.execute-api.<region>.amazonaws.com/<stage>/`). */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ServiceApiProps<R>) {
+    super(scope, id);
+    const { contract, stage } = props;
+    const service = contract.service.name;
+    const routes = Object.values(contract.routes);
+    checkHandlers(id, routes, props.handlers);
+    const needsAuthorizer = routes.filter((route) => route.auth !== 'public');
+    if (needsAuthorizer.length > 0 && !props.userPool) {
+      throw new Error(
+        `ServiceApi ${id}: routes ${needsAuthorizer.map(describe).join(', ')} need signed-in callers; pass userPool.`,
+      );
+    }
+    const corsOrigins = props.corsOrigins ?? ['*'];
+    checkOrigins(id, corsOrigins);
+    const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
+    checkThrottling(id, throttling);
+    const removalPolicy = isDevelopmentStage(stage) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+
+    const parameters = parametersByOperation(contract);
+    const headerNames = unique([
+      ...corsAllowHeaders,
+      ...Object.values(parameters).flatMap((list) =>
+        list.filter((p) => p.in === 'header').map((p) => p.name),
+      ),
+    ]);
+
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `slice-${service}-${stage}`,
+      description: `${contract.service.title} ${contract.service.version} (${service}, ${stage})`,
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // The account-level CloudWatch role is the platform's: one per account and region, not
+      // one per service stack (they would overwrite each other).
+      cloudWatchRole: false,
+      deploy: true,
+      retainDeployments: false,
+      deployOptions: {
+        stageName: stage,
+        description: `Stage ${stage} of ${service}`,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigateway.AccessLogFormat.custom(accessLogFormat(service)),
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: props.loggingLevel ?? apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: throttling.rateLimit,
+        throttlingBurstLimit: throttling.burstLimit,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: corsOrigins,
+        allowHeaders: headerNames,
+        allowMethods: apigateway.Cors.ALL_METHODS,
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.deploymentStage = this.api.deploymentStage;
+    this.url = this.api.url;
+    acknowledge(
+      this.api.node.defaultChild as Construct,
+      'AwsSolutions-APIG2',
+      'The gateway validates required parameters; bodies are validated by the handler middleware against the same contract, which answers problem+json naming each invalid field.',
+    );
+
+    for (const problem of gatewayProblems) {
+      this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
+        type: problem.type,
+        statusCode: String(problem.error.status),
+        responseHeaders: problemHeaders(problem, corsOrigins),
+        templates: { 'application/json': problemTemplate(problem) },
+      });
+    }
+
+    const validator = this.api.addRequestValidator('ParameterValidator', {
+      validateRequestParameters: true,
+      validateRequestBody: false,
+    });
+    const authorizer =
+      needsAuthorizer.length > 0 && props.userPool
+        ? new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+            cognitoUserPools: [props.userPool],
+          })
+        : undefined;
+
+    const methods: Record<string, apigateway.Method> = {};
+    for (const route of routes) {
+      const handler = props.handlers[route.operationId as keyof R & string];
+      if (handler instanceof lambda.Function)
+        handler.addEnvironment('CORS_ALLOWED_ORIGINS', corsOrigins.join(','));
+      const integration = new apigateway.LambdaIntegration(handler);
+      const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        operationName: route.operationId,
+        requestParameters: requestParametersOf(parameters[route.operationId] ?? []),
+        requestValidator: validator,
+        ...(route.auth === 'public'
+          ? { authorizationType: apigateway.AuthorizationType.NONE }
+          : { authorizationType: apigateway.AuthorizationType.COGNITO, authorizer }),
+      });
+      if (route.auth === 'public') {
+        const cfnMethod = method.node.defaultChild as Construct;
+        const reason = `${route.operationId} is a public route of the ${service} contract; anyone may call it.`;
+        acknowledge(cfnMethod, 'AwsSolutions-APIG4', reason);
+        acknowledge(cfnMethod, 'AwsSolutions-COG4', reason);
+      }
+      methods[route.operationId] = method;
+    }
+    this.methods = methods as Record<keyof R & string, apigateway.Method>;
+
+    if (props.webAclArn !== undefined) {
+      // The stage ARN refers to the stage, so the association waits for it.
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: this.deploymentStage.stageArn,
+        webAclArn: props.webAclArn,
+      });
+    }
+
+    new ssm.StringParameter(this, 'ApiIdParameter', {
+      parameterName: serviceParameterName(stage, service, 'api-id'),
+      stringValue: this.api.restApiId,
+      description: `The REST API id of ${service} on ${stage}, for the platform's routing rules.`,
+    });
+    new ssm.StringParameter(this, 'StageNameParameter', {
+      parameterName: serviceParameterName(stage, service, 'stage-name'),
+      stringValue: this.deploymentStage.stageName,
+      description: `The API Gateway stage of ${service} on ${stage}.`,
+    });
+
+    const thresholds = props.alarmThresholds ?? {};
+    const alarmName = (what: string) => `slice-${service}-${stage}-api-${what}`;
+    const window = { evaluationPeriods: 5, datapointsToAlarm: 3 };
+    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
+      alarmName: alarmName('5xx-rate'),
+      alarmDescription: `Share of ${service} API requests answered with a 5xx on ${stage}.`,
+      metric: this.deploymentStage.metricServerError({ statistic: 'Average', period: Duration.minutes(1) }),
+      threshold: thresholds.serverErrorRate ?? 0.05,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...window,
+    });
+    this.latencyAlarm = new cloudwatch.Alarm(this, 'LatencyAlarm', {
+      alarmName: alarmName('p99-latency'),
+      alarmDescription: `p99 latency of the ${service} API on ${stage}, in milliseconds.`,
+      metric: this.deploymentStage.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }),
+      threshold: (thresholds.p99Latency ?? Duration.seconds(3)).toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...window,
+    });
+    // REST APIs publish no throttling metric (429s are folded into 4XXError with every client
+    // error), so the access logs are counted instead.
+    const throttled = this.accessLogGroup.addMetricFilter('ThrottledRequests', {
+      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: 'Slice',
+      metricName: 'ThrottledRequests',
+      metricValue: '1',
+      dimensions: { Service: '$.service', Stage: '$.stage' },
+    });
+    this.throttlingAlarm = new cloudwatch.Alarm(this, 'ThrottlingAlarm', {
+      alarmName: alarmName('throttled'),
+      alarmDescription: `Requests to the ${service} API answered 429 on ${stage}, per minute.`,
+      metric: throttled.metric({
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+        dimensionsMap: { Service: service, Stage: stage },
+      }),
+      threshold: thresholds.throttledRequestsPerMinute ?? 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...window,
+    });
+    this.alarms = [this.serverErrorAlarm, this.latencyAlarm, this.throttlingAlarm];
+  }
+}
+
+/** A route as people read it: `placeOrder (POST /orders)`. */
+function describe(route: Route): string {
+  return `${route.operationId} (${route.method} ${route.path})`;
+}
+
+function checkHandlers(
+  id: string,
+  routes: readonly Route[],
+  handlers: Readonly<Record<string, unknown>>,
+): void {
+  const operations = new Set(routes.map((route) => route.operationId));
+  const missing = routes.filter((route) => handlers[route.operationId] === undefined).map(describe);
+  const extra = Object.keys(handlers).filter((key) => !operations.has(key));
+  const problems = [
+    ...(missing.length ? [`no handler for ${missing.join(', ')}`] : []),
+    ...(extra.length ? [`handlers for no route of the contract: ${extra.join(', ')}`] : []),
+  ];
+  if (problems.length) throw new Error(`ServiceApi ${id}: ${problems.join('; ')}.`);
+}
+
+function checkOrigins(id: string, origins: readonly string[]): void {
+  if (origins.length === 0)
+    throw new Error(`ServiceApi ${id}: corsOrigins needs at least one origin (or '*').`);
+  const invalid = origins.filter((origin) => origin !== '*' && !/^https?:\/\/[^/\s,']+$/.test(origin));
+  if (invalid.length) {
+    throw new Error(
+      `ServiceApi ${id}: CORS origins must be '*' or scheme://host[:port]; got ${invalid.join(', ')}.`,
+    );
+  }
+}
+
+function checkThrottling(id: string, { rateLimit, burstLimit }: ThrottlingOptions): void {
+  if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
+    throw new Error(`ServiceApi ${id}: throttling needs rateLimit > 0 and an integer burstLimit >= 1.`);
+  }
+}
+
+/** A request parameter of a route, as its OpenAPI operation declares it. */
+interface Parameter {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header';
+  readonly required: boolean;
+}
+
+/**
+ * The parameters of every operation, from the contract's OpenAPI document: one derivation of
+ * "required" (optional and defaulted fields are not) for the docs, the clients and the gateway.
+ */
+function parametersByOperation(contract: Contract): Record<string, Parameter[]> {
+  const document = toOpenApi(contract);
+  const byOperation: Record<string, Parameter[]> = {};
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations)) {
+      byOperation[String(operation.operationId)] = (operation.parameters ?? []) as Parameter[];
+    }
+  }
+  return byOperation;
+}
+
+/**
+ * The method request parameters of a route, `true` when required. Header names are
+ * case-insensitive: a header the route's schema declares and the platform adds too (the
+ * `Idempotency-Key`) is declared once, required if either says so.
+ */
+function requestParametersOf(parameters: readonly Parameter[]): Record<string, boolean> {
+  const location = { path: 'path', query: 'querystring', header: 'header' } as const;
+  const byKey = new Map<string, { name: string; required: boolean }>();
+  for (const parameter of parameters) {
+    const name = `method.request.${location[parameter.in]}.${parameter.name}`;
+    const key = parameter.in === 'header' ? name.toLowerCase() : name;
+    const seen = byKey.get(key);
+    byKey.set(key, { name: seen?.name ?? name, required: (seen?.required ?? false) || parameter.required });
+  }
+  return Object.fromEntries([...byKey.values()].map(({ name, required }) => [name, required]));
+}
+
+function unique(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((name) => {
+    const key = name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The JSON access log line of a request. REST API access logs can only use `$context` values,
+ * not request headers, so the `X-Correlation-Id` header cannot be logged here: the line carries
+ * the request id (the handler sees it as `requestContext.requestId`) and the X-Ray trace id,
+ * which join it to the function's logs and traces. Every value is quoted so a missing one (`-`)
+ * still makes valid JSON.
+ */
+function accessLogFormat(service: string): string {
+  const field = apigateway.AccessLogField;
+  return JSON.stringify({
+    service,
+    requestId: field.contextRequestId(),
+    extendedRequestId: field.contextExtendedRequestId(),
+    apiId: field.contextApiId(),
+    stage: field.contextStage(),
+    ip: field.contextIdentitySourceIp(),
+    userAgent: field.contextIdentityUserAgent(),
+    requestTime: field.contextRequestTime(),
+    requestTimeEpoch: field.contextRequestTimeEpoch(),
+    method: field.contextHttpMethod(),
+    resourcePath: field.contextResourcePath(),
+    path: field.contextPath(),
+    protocol: field.contextProtocol(),
+    status: field.contextStatus(),
+    responseLength: field.contextResponseLength(),
+    latency: field.contextResponseLatency(),
+    integrationLatency: field.contextIntegrationLatency(),
+    integrationStatus: field.contextIntegrationStatus(),
+    errorType: field.contextErrorResponseType(),
+    authorizerError: field.contextAuthorizerError(),
+    user: field.contextAuthorizerClaims('sub'),
+    wafStatus: field.contextWafStatus(),
+    xrayTraceId: field.contextXrayTraceId(),
+  });
+}
