@@ -1,4 +1,6 @@
+export * from './nag';
 export * from './service-api';
 export * from './service-function';
 export * from './service-stack';
 export * from './service-table';
+export * from './stages';

@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  acknowledge,
+  IdempotencyTable,
+  ServiceApi,
+  ServiceFunction,
+  ServiceStack,
+  ServiceTable,
+} from '@slice/cdk';
+import { menuContract } from '@slice/contracts-menu';
+import type { Construct } from 'constructs';
+import type { ServiceStackProps } from '@slice/cdk';
+
+/** Props of {@link MenuStack}: a stage and the usual stack props; the service comes from the contract. */
+export type MenuStackProps = Omit<ServiceStackProps, 'service'>;
+
+const handler = (name: string) => join(__dirname, '../src/handlers', `${name}.ts`);
+
+/**
+ * The Menu service: its table (items, history, available-items index, stream), one function per
+ * route with only the grants it needs, the stream function that keeps history and publishes
+ * `MenuItemChanged`, and its REST API built from the contract.
+ */
+export class MenuStack extends ServiceStack {
+  readonly table: ServiceTable;
+  readonly api: ServiceApi;
+
+  constructor(scope: Construct, id: string, props: MenuStackProps) {
+    super(scope, id, { ...props, service: menuContract.service });
+    const { stage } = this;
+
+    this.table = new ServiceTable(this, 'Table', {
+      stage,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      globalSecondaryIndexes: [
+        {
+          indexName: 'gsi1',
+          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+    const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
+    const cursorKey = new secretsmanager.Secret(this, 'CursorSigningKey', {
+      description: 'Signs the Menu API pagination cursors.',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    acknowledge(
+      cursorKey,
+      'AwsSolutions-SMG4',
+      'Signs pagination cursors only; rotating it merely invalidates open cursors, so it is rotated by redeploying.',
+    );
+
+    const environment = {
+      TABLE_NAME: this.table.table.tableName,
+      IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
+      CURSOR_SIGNING_KEY: cursorKey.secretValue.unsafeUnwrap(),
+      EVENT_BUS_NAME: this.platformValue('event-bus-name'),
+    };
+    const fn = (id: string, name: string) =>
+      new ServiceFunction(this, id, {
+        entry: handler(name),
+        stage,
+        serviceName: 'menu',
+        environment,
+        timeout: Duration.seconds(10),
+      });
+
+    const listMenu = fn('ListMenu', 'list-menu');
+    const getMenuItem = fn('GetMenuItem', 'get-menu-item');
+    const createMenuItem = fn('CreateMenuItem', 'create-menu-item');
+    const updateMenuItem = fn('UpdateMenuItem', 'update-menu-item');
+    const withdrawMenuItem = fn('WithdrawMenuItem', 'withdraw-menu-item');
+    this.table.grantReadData(listMenu);
+    this.table.grantReadData(getMenuItem);
+    this.table.grantReadWriteData(createMenuItem);
+    this.table.grantReadWriteData(updateMenuItem);
+    this.table.grantReadWriteData(withdrawMenuItem);
+    idempotency.grantIdempotency(createMenuItem);
+
+    const recordChanges = fn('RecordMenuChanges', 'record-menu-changes');
+    this.table.grantWriteData(recordChanges);
+    this.eventBus.grantPutEventsTo(recordChanges);
+    const failed = new sqs.Queue(this, 'RecordMenuChangesDlq', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      failed,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the stream event source.',
+    );
+    recordChanges.addEventSource(
+      new DynamoEventSource(this.table.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failed),
+      }),
+    );
+
+    this.api = new ServiceApi(this, 'Api', {
+      contract: menuContract,
+      stage,
+      handlers: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
+      userPool: this.userPool,
+      webAclArn: this.webAclArn,
+    });
+  }
+}

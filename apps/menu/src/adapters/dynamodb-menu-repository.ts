@@ -1,0 +1,171 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '@slice/contract';
+import { MenuItem } from '@slice/contracts-menu';
+import {
+  key,
+  keyPrefix,
+  mapErrors,
+  putNew,
+  queryPage,
+  updateVersioned,
+  type CursorCodec,
+} from '@slice/dynamodb';
+import { MenuItemExists, StaleMenuItem } from '../domain/menu-item';
+import type { MenuRepository } from '../domain/ports';
+
+/**
+ * The menu table's key design (see the README):
+ *
+ * | item | pk | sk | gsi1pk | gsi1sk |
+ * |---|---|---|---|---|
+ * | an item, as it is now | `ITEM#<id>` | `ITEM` | `MENU` while available | `<category>#<name>#<id>` |
+ * | a past version | `ITEM#<id>` | `VERSION#<000001>` | | |
+ */
+export const menuKeys = {
+  item: (id: string) => ({ pk: key('ITEM', id), sk: 'ITEM' }),
+  version: (id: string, version: number) => ({
+    pk: key('ITEM', id),
+    sk: key('VERSION', String(version).padStart(6, '0')),
+  }),
+  availableIndex: 'gsi1',
+  available: 'MENU',
+  listing: (item: MenuItem) => `${item.category}#${item.name.toLowerCase().replaceAll('#', ' ')}#${item.id}`,
+};
+
+/** The fields of a stored item a replace may change; keys and `version` are not among them. */
+const replaceable = [
+  'name',
+  'description',
+  'category',
+  'price',
+  'available',
+  'updatedAt',
+  'gsi1pk',
+  'gsi1sk',
+] as const;
+
+const listingOf = (item: MenuItem) =>
+  item.available ? { gsi1pk: menuKeys.available, gsi1sk: menuKeys.listing(item) } : {};
+
+/** Reads an item back out of a stored row: only the contract's fields, checked. */
+const itemOf = (row: Record<string, unknown>): MenuItem =>
+  MenuItem.parse({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: row.price,
+    available: row.available,
+    version: row.version,
+    updatedAt: row.updatedAt,
+  });
+
+/**
+ * The Menu's DynamoDB repository: one table, queries only (the available-items index for the
+ * menu), versioned replaces, history rows written once.
+ *
+ * @example
+ * ```ts
+ * const menu = dynamoMenuRepository(createDocumentClient(), config.tableName, createCursorCodec(config.cursorSigningKey));
+ * ```
+ */
+export function dynamoMenuRepository(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  cursors: CursorCodec,
+): MenuRepository {
+  return {
+    async get(itemId) {
+      const { Item } = await mapErrors(() =>
+        client.send(
+          new GetCommand({ TableName: tableName, Key: menuKeys.item(itemId), ConsistentRead: true }),
+        ),
+      );
+      return Item ? itemOf(Item) : undefined;
+    },
+
+    async create(item) {
+      try {
+        await putNew(client, {
+          TableName: tableName,
+          Item: { ...menuKeys.item(item.id), ...item, ...listingOf(item) },
+        });
+      } catch (error) {
+        if (error instanceof ConflictError) throw new MenuItemExists(item.id);
+        throw error;
+      }
+    },
+
+    async replace(item, readVersion) {
+      const listing = listingOf(item);
+      try {
+        await updateVersioned(client, {
+          TableName: tableName,
+          Key: menuKeys.item(item.id),
+          expectedVersion: readVersion,
+          changes: {
+            name: item.name,
+            description: item.description,
+            category: item.category,
+            price: item.price,
+            available: item.available,
+            updatedAt: item.updatedAt,
+            ...listing,
+          },
+          allowed: replaceable,
+          remove: item.available ? [] : ['gsi1pk', 'gsi1sk'],
+        });
+      } catch (error) {
+        if (error instanceof ConflictError) throw new StaleMenuItem(item.id, readVersion);
+        throw error;
+      }
+    },
+
+    async listAvailable({ category, limit, cursor }) {
+      const page = await queryPage(
+        client,
+        {
+          TableName: tableName,
+          IndexName: menuKeys.availableIndex,
+          KeyConditionExpression: category
+            ? 'gsi1pk = :menu AND begins_with(gsi1sk, :category)'
+            : 'gsi1pk = :menu',
+          ExpressionAttributeValues: {
+            ':menu': menuKeys.available,
+            ...(category ? { ':category': keyPrefix(category) } : {}),
+          },
+        },
+        {
+          limit,
+          cursor,
+          codec: cursors,
+          scope: `menu:available:${category ?? 'all'}`,
+          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+        },
+      );
+      return { items: page.items.map(itemOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+
+    async keepVersion(item) {
+      try {
+        await mapErrors(() =>
+          client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...menuKeys.version(item.id, item.version), ...item },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+      } catch (error) {
+        // Already kept by an earlier delivery of the same change.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    },
+  };
+}
+
+/** Reads a menu item out of a table stream image; `undefined` for rows that are not items. */
+export function itemFromImage(image: Record<string, unknown> | undefined): MenuItem | undefined {
+  return image && image.sk === 'ITEM' ? itemOf(image) : undefined;
+}

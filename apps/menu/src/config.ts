@@ -1,0 +1,11 @@
+import { requireEnv } from '@slice/middleware';
+
+/** Every setting of the Menu service, read once at cold start; a missing one fails the start. */
+export const config = {
+  /** The service table (items, their history and the available-items index). */
+  tableName: requireEnv('TABLE_NAME'),
+  /** Signs pagination cursors so a forged one is a 400. */
+  cursorSigningKey: requireEnv('CURSOR_SIGNING_KEY'),
+  /** The platform event bus, from SSM `/slice/<stage>/platform/event-bus-name`. */
+  eventBusName: requireEnv('EVENT_BUS_NAME'),
+} as const;

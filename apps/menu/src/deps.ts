@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import { createEventPublisher, tracer } from '@slice/middleware';
+import { dynamoMenuRepository } from './adapters/dynamodb-menu-repository';
+import { menuEvents } from './adapters/menu-events';
+import { config } from './config';
+import type { MenuDeps } from './domain/ports';
+
+/** The Menu's adapters, wired once per cold start. */
+export const deps: MenuDeps = {
+  menu: dynamoMenuRepository(
+    createDocumentClient(),
+    config.tableName,
+    createCursorCodec(config.cursorSigningKey),
+  ),
+  events: menuEvents(
+    createEventPublisher({
+      busName: config.eventBusName,
+      client: tracer.captureAWSv3Client(new EventBridgeClient({})),
+    }),
+  ),
+  now: () => new Date(),
+  newId: randomUUID,
+};

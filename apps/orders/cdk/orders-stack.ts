@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import {
+  acknowledge,
+  IdempotencyTable,
+  ServiceApi,
+  ServiceFunction,
+  ServiceStack,
+  ServiceTable,
+} from '@slice/cdk';
+import type { ServiceStackProps } from '@slice/cdk';
+import { ordersContract } from '@slice/contracts-orders';
+import type { Construct } from 'constructs';
+
+/** Props of {@link OrdersStack}: a stage and the usual stack props; the service comes from the contract. */
+export type OrdersStackProps = Omit<ServiceStackProps, 'service'>;
+
+const handler = (name: string) => join(__dirname, '../src/handlers', `${name}.ts`);
+const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
+  indexName: name,
+  partitionKey: { name: `${name}pk`, type: dynamodb.AttributeType.STRING },
+  sortKey: { name: `${name}sk`, type: dynamodb.AttributeType.STRING },
+});
+
+/**
+ * The Orders service: its table (orders by id, by customer and by status, with a stream), one
+ * function per route with only the grants it needs, the outbox function that publishes
+ * `OrderPlaced` and `OrderCancelled`, and its REST API built from the contract.
+ */
+export class OrdersStack extends ServiceStack {
+  readonly table: ServiceTable;
+  readonly api: ServiceApi;
+
+  constructor(scope: Construct, id: string, props: OrdersStackProps) {
+    super(scope, id, { ...props, service: ordersContract.service });
+    const { stage } = this;
+
+    this.table = new ServiceTable(this, 'Table', {
+      stage,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      globalSecondaryIndexes: [index('gsi1'), index('gsi2')],
+    });
+    const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
+    const cursorKey = new secretsmanager.Secret(this, 'CursorSigningKey', {
+      description: 'Signs the Orders API pagination cursors.',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    acknowledge(
+      cursorKey,
+      'AwsSolutions-SMG4',
+      'Signs pagination cursors only; rotating it merely invalidates open cursors, so it is rotated by redeploying.',
+    );
+
+    const environment = {
+      TABLE_NAME: this.table.table.tableName,
+      IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
+      CURSOR_SIGNING_KEY: cursorKey.secretValue.unsafeUnwrap(),
+      EVENT_BUS_NAME: this.platformValue('event-bus-name'),
+      PLATFORM_URL: this.platformValue('api-url'),
+      MENU_TIMEOUT_MS: '1500',
+    };
+    const fn = (id: string, name: string) =>
+      new ServiceFunction(this, id, {
+        entry: handler(name),
+        stage,
+        serviceName: 'orders',
+        environment,
+        timeout: Duration.seconds(10),
+      });
+
+    const placeOrder = fn('PlaceOrder', 'place-order');
+    const getOrder = fn('GetOrder', 'get-order');
+    const listOrders = fn('ListOrders', 'list-orders');
+    const cancelOrder = fn('CancelOrder', 'cancel-order');
+    this.table.grantWriteData(placeOrder);
+    idempotency.grantIdempotency(placeOrder);
+    this.table.grantReadData(getOrder);
+    this.table.grantReadData(listOrders);
+    // Cancel reads and updates; it cannot delete.
+    this.table.grant(cancelOrder, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+
+    const publish = fn('PublishOrderEvents', 'publish-order-events');
+    this.eventBus.grantPutEventsTo(publish);
+    const failed = new sqs.Queue(this, 'PublishOrderEventsDlq', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      failed,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the stream event source.',
+    );
+    publish.addEventSource(
+      new DynamoEventSource(this.table.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failed),
+      }),
+    );
+
+    this.api = new ServiceApi(this, 'Api', {
+      contract: ordersContract,
+      stage,
+      handlers: { placeOrder, getOrder, listOrders, cancelOrder },
+      userPool: this.userPool,
+      webAclArn: this.webAclArn,
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '@slice/contract';
+import { Order, type OrderStatus } from '@slice/contracts-orders';
+import { key, mapErrors, putNew, queryPage, type CursorCodec } from '@slice/dynamodb';
+import type { OrderRepository, PageQuery } from '../domain/ports';
+
+/**
+ * The orders table's key design (see the README):
+ *
+ * | pk | sk | gsi1pk (by customer) | gsi1sk | gsi2pk (by status, staff) | gsi2sk |
+ * |---|---|---|---|---|---|
+ * | `ORDER#<id>` | `ORDER` | `CUSTOMER#<customerId>` | `<placedAt>#<id>` | `STATUS#<status>` | `<placedAt>#<id>` |
+ */
+export const orderKeys = {
+  order: (id: string) => ({ pk: key('ORDER', id), sk: 'ORDER' }),
+  byCustomer: { index: 'gsi1', pk: (customerId: string) => key('CUSTOMER', customerId) },
+  byStatus: { index: 'gsi2', pk: (status: OrderStatus) => key('STATUS', status) },
+  newestFirst: (order: Pick<Order, 'placedAt' | 'id'>) => `${order.placedAt}#${order.id}`,
+};
+
+/** Reads an order back out of a stored row: only the contract's fields, checked. */
+export const orderOf = (row: Record<string, unknown>): Order =>
+  Order.parse({
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status,
+    lines: row.lines,
+    total: row.total,
+    deliveryAddress: row.deliveryAddress,
+    placedAt: row.placedAt,
+    ...(row.cancelledAt ? { cancelledAt: row.cancelledAt } : {}),
+  });
+
+/**
+ * The Orders DynamoDB repository: puts that never overwrite, queries on two indexes (never a
+ * scan), and a cancel that is one conditional write.
+ */
+export function dynamoOrderRepository(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  cursors: CursorCodec,
+): OrderRepository {
+  const page = async (index: string, partition: string, scope: string, { limit, cursor }: PageQuery) => {
+    const result = await queryPage(
+      client,
+      {
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :partition`,
+        ExpressionAttributeValues: { ':partition': partition },
+        ScanIndexForward: false,
+      },
+      { limit, cursor, codec: cursors, scope, keyAttributes: ['pk', 'sk', `${index}pk`, `${index}sk`] },
+    );
+    return {
+      items: result.items.map(orderOf),
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+    };
+  };
+
+  return {
+    create: (order, correlationId) =>
+      putNew(client, {
+        TableName: tableName,
+        Item: {
+          ...orderKeys.order(order.id),
+          ...order,
+          correlationId,
+          gsi1pk: orderKeys.byCustomer.pk(order.customerId),
+          gsi1sk: orderKeys.newestFirst(order),
+          gsi2pk: orderKeys.byStatus.pk(order.status),
+          gsi2sk: orderKeys.newestFirst(order),
+        },
+      }),
+
+    async get(orderId) {
+      const { Item } = await mapErrors(() =>
+        client.send(
+          new GetCommand({ TableName: tableName, Key: orderKeys.order(orderId), ConsistentRead: true }),
+        ),
+      );
+      return Item ? orderOf(Item) : undefined;
+    },
+
+    listByCustomer: (customerId, query) =>
+      page(
+        orderKeys.byCustomer.index,
+        orderKeys.byCustomer.pk(customerId),
+        `orders:customer:${customerId}`,
+        query,
+      ),
+
+    listByStatus: (status, query) =>
+      page(orderKeys.byStatus.index, orderKeys.byStatus.pk(status), `orders:status:${status}`, query),
+
+    async cancel(orderId, customerId, at, correlationId) {
+      try {
+        const { Attributes } = await mapErrors(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: orderKeys.order(orderId),
+              ConditionExpression: 'attribute_exists(pk) AND customerId = :customer AND #status = :placed',
+              UpdateExpression:
+                'SET #status = :cancelled, cancelledAt = :at, gsi2pk = :statusKey, correlationId = :correlationId',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':customer': customerId,
+                ':placed': 'PLACED',
+                ':cancelled': 'CANCELLED',
+                ':at': at,
+                ':statusKey': orderKeys.byStatus.pk('CANCELLED'),
+                ':correlationId': correlationId,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return Attributes ? orderOf(Attributes) : undefined;
+      } catch (error) {
+        if (error instanceof ConflictError) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Reads an order out of a table stream image. */
+export function orderFromImage(image: Record<string, unknown> | undefined): Order | undefined {
+  return image && image.sk === 'ORDER' ? orderOf(image) : undefined;
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createClient } from '@slice/contract';
+import { menuContract } from '@slice/contracts-menu';
+import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import { createEventPublisher, currentCorrelationId, tracer } from '@slice/middleware';
+import { dynamoOrderRepository } from './adapters/dynamodb-order-repository';
+import { menuCatalog } from './adapters/menu-catalog';
+import { orderEvents } from './adapters/order-events';
+import { config } from './config';
+import type { OrderDeps } from './domain/ports';
+
+/** The Orders adapters, wired once per cold start. */
+export const deps: OrderDeps = {
+  orders: dynamoOrderRepository(
+    createDocumentClient(),
+    config.tableName,
+    createCursorCodec(config.cursorSigningKey),
+  ),
+  menu: menuCatalog(
+    createClient(menuContract, {
+      baseUrl: config.platformUrl,
+      timeoutMs: config.menuTimeoutMs,
+      correlationId: currentCorrelationId,
+    }),
+  ),
+  events: orderEvents(
+    createEventPublisher({
+      busName: config.eventBusName,
+      client: tracer.captureAWSv3Client(new EventBridgeClient({})),
+    }),
+  ),
+  now: () => new Date(),
+  newId: randomUUID,
+};

@@ -1,0 +1,9 @@
+import { ordersContract } from '@slice/contracts-orders';
+import { http, reply } from '@slice/middleware';
+import { deps } from '../deps';
+import { placeOrder } from '../domain/use-cases';
+
+export const handler = http(ordersContract.routes.placeOrder, async ({ body, user, correlationId }) => {
+  const order = await placeOrder(body, user, correlationId, deps);
+  return reply(order, { location: `/orders/${order.id}` });
+});

@@ -1,0 +1,177 @@
+import { ForbiddenError } from '@slice/contract';
+import { ItemNotOrderable, MixedCurrencies, OrderNotCancellable, OrderNotFound } from '../src/domain/order';
+import { announceOrderChange, cancelOrder, getOrder, listOrders, placeOrder } from '../src/domain/use-cases';
+import { address, diavola, fixedMenu, margherita, testDeps } from './fakes';
+
+const alice = { id: 'alice', isStaff: false };
+const bob = { id: 'bob', isStaff: false };
+const dana = { id: 'dana', isStaff: true };
+
+describe('placeOrder', () => {
+  it('prices every line from the menu and totals on the server', async () => {
+    const deps = testDeps();
+    const order = await placeOrder(
+      {
+        items: [
+          { itemId: 'margherita', quantity: 2 },
+          { itemId: 'diavola', quantity: 1 },
+        ],
+        deliveryAddress: address,
+      },
+      alice,
+      'corr-1',
+      deps,
+    );
+    expect(order).toMatchObject({
+      customerId: 'alice',
+      status: 'PLACED',
+      total: { amount: 2950, currency: 'EUR' },
+    });
+    expect(order.lines.map((line) => line.lineTotal.amount)).toEqual([1800, 1150]);
+    expect(deps.orders.all.get(order.id)).toEqual(order);
+  });
+
+  it('refuses an unknown item, naming it, and stores nothing', async () => {
+    const deps = testDeps();
+    const attempt = placeOrder(
+      { items: [{ itemId: 'calzone', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    await expect(attempt).rejects.toThrow(new ItemNotOrderable('calzone', 'unknown'));
+    await expect(attempt).rejects.toMatchObject({
+      status: 422,
+      message: 'Menu item calzone does not exist.',
+    });
+    expect(deps.orders.all.size).toBe(0);
+  });
+
+  it('refuses an unavailable item', async () => {
+    await expect(
+      placeOrder(
+        { items: [{ itemId: 'hawaii', quantity: 1 }], deliveryAddress: address },
+        alice,
+        'c',
+        testDeps(),
+      ),
+    ).rejects.toMatchObject({ status: 422, message: 'Menu item hawaii is not available.' });
+  });
+
+  it('refuses items priced in two currencies', async () => {
+    const deps = testDeps(fixedMenu([margherita, { ...diavola, price: { amount: 1, currency: 'USD' } }]));
+    await expect(
+      placeOrder(
+        {
+          items: [
+            { itemId: 'margherita', quantity: 1 },
+            { itemId: 'diavola', quantity: 1 },
+          ],
+          deliveryAddress: address,
+        },
+        alice,
+        'c',
+        deps,
+      ),
+    ).rejects.toBeInstanceOf(MixedCurrencies);
+  });
+});
+
+describe('getOrder', () => {
+  it('gives the owner and staff the order, and anyone else a 404', async () => {
+    const deps = testDeps();
+    const order = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    await expect(getOrder(order.id, alice, deps)).resolves.toEqual(order);
+    await expect(getOrder(order.id, dana, deps)).resolves.toEqual(order);
+    await expect(getOrder(order.id, bob, deps)).rejects.toBeInstanceOf(OrderNotFound);
+  });
+});
+
+describe('listOrders', () => {
+  it("lists the caller's own orders, newest first", async () => {
+    const deps = testDeps();
+    const first = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      bob,
+      'c',
+      deps,
+    );
+    const second = await placeOrder(
+      { items: [{ itemId: 'diavola', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    const page = await listOrders({ limit: 10 }, alice, deps);
+    expect(page.items.map((order) => order.id)).toEqual([second.id, first.id]);
+  });
+
+  it('lets staff list by status and refuses it to customers', async () => {
+    const deps = testDeps();
+    await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      bob,
+      'c',
+      deps,
+    );
+    expect((await listOrders({ limit: 10, status: 'PLACED' }, dana, deps)).items).toHaveLength(1);
+    expect(() => listOrders({ limit: 10, status: 'PLACED' }, alice, deps)).toThrow(ForbiddenError);
+  });
+});
+
+describe('cancelOrder', () => {
+  it('cancels a PLACED order of its owner once; a second time is a 409', async () => {
+    const deps = testDeps();
+    const order = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    await expect(cancelOrder(order.id, alice, 'c', deps)).resolves.toMatchObject({ status: 'CANCELLED' });
+    await expect(cancelOrder(order.id, alice, 'c', deps)).rejects.toBeInstanceOf(OrderNotCancellable);
+  });
+
+  it("answers 404 for another customer's order and leaves it PLACED", async () => {
+    const deps = testDeps();
+    const order = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    await expect(cancelOrder(order.id, bob, 'c', deps)).rejects.toBeInstanceOf(OrderNotFound);
+    expect(deps.orders.all.get(order.id)?.status).toBe('PLACED');
+  });
+});
+
+describe('announceOrderChange', () => {
+  it('announces a new order as placed and a PLACED→CANCELLED change as cancelled, nothing else', async () => {
+    const placed = jest.fn(() => Promise.resolve());
+    const cancelled = jest.fn(() => Promise.resolve());
+    const deps = testDeps();
+    const order = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    const gone = { ...order, status: 'CANCELLED' as const, cancelledAt: order.placedAt };
+    await announceOrderChange(undefined, order, 'c', { events: { placed, cancelled } });
+    await announceOrderChange(order, gone, 'c', { events: { placed, cancelled } });
+    await announceOrderChange(gone, gone, 'c', { events: { placed, cancelled } });
+    expect(placed).toHaveBeenCalledTimes(1);
+    expect(cancelled).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,12 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StageConfig } from './types';
+
+/** The prod stage: canary rollouts, longer log retention. Replace the domain and zone with yours. */
+export const prod: StageConfig = {
+  name: 'prod',
+  region: 'eu-west-1',
+  domainName: 'api.slice.example.com',
+  hostedZone: { name: 'slice.example.com', id: 'Z0000000000000000PROD' },
+  logRetention: RetentionDays.SIX_MONTHS,
+  rollout: { type: 'canary', percent: 10, minutes: 5 },
+};
