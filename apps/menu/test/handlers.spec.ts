@@ -83,14 +83,12 @@ describe('GET /menu/items/{itemId}', () => {
   });
 
   it('answers 503 with Retry-After when DynamoDB keeps throttling', async () => {
-    dynamo
-      .on(GetCommand)
-      .rejects(
-        new ProvisionedThroughputExceededException({
-          message: 'Rate exceeded for table menu-prod',
-          $metadata: {},
-        }),
-      );
+    dynamo.on(GetCommand).rejects(
+      new ProvisionedThroughputExceededException({
+        message: 'Rate exceeded for table menu-prod',
+        $metadata: {},
+      }),
+    );
     const response = await get('margherita');
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['retry-after']).toBe('1');
@@ -98,16 +96,14 @@ describe('GET /menu/items/{itemId}', () => {
   });
 
   it('answers 503 when DynamoDB fails with a 5xx', async () => {
-    dynamo
-      .on(GetCommand)
-      .rejects(
-        new DynamoDBServiceException({
-          name: 'InternalServerError',
-          $fault: 'server',
-          message: 'boom',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    dynamo.on(GetCommand).rejects(
+      new DynamoDBServiceException({
+        name: 'InternalServerError',
+        $fault: 'server',
+        message: 'boom',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     expect((await get('margherita')).statusCode).toBe(503);
   });
 });

@@ -1,0 +1,135 @@
+/** Menu against a real local database (dynalite) with the tables of the synthesized stack. */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createCursorCodec } from '@slice/dynamodb';
+import {
+  createTable,
+  startDynalite,
+  tableInputFromTemplate,
+  tableLogicalIds,
+  type Dynalite,
+} from '@slice/testing';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MenuStack } from '../cdk/menu-stack';
+import { dynamoMenuRepository } from '../src/adapters/dynamodb-menu-repository';
+import { StaleMenuItem } from '../src/domain/menu-item';
+import type { MenuDeps } from '../src/domain/ports';
+import {
+  createMenuItem,
+  listMenu,
+  recordMenuChange,
+  updateMenuItem,
+  withdrawMenuItem,
+} from '../src/domain/use-cases';
+
+let db: Dynalite;
+let deps: MenuDeps & { published: unknown[] };
+
+beforeAll(async () => {
+  db = await startDynalite();
+  const template = Template.fromStack(
+    new MenuStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SliceMenu-dev', { stage: 'dev' }),
+  ).toJSON();
+  const table = tableLogicalIds(template).find((id) => id.startsWith('Table')) as string;
+  await createTable(db.client, tableInputFromTemplate(template, table, 'menu'));
+  const published: unknown[] = [];
+  let clock = Date.UTC(2026, 10, 27, 9, 0, 0);
+  deps = {
+    menu: dynamoMenuRepository(db.documentClient, 'menu', createCursorCodec('menu-integration-cursor-key')),
+    events: { changed: (changes) => Promise.resolve(void published.push(...changes)) },
+    now: () => new Date((clock += 1000)),
+    newId: () => '0000aaaa-0000-4000-8000-000000000000',
+    published,
+  };
+}, 60_000);
+
+afterAll(() => db.stop());
+
+const add = (id: string, category: 'pizza' | 'drink', amount = 900) =>
+  createMenuItem({ id, name: id, description: '', category, price: { amount, currency: 'EUR' } }, deps);
+
+describe('the menu listing', () => {
+  it('pages through available items of a category, each exactly once, never from another category', async () => {
+    for (let i = 0; i < 23; i++) await add(`pizza-${String(i).padStart(2, '0')}`, 'pizza');
+    for (let i = 0; i < 4; i++) await add(`drink-${i}`, 'drink');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMenu({ category: 'pizza', limit: 10, ...(cursor ? { cursor } : {}) }, deps);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(23);
+    expect(new Set(seen).size).toBe(23);
+    expect(seen.every((id) => id.startsWith('pizza-'))).toBe(true);
+    expect(seen).toEqual([...seen].sort());
+  });
+
+  it('drops a withdrawn item from the listing, keeps it readable, and records it once', async () => {
+    await add('calzone', 'pizza');
+    const withdrawn = await withdrawMenuItem('calzone', deps);
+    expect(withdrawn).toMatchObject({ available: false, version: 2 });
+    const again = await withdrawMenuItem('calzone', deps);
+    expect(again.version).toBe(2);
+    const all = await listMenu({ category: 'pizza', limit: 100 }, deps);
+    expect(all.items.map((item) => item.id)).not.toContain('calzone');
+    expect(await deps.menu.get('calzone')).toMatchObject({ available: false });
+  });
+
+  it('rejects a cursor from another listing', async () => {
+    const page = await listMenu({ category: 'pizza', limit: 2 }, deps);
+    await expect(
+      listMenu({ category: 'drink', limit: 2, cursor: page.nextCursor }, deps),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('optimistic locking', () => {
+  it('lets exactly one of two writers of the same version win; the other gets 409', async () => {
+    const item = await add('lock-test', 'pizza');
+    const change = (amount: number) =>
+      updateMenuItem(
+        item.id,
+        {
+          name: item.name,
+          description: 'x',
+          category: 'pizza',
+          price: { amount, currency: 'EUR' },
+          available: true,
+          version: 1,
+        },
+        deps,
+      );
+    const results = await Promise.allSettled([change(1000), change(1100)]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const [rejected] = results.filter((result) => result.status === 'rejected');
+    expect(rejected?.reason).toBeInstanceOf(StaleMenuItem);
+    const stored = await deps.menu.get(item.id);
+    expect(stored?.version).toBe(2);
+    const winner = results.find((result) => result.status === 'fulfilled');
+    expect(stored?.price.amount).toBe(winner?.status === 'fulfilled' ? winner.value.price.amount : -1);
+  });
+});
+
+describe('history', () => {
+  it('keeps each version once, however often the stream delivers it', async () => {
+    const v1 = await add('history-test', 'pizza');
+    const v2 = await updateMenuItem(v1.id, { ...v1, description: 'New', version: 1 }, deps);
+    await recordMenuChange(undefined, v1, deps);
+    await recordMenuChange(v1, v2, deps);
+    await recordMenuChange(v1, v2, deps);
+    const { Items } = await db.documentClient.send(
+      new QueryCommand({
+        TableName: 'menu',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': 'ITEM#history-test', ':v': 'VERSION#' },
+      }),
+    );
+    expect(Items?.map((row) => row.version as number)).toEqual([1, 2]);
+    expect(deps.published.slice(-3)).toEqual([
+      { change: 'ADDED', item: v1 },
+      { change: 'CHANGED', item: v2 },
+      { change: 'CHANGED', item: v2 },
+    ]);
+  });
+});

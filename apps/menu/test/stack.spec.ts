@@ -1,0 +1,79 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { menuContract } from '@slice/contracts-menu';
+import { MenuStack } from '../cdk/menu-stack';
+
+let template: Template;
+
+beforeAll(() => {
+  // Bundling is skipped here: the function code is the synth target's business.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  template = Template.fromStack(new MenuStack(app, 'SliceMenu-dev', { stage: 'dev' }));
+});
+
+function actionsOf(functionLogicalPrefix: string): string[] {
+  const roles = template.findResources('AWS::IAM::Role');
+  const role = Object.keys(roles).find((id) => id.startsWith(`${functionLogicalPrefix}ServiceRole`));
+  expect(role).toBeDefined();
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role as string))
+    .flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap(
+        (s) => s.Action,
+      ),
+    );
+}
+
+describe('SliceMenu stack', () => {
+  it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(6);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Timeout: 10,
+        MemorySize: 512,
+      });
+    }
+  });
+
+  it('serves reads publicly and changes to staff through Cognito', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+      (method) => method.Properties.HttpMethod !== 'OPTIONS',
+    );
+    expect(methods).toHaveLength(Object.keys(menuContract.routes).length);
+    const byType = methods
+      .map((method) => `${method.Properties.HttpMethod} ${method.Properties.AuthorizationType}`)
+      .sort();
+    expect(byType).toEqual([
+      'DELETE COGNITO_USER_POOLS',
+      'GET NONE',
+      'GET NONE',
+      'POST COGNITO_USER_POOLS',
+      'PUT COGNITO_USER_POOLS',
+    ]);
+  });
+
+  it('keeps the menu in a table with the available-items index and a stream', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1' })],
+    });
+  });
+
+  it('lets the read functions read but never write', () => {
+    for (const fn of ['ListMenu', 'GetMenuItem']) {
+      const actions = actionsOf(fn);
+      expect(actions).toContain('dynamodb:GetItem');
+      expect(
+        actions.filter((action) => action.startsWith('dynamodb:') && /Put|Update|Delete|Write/.test(action)),
+      ).toEqual([]);
+    }
+  });
+
+  it('lets only the stream function publish MenuItemChanged', () => {
+    expect(actionsOf('RecordMenuChanges')).toContain('events:PutEvents');
+    expect(actionsOf('UpdateMenuItem')).not.toContain('events:PutEvents');
+  });
+});

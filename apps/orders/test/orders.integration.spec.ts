@@ -1,0 +1,258 @@
+/**
+ * Orders against a real local database (dynalite) with the tables of the synthesized stack, and a
+ * stand-in Menu that answers through Menu's published contract over HTTP.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MenuItem } from '@slice/contracts-menu';
+import {
+  createTable,
+  lambdaContext,
+  restApiEvent,
+  startDynalite,
+  tableInputFromTemplate,
+  tableLogicalIds,
+  type Dynalite,
+} from '@slice/testing';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { OrdersStack } from '../cdk/orders-stack';
+import { address } from './fakes';
+
+type Handler = (
+  event: ReturnType<typeof restApiEvent>,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<APIGatewayProxyResult>;
+
+let db: Dynalite;
+let menuServer: Server;
+let menuDelayMs = 0;
+let handlers: Record<'place' | 'get' | 'list' | 'cancel', Handler>;
+
+const menuItem = (id: string, amount: number, available = true): MenuItem => ({
+  id,
+  name: id[0]?.toUpperCase() + id.slice(1),
+  description: '',
+  category: 'pizza',
+  price: { amount, currency: 'EUR' },
+  available,
+  version: 1,
+  updatedAt: '2026-11-01T09:00:00.000Z',
+});
+const menu = new Map(
+  [menuItem('margherita', 900), menuItem('diavola', 1150), menuItem('hawaii', 1000, false)].map((item) => [
+    item.id,
+    item,
+  ]),
+);
+
+beforeAll(async () => {
+  db = await startDynalite();
+  const template = Template.fromStack(
+    new OrdersStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SliceOrders-dev', {
+      stage: 'dev',
+    }),
+  ).toJSON();
+  const [table, idempotency] = tableLogicalIds(template).sort((a) => (a.startsWith('Table') ? -1 : 1));
+  await createTable(db.client, tableInputFromTemplate(template, table as string, 'orders'));
+  await createTable(db.client, tableInputFromTemplate(template, idempotency as string, 'orders-idempotency'));
+
+  menuServer = createServer((request, response) => {
+    const item = menu.get(decodeURIComponent(request.url?.split('/').pop() ?? ''));
+    setTimeout(() => {
+      response.writeHead(item ? 200 : 404, {
+        'content-type': item ? 'application/json' : 'application/problem+json',
+      });
+      response.end(
+        JSON.stringify(item ?? { type: 'urn:slice:problem:not-found', title: 'Not Found', status: 404 }),
+      );
+    }, menuDelayMs);
+  });
+  await new Promise<void>((resolve) => menuServer.listen(0, '127.0.0.1', resolve));
+
+  Object.assign(process.env, db.env, {
+    TABLE_NAME: 'orders',
+    IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
+    CURSOR_SIGNING_KEY: 'orders-integration-cursor-key',
+    EVENT_BUS_NAME: 'slice-test',
+    PLATFORM_URL: `http://127.0.0.1:${(menuServer.address() as AddressInfo).port}`,
+    MENU_TIMEOUT_MS: '300',
+  });
+  handlers = {
+    place: (await import('../src/handlers/place-order')).handler,
+    get: (await import('../src/handlers/get-order')).handler,
+    list: (await import('../src/handlers/list-orders')).handler,
+    cancel: (await import('../src/handlers/cancel-order')).handler,
+  };
+}, 60_000);
+
+afterAll(async () => {
+  menuServer.closeAllConnections();
+  await new Promise((resolve) => menuServer.close(resolve));
+  await db.stop();
+});
+
+const claims = (sub: string, staff = false) => ({ sub, 'cognito:groups': staff ? 'staff' : 'customer' });
+const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
+const place = (sub: string, key: string, items: Array<{ itemId: string; quantity: number }>) =>
+  handlers.place(
+    restApiEvent({
+      method: 'POST',
+      path: '/orders',
+      resource: '/orders',
+      body: { items, deliveryAddress: address },
+      headers: { 'Idempotency-Key': key },
+      claims: claims(sub),
+    }),
+    lambdaContext({ timeoutMs: 10_000 }),
+  );
+const get = (sub: string, orderId: string) =>
+  handlers.get(
+    restApiEvent({
+      method: 'GET',
+      path: `/orders/${orderId}`,
+      resource: '/orders/{orderId}',
+      pathParameters: { orderId },
+      claims: claims(sub),
+    }),
+    lambdaContext(),
+  );
+const list = (sub: string, query: Record<string, string> = {}, staff = false) =>
+  handlers.list(
+    restApiEvent({ method: 'GET', path: '/orders', resource: '/orders', query, claims: claims(sub, staff) }),
+    lambdaContext(),
+  );
+const cancel = (sub: string, orderId: string) =>
+  handlers.cancel(
+    restApiEvent({
+      method: 'POST',
+      path: `/orders/${orderId}/cancel`,
+      resource: '/orders/{orderId}/cancel',
+      pathParameters: { orderId },
+      claims: claims(sub),
+    }),
+    lambdaContext(),
+  );
+const storedOrdersOf = async (customerId: string) =>
+  (
+    await db.documentClient.send(
+      new QueryCommand({
+        TableName: 'orders',
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :c',
+        ExpressionAttributeValues: { ':c': `CUSTOMER#${customerId}` },
+      }),
+    )
+  ).Items ?? [];
+
+describe('POST /orders', () => {
+  it('places an order priced from Menu, and a retry with the same key gets the same order', async () => {
+    const first = await place('alice', 'alice-order-0001', [{ itemId: 'margherita', quantity: 2 }]);
+    const retry = await place('alice', 'alice-order-0001', [{ itemId: 'margherita', quantity: 2 }]);
+    expect(first.statusCode).toBe(201);
+    expect(body(first)).toMatchObject({
+      customerId: 'alice',
+      status: 'PLACED',
+      total: { amount: 1800, currency: 'EUR' },
+    });
+    expect(first.headers?.location).toBe(`/orders/${String(body(first).id)}`);
+    expect(retry.body).toBe(first.body);
+    expect(await storedOrdersOf('alice')).toHaveLength(1);
+  });
+
+  it('places exactly one order for 20 concurrent identical requests, all answered alike', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        place('erin', 'erin-burst-00001', [{ itemId: 'diavola', quantity: 1 }]),
+      ),
+    );
+    expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
+    expect(new Set(responses.map((response) => response.body)).size).toBe(1);
+    expect(await storedOrdersOf('erin')).toHaveLength(1);
+  });
+
+  it('answers 422 naming an unknown or unavailable item, and stores nothing', async () => {
+    const unknown = await place('frank', 'frank-order-0001', [
+      { itemId: 'margherita', quantity: 1 },
+      { itemId: 'calzone', quantity: 1 },
+    ]);
+    expect(unknown.statusCode).toBe(422);
+    expect(body(unknown).detail).toBe('Menu item calzone does not exist.');
+    const unavailable = await place('frank', 'frank-order-0002', [{ itemId: 'hawaii', quantity: 1 }]);
+    expect(body(unavailable).detail).toBe('Menu item hawaii is not available.');
+    expect(await storedOrdersOf('frank')).toHaveLength(0);
+  });
+
+  it('answers 503 with Retry-After when Menu is too slow, and stores nothing', async () => {
+    menuDelayMs = 1000;
+    try {
+      const started = Date.now();
+      const response = await place('gina', 'gina-order-0001', [{ itemId: 'margherita', quantity: 1 }]);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers?.['retry-after']).toBeDefined();
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      menuDelayMs = 0;
+    }
+    expect(await storedOrdersOf('gina')).toHaveLength(0);
+  });
+});
+
+describe('GET /orders/{orderId} and cancel', () => {
+  it('shows an order to its owner only, and lets only the owner cancel it, once', async () => {
+    const order = body(await place('hugo', 'hugo-order-0001', [{ itemId: 'margherita', quantity: 1 }]));
+    const orderId = String(order.id);
+    expect((await get('hugo', orderId)).statusCode).toBe(200);
+    expect((await get('ivy', orderId)).statusCode).toBe(404);
+    expect((await cancel('ivy', orderId)).statusCode).toBe(404);
+    const cancelled = await cancel('hugo', orderId);
+    expect(cancelled.statusCode).toBe(200);
+    expect(body(cancelled)).toMatchObject({ status: 'CANCELLED', cancelledAt: expect.any(String) });
+    expect((await cancel('hugo', orderId)).statusCode).toBe(409);
+  });
+});
+
+describe('GET /orders', () => {
+  it('pages through the caller’s orders newest first, each exactly once', async () => {
+    for (let i = 0; i < 12; i++) {
+      expect(
+        (
+          await place('jade', `jade-order-${String(i).padStart(4, '0')}`, [
+            { itemId: 'margherita', quantity: 1 },
+          ])
+        ).statusCode,
+      ).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const sizes: number[] = [];
+    do {
+      const page = body(await list('jade', { limit: '5', ...(cursor ? { cursor } : {}) })) as {
+        items: Array<{ id: string; placedAt: string }>;
+        nextCursor?: string;
+      };
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((item) => `${item.placedAt}#${item.id}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(sizes.slice(0, 3)).toEqual([5, 5, 2]);
+    expect(new Set(seen).size).toBe(12);
+    expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  it('answers 400 to a forged cursor and to a limit out of range', async () => {
+    expect((await list('jade', { cursor: 'eyJ2IjoxfQ.forged' })).statusCode).toBe(400);
+    expect((await list('jade', { limit: '1000' })).statusCode).toBe(400);
+  });
+
+  it('lets staff list by status, and refuses it to a customer', async () => {
+    const staff = body(await list('dana', { status: 'CANCELLED' }, true)) as {
+      items: Array<{ status: string }>;
+    };
+    expect(staff.items.length).toBeGreaterThan(0);
+    expect(staff.items.every((order) => order.status === 'CANCELLED')).toBe(true);
+    expect((await list('jade', { status: 'PLACED' })).statusCode).toBe(403);
+  });
+});

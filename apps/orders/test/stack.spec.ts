@@ -1,0 +1,93 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ordersContract } from '@slice/contracts-orders';
+import { OrdersStack } from '../cdk/orders-stack';
+
+let template: Template;
+
+beforeAll(() => {
+  // Bundling is skipped here: the function code is the synth target's business.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  template = Template.fromStack(new OrdersStack(app, 'SliceOrders-dev', { stage: 'dev' }));
+});
+
+/** Every action the policies of a function's role allow. */
+function actionsOf(functionLogicalPrefix: string): string[] {
+  const roles = template.findResources('AWS::IAM::Role');
+  const role = Object.keys(roles).find((id) => id.startsWith(`${functionLogicalPrefix}ServiceRole`));
+  expect(role).toBeDefined();
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    JSON.stringify(policy.Properties.Roles).includes(role as string),
+  );
+  return policies.flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap(
+      (s) => s.Action,
+    ),
+  );
+}
+
+describe('SliceOrders stack', () => {
+  it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Timeout: 10,
+        MemorySize: 512,
+      });
+    }
+  });
+
+  it('has one API method per contract route, and Cognito on every one', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+      (method) => method.Properties.HttpMethod !== 'OPTIONS',
+    );
+    expect(methods).toHaveLength(Object.keys(ordersContract.routes).length);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('COGNITO_USER_POOLS');
+  });
+
+  it('keeps orders in a table with two indexes and a stream that feeds the outbox', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'gsi1' }),
+        Match.objectLike({ IndexName: 'gsi2' }),
+      ]),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('reads the bus name and the platform URL from SSM, not from another stack', () => {
+    const parameters = JSON.stringify(template.toJSON().Parameters);
+    expect(parameters).toContain('/slice/dev/platform/event-bus-name');
+    expect(parameters).toContain('/slice/dev/platform/api-url');
+    expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+  });
+
+  it('lets the cancel function read and update orders, but not delete or put them', () => {
+    const actions = actionsOf('CancelOrder');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:PutItem');
+  });
+
+  it('lets the list function read but never write', () => {
+    const actions = actionsOf('ListOrders');
+    expect(actions).toContain('dynamodb:Query');
+    expect(
+      actions.filter((action) => action.startsWith('dynamodb:') && /Put|Update|Delete|Write/.test(action)),
+    ).toEqual([]);
+  });
+
+  it('lets only the outbox function publish events', () => {
+    expect(actionsOf('PublishOrderEvents')).toContain('events:PutEvents');
+    expect(actionsOf('PlaceOrder')).not.toContain('events:PutEvents');
+  });
+});
