@@ -12,7 +12,7 @@ const typeByFolder: ReadonlyArray<readonly [RegExp, readonly ProjectType[]]> = [
   [/^apps\/[^/]+$/, ['app']],
   [/^libs\/contracts\/[^/]+$/, ['contract']],
   [/^libs\/[^/]+$/, ['lib', 'contract', 'cdk', 'testing']],
-  [/^infra$/, ['infra']],
+  [/^infra(\/[^/]+)?$/, ['infra']],
   [/^tools\/[^/]+$/, ['tool', 'testing']],
 ];
 
@@ -50,7 +50,7 @@ function problemsOf({ name, root, tags }: ProjectInfo): string[] {
   const folder = typeByFolder.find(([pattern]) => pattern.test(root));
   if (!folder) {
     problems.push(
-      `${where}: projects live in apps/<name>, libs/<name>, libs/contracts/<name>, infra or tools/<name>.`,
+      `${where}: projects live in apps/<name>, libs/<name>, libs/contracts/<name>, infra, infra/<name> or tools/<name>.`,
     );
   } else if (type && !(folder[1] as readonly string[]).includes(type)) {
     problems.push(

@@ -1,0 +1,93 @@
+import type { ServiceInfo } from '@slice/contract';
+import { catchAllPriority, type RoutingManifest } from './routing';
+
+/** What the composition is checked against. */
+export interface CompositionFacts {
+  /** Every service contract (its base path and owning team). */
+  readonly contracts: readonly ServiceInfo[];
+  /** The app projects that exist (`apps/<name>`). */
+  readonly apps: readonly string[];
+  /** The text of `.github/CODEOWNERS`. */
+  readonly codeowners: string;
+}
+
+/**
+ * Checks the routing manifest against the workspace: every base path has one service, every rule
+ * names a service that exists, every routed service has owners, and every service's contract
+ * declares the base path its rule routes.
+ *
+ * @returns one message per problem, each saying what to fix; empty when the composition is sound
+ * @example
+ * ```ts
+ * checkComposition(routing, { contracts: [menuContract.service], apps: ['menu'], codeowners });
+ * ```
+ */
+export function checkComposition(manifest: RoutingManifest, facts: CompositionFacts): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  for (const route of manifest.services) {
+    for (const basePath of route.basePaths) {
+      const claimant = owners.get(basePath);
+      if (claimant) {
+        problems.push(
+          `${claimant} and ${route.service} both claim /${basePath}: give the base path to one service in infra/front-door/src/routing.ts.`,
+        );
+      }
+      owners.set(basePath, route.service);
+    }
+
+    if (!facts.apps.includes(route.service)) {
+      problems.push(
+        `infra/front-door/src/routing.ts routes to ${route.service}, but there is no apps/${route.service}: build the service first or remove its rule.`,
+      );
+      continue;
+    }
+
+    const codeownersLine = facts.codeowners
+      .split('\n')
+      .find((line) => line.startsWith(`/apps/${route.service}/ `));
+    if (!codeownersLine) {
+      problems.push(
+        `apps/${route.service} has no owner in .github/CODEOWNERS: tag it scope:${route.team} and run \`npm run codeowners\`.`,
+      );
+    }
+
+    const contract = facts.contracts.find((info) => info.name === route.service);
+    if (!contract) {
+      problems.push(
+        `${route.service} has no contract in libs/contracts/${route.service}: a routed service publishes one.`,
+      );
+    } else if (!route.basePaths.map((path) => `/${path}`).includes(contract.basePath)) {
+      problems.push(
+        `The ${route.service} contract's base path is ${contract.basePath}, but infra/front-door/src/routing.ts routes /${route.basePaths.join(', /')} to it: make them agree.`,
+      );
+    } else if (contract.team !== route.team) {
+      problems.push(
+        `infra/front-door/src/routing.ts says team ${route.team} owns ${route.service}, its contract says ${contract.team}: make them agree.`,
+      );
+    }
+  }
+
+  const services = new Set(manifest.services.map((route) => route.service));
+  for (const rule of manifest.headerRules) {
+    if (rule.target !== 'monolith' && !services.has(rule.target)) {
+      problems.push(
+        `The ${rule.header}: ${rule.value} rule targets ${rule.target}, which has no route: route the service first.`,
+      );
+    }
+  }
+
+  const priorities = [
+    ...manifest.services.map((r) => r.priority),
+    ...manifest.headerRules.map((r) => r.priority),
+  ];
+  const duplicate = priorities.find((priority, index) => priorities.indexOf(priority) !== index);
+  if (duplicate !== undefined)
+    problems.push(`Two rules share priority ${duplicate}: each rule needs its own.`);
+  if (priorities.some((priority) => priority < 1 || priority >= catchAllPriority)) {
+    problems.push(
+      `Rule priorities must be between 1 and ${catchAllPriority - 1}; ${catchAllPriority} is the catch-all's.`,
+    );
+  }
+  return problems;
+}

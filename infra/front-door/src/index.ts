@@ -1,0 +1,3 @@
+export * from './composition';
+export * from './front-door-stack';
+export * from './routing';

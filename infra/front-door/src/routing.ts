@@ -1,0 +1,67 @@
+/**
+ * The front door's routing manifest: which service answers which base path on the platform
+ * domain. This file is the one reviewed place where a route moves from the monolith to a team's
+ * service: add the base path to the service, and the monolith stops seeing it.
+ *
+ * Rules are evaluated by priority, lowest first. Header rules sit above the base-path rules so a
+ * header can send traffic elsewhere (a preview, or the monolith for comparison and rollback); the
+ * catch-all sits last and sends every route nobody has moved yet to the legacy monolith.
+ */
+
+/** A service's claim on base paths of the platform domain. */
+export interface ServiceRoute {
+  /** The service name: its app folder, Nx project and SSM prefix (`/slice/<stage>/<service>/api-id`). */
+  readonly service: string;
+  /** The owning team, as in `tools/workspace/src/teams.ts` and CODEOWNERS. */
+  readonly team: string;
+  /** Base paths without slashes: `orders` for `/orders/...`. */
+  readonly basePaths: readonly string[];
+  /** 1 to 1,000,000; leave gaps so rules can be inserted. */
+  readonly priority: number;
+}
+
+/** A rule that sends requests with a header to another target, above the base-path rules. */
+export interface HeaderRoute {
+  readonly header: string;
+  /** A glob such as `orders` or `preview-*`. */
+  readonly value: string;
+  /** The service (or `monolith`) that answers. */
+  readonly target: string;
+  /** Only for these base paths; every path when absent. */
+  readonly basePaths?: readonly string[];
+  readonly priority: number;
+  readonly purpose: string;
+}
+
+/** The whole manifest. */
+export interface RoutingManifest {
+  readonly services: readonly ServiceRoute[];
+  readonly headerRules: readonly HeaderRoute[];
+  /** Where unmatched requests go: the legacy monolith, or the placeholder until it is deployed. */
+  readonly fallback: 'monolith' | 'placeholder';
+}
+
+/**
+ * Slice's routing today: Menu and Orders are extracted; everything else is still the monolith's.
+ * `x-slice-route: monolith` sends a moved route back to the monolith, for comparison and instant
+ * rollback.
+ */
+export const routing: RoutingManifest = {
+  services: [
+    { service: 'menu', team: 'menu', basePaths: ['menu'], priority: 1000 },
+    { service: 'orders', team: 'orders', basePaths: ['orders'], priority: 1100 },
+  ],
+  headerRules: [
+    {
+      header: 'x-slice-route',
+      value: 'monolith',
+      target: 'monolith',
+      priority: 100,
+      purpose: 'Send a moved route to the monolith, to compare answers or to roll back at once.',
+    },
+  ],
+  fallback: 'placeholder',
+};
+
+/** The lowest priority: the catch-all. */
+export const catchAllPriority = 1_000_000;

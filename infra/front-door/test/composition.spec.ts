@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { menuContract } from '@slice/contracts-menu';
+import { ordersContract } from '@slice/contracts-orders';
+import { checkComposition, routing, type CompositionFacts } from '../src';
+
+const root = join(__dirname, '../../..');
+const facts: CompositionFacts = {
+  contracts: [menuContract.service, ordersContract.service],
+  apps: readdirSync(join(root, 'apps')),
+  codeowners: readFileSync(join(root, '.github/CODEOWNERS'), 'utf8'),
+};
+
+describe('the composition of the platform domain', () => {
+  it('is sound as the repository stands', () => {
+    expect(checkComposition(routing, facts)).toEqual([]);
+  });
+
+  it('fails when two services claim the same base path', () => {
+    const clash = {
+      ...routing,
+      services: [
+        ...routing.services,
+        { service: 'orders', team: 'orders', basePaths: ['menu'], priority: 1200 },
+      ],
+    };
+    expect(checkComposition(clash, facts)).toContainEqual(
+      'menu and orders both claim /menu: give the base path to one service in infra/front-door/src/routing.ts.',
+    );
+  });
+
+  it('fails when a rule routes to a service that does not exist', () => {
+    const kitchen = {
+      ...routing,
+      services: [
+        ...routing.services,
+        { service: 'kitchen', team: 'kitchen', basePaths: ['kitchen'], priority: 1200 },
+      ],
+    };
+    expect(checkComposition(kitchen, facts)).toContainEqual(
+      'infra/front-door/src/routing.ts routes to kitchen, but there is no apps/kitchen: build the service first or remove its rule.',
+    );
+  });
+
+  it('fails when a routed service has no owner in CODEOWNERS', () => {
+    const codeowners = facts.codeowners
+      .split('\n')
+      .filter((line) => !line.startsWith('/apps/orders/'))
+      .join('\n');
+    expect(checkComposition(routing, { ...facts, codeowners })).toContainEqual(
+      'apps/orders has no owner in .github/CODEOWNERS: tag it scope:orders and run `npm run codeowners`.',
+    );
+  });
+
+  it("fails when a contract's base path does not match its rule", () => {
+    const moved = {
+      ...routing,
+      services: routing.services.map((r) => (r.service === 'menu' ? { ...r, basePaths: ['carte'] } : r)),
+    };
+    expect(checkComposition(moved, facts)).toContainEqual(
+      "The menu contract's base path is /menu, but infra/front-door/src/routing.ts routes /carte to it: make them agree.",
+    );
+  });
+
+  it('fails on a header rule to an unrouted service and on shared priorities', () => {
+    const broken = {
+      ...routing,
+      headerRules: [
+        { header: 'x-slice-canary', value: 'kitchen', target: 'kitchen', priority: 1000, purpose: 'preview' },
+      ],
+    };
+    const problems = checkComposition(broken, facts);
+    expect(problems).toContainEqual(
+      'The x-slice-canary: kitchen rule targets kitchen, which has no route: route the service first.',
+    );
+    expect(problems).toContainEqual('Two rules share priority 1000: each rule needs its own.');
+  });
+});

@@ -1,0 +1,67 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { catchAllPriority, FrontDoorStack, routing } from '../src';
+
+let template: Template;
+
+beforeAll(() => {
+  template = Template.fromStack(
+    new FrontDoorStack(new App(), 'SliceFrontDoor-dev', { stage: 'dev', routing }),
+  );
+});
+
+interface RuleProperties {
+  Priority: number;
+  Conditions: unknown[];
+  Actions: Array<{ InvokeApi: Record<string, unknown> }>;
+}
+
+const rules = (): RuleProperties[] =>
+  Object.values(template.findResources('AWS::ApiGatewayV2::RoutingRule')).map((rule) => rule.Properties as RuleProperties);
+
+describe('SliceFrontDoor stack', () => {
+  it('serves one regional TLS 1.2 custom domain, rules first, with a DNS-validated certificate and an alias', () => {
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'api.dev.slice.example.com',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+      RoutingMode: 'ROUTING_RULE_THEN_BASE_PATH_MAPPING',
+    });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { ValidationMethod: 'DNS' });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', AliasTarget: Match.anyValue() });
+  });
+
+  it('has one rule per service base path, targeting the API id the service publishes in SSM', () => {
+    for (const route of routing.services) {
+      const rule = rules().find((r) => r.Priority === route.priority);
+      expect(rule?.Conditions).toEqual([{ MatchBasePaths: { AnyOf: route.basePaths } }]);
+      expect(rule?.Actions[0].InvokeApi).toMatchObject({ Stage: 'dev', StripBasePath: false });
+      expect(JSON.stringify(template.toJSON().Parameters)).toContain(`/slice/dev/${route.service}/api-id`);
+    }
+  });
+
+  it('puts the header rules above the services and a catch-all without conditions last', () => {
+    const header = rules().find((r) => r.Priority === routing.headerRules[0]?.priority);
+    expect(header?.Conditions).toEqual([
+      { MatchHeaders: { AnyOf: [{ Header: 'x-slice-route', ValueGlob: 'monolith' }] } },
+    ]);
+    const catchAll = rules().find((r) => r.Priority === catchAllPriority);
+    expect(catchAll?.Conditions).toEqual([]);
+    expect(rules()).toHaveLength(routing.services.length + routing.headerRules.length + 1);
+  });
+
+  it('sends unmatched routes to the placeholder until the monolith is deployed, and to the monolith after', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      Integration: Match.objectLike({ Type: 'MOCK' }),
+    });
+    const withMonolith = Template.fromStack(
+      new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {
+        stage: 'dev',
+        routing: { ...routing, fallback: 'monolith' },
+      }),
+    );
+    withMonolith.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    expect(JSON.stringify(withMonolith.toJSON().Parameters)).toContain('/slice/dev/monolith/api-id');
+  });
+});

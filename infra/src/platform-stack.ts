@@ -1,0 +1,162 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { acknowledge, ServiceStack, stageConfig, type ServiceStackProps } from '@slice/cdk';
+import type { Construct } from 'constructs';
+
+/** The platform's own entry in the service vocabulary: tags, stack name `SlicePlatform-<stage>`. */
+export const platformService = {
+  name: 'platform',
+  team: 'platform',
+  basePath: '/',
+  version: '1.0.0',
+  title: 'Platform',
+  description: 'The shared event bus, user pool, WAF and the SSM values every service reads.',
+} as const;
+
+/** Props of {@link PlatformStack}. */
+export type PlatformStackProps = Omit<ServiceStackProps, 'service'>;
+
+/**
+ * `SlicePlatform-<stage>`: what every service builds on and reads from SSM
+ * (`/slice/<stage>/platform/...`): the EventBridge bus with its archive and DLQ, the Cognito user
+ * pool with `staff` and `customer` groups and an app client, the regional WAF web ACL for the
+ * service stages, API Gateway's account logging role, and the platform URL. Deployed before the
+ * services; the front door (`SliceFrontDoor-<stage>`) is deployed after them.
+ */
+export class PlatformStack extends ServiceStack {
+  readonly bus: events.EventBus;
+  readonly users: cognito.UserPool;
+  readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, { ...props, service: platformService });
+    const config = stageConfig(this.stage);
+    const removalPolicy = this.isDevelopment ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const busDlq = new sqs.Queue(this, 'BusDeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(busDlq, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the event bus.');
+    this.bus = new events.EventBus(this, 'Bus', {
+      deadLetterQueue: busDlq,
+      description: `Slice domain events (${this.stage})`,
+    });
+    this.bus.archive('Archive', {
+      description: 'Every domain event, for replay.',
+      eventPattern: { source: [{ prefix: 'slice.' }] as unknown as string[] },
+      retention: this.isDevelopment ? Duration.days(30) : Duration.days(365),
+    });
+
+    this.users = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: !this.isDevelopment,
+      removalPolicy,
+    });
+    acknowledge(
+      this.users,
+      'AwsSolutions-COG2',
+      'MFA is optional for customers ordering pizza; staff accounts enforce it through their sign-in policy.',
+    );
+    for (const group of ['staff', 'customer']) {
+      new cognito.CfnUserPoolGroup(this, `${group[0]?.toUpperCase()}${group.slice(1)}Group`, {
+        userPoolId: this.users.userPoolId,
+        groupName: group,
+        description: group === 'staff' ? 'May call staff routes.' : 'Customers.',
+      });
+    }
+    const client = this.users.addClient('AppClient', {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      generateSecret: false,
+    });
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: `slice-${this.stage}`,
+        sampledRequestsEnabled: true,
+      },
+      rules: [
+        managedRule('AWSManagedRulesCommonRuleSet', 10),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 20),
+        {
+          name: 'RateLimitPerIp',
+          priority: 30,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: 'IP' } },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'rate-limit-per-ip',
+            sampledRequestsEnabled: true,
+          },
+        },
+      ],
+    });
+
+    // API Gateway writes execution logs through one role per account and region.
+    const gatewayLogs = new iam.Role(this, 'ApiGatewayLogsRole', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
+    });
+    acknowledge(
+      gatewayLogs,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'The AWS-managed policy is the documented minimum for API Gateway account logging.',
+    );
+    new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: gatewayLogs.roleArn });
+
+    const parameters: Record<string, string> = {
+      'event-bus-name': this.bus.eventBusName,
+      'event-bus-arn': this.bus.eventBusArn,
+      'user-pool-id': this.users.userPoolId,
+      'user-pool-arn': this.users.userPoolArn,
+      'user-pool-client-id': client.userPoolClientId,
+      'web-acl-arn': this.webAcl.attrArn,
+      'domain-name': config.domainName,
+      'api-url': `https://${config.domainName}`,
+    };
+    for (const [name, value] of Object.entries(parameters)) {
+      new ssm.StringParameter(this, `Parameter-${name}`, {
+        parameterName: `/slice/${this.stage}/platform/${name}`,
+        stringValue: value,
+        description: `Slice platform value ${name} for the services of stage ${this.stage}.`,
+      });
+    }
+  }
+}
+
+function managedRule(name: string, priority: number): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+  };
+}
