@@ -35,7 +35,7 @@ describe('SliceFrontDoor stack', () => {
     for (const route of routing.services) {
       const rule = rules().find((r) => r.Priority === route.priority);
       expect(rule?.Conditions).toEqual([{ MatchBasePaths: { AnyOf: route.basePaths } }]);
-      expect(rule?.Actions[0].InvokeApi).toMatchObject({ Stage: 'dev', StripBasePath: false });
+      expect(rule?.Actions[0]?.InvokeApi).toMatchObject({ Stage: 'dev', StripBasePath: false });
       expect(JSON.stringify(template.toJSON().Parameters)).toContain(`/slice/dev/${route.service}/api-id`);
     }
   });
