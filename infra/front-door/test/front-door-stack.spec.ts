@@ -17,7 +17,9 @@ interface RuleProperties {
 }
 
 const rules = (): RuleProperties[] =>
-  Object.values(template.findResources('AWS::ApiGatewayV2::RoutingRule')).map((rule) => rule.Properties as RuleProperties);
+  Object.values(template.findResources('AWS::ApiGatewayV2::RoutingRule')).map(
+    (rule) => rule.Properties as RuleProperties,
+  );
 
 describe('SliceFrontDoor stack', () => {
   it('serves one regional TLS 1.2 custom domain, rules first, with a DNS-validated certificate and an alias', () => {
