@@ -8,6 +8,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   acknowledge,
   IdempotencyTable,
+  liveAlias,
+  SafeRollout,
   ServiceApi,
   ServiceFunction,
   ServiceStack,
@@ -64,13 +66,15 @@ export class MenuStack extends ServiceStack {
       EVENT_BUS_NAME: this.platformValue('event-bus-name'),
     };
     const fn = (id: string, name: string) =>
-      new ServiceFunction(this, id, {
-        entry: handler(name),
-        stage,
-        serviceName: 'menu',
-        environment,
-        timeout: Duration.seconds(10),
-      });
+      liveAlias(
+        new ServiceFunction(this, id, {
+          entry: handler(name),
+          stage,
+          serviceName: 'menu',
+          environment,
+          timeout: Duration.seconds(10),
+        }),
+      );
 
     const listMenu = fn('ListMenu', 'list-menu');
     const getMenuItem = fn('GetMenuItem', 'get-menu-item');
@@ -115,6 +119,14 @@ export class MenuStack extends ServiceStack {
       handlers: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
       userPool: this.userPool,
       webAclArn: this.webAclArn,
+    });
+
+    // Every function ships through its `live` alias: all at once in dev, a canary in prod, rolled
+    // back by the API's 5xx and latency alarms.
+    new SafeRollout(this, 'Rollout', {
+      stage,
+      aliases: [listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem, recordChanges],
+      alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }
 }

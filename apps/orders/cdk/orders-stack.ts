@@ -8,6 +8,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
   acknowledge,
   IdempotencyTable,
+  liveAlias,
+  SafeRollout,
   ServiceApi,
   ServiceFunction,
   ServiceStack,
@@ -65,13 +67,15 @@ export class OrdersStack extends ServiceStack {
       MENU_TIMEOUT_MS: '1500',
     };
     const fn = (id: string, name: string) =>
-      new ServiceFunction(this, id, {
-        entry: handler(name),
-        stage,
-        serviceName: 'orders',
-        environment,
-        timeout: Duration.seconds(10),
-      });
+      liveAlias(
+        new ServiceFunction(this, id, {
+          entry: handler(name),
+          stage,
+          serviceName: 'orders',
+          environment,
+          timeout: Duration.seconds(10),
+        }),
+      );
 
     const placeOrder = fn('PlaceOrder', 'place-order');
     const getOrder = fn('GetOrder', 'get-order');
@@ -114,6 +118,14 @@ export class OrdersStack extends ServiceStack {
       handlers: { placeOrder, getOrder, listOrders, cancelOrder },
       userPool: this.userPool,
       webAclArn: this.webAclArn,
+    });
+
+    // Every function ships through its `live` alias: all at once in dev, a canary in prod, rolled
+    // back by the API's 5xx and latency alarms.
+    new SafeRollout(this, 'Rollout', {
+      stage,
+      aliases: [placeOrder, getOrder, listOrders, cancelOrder, publish],
+      alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }
 }

@@ -90,4 +90,29 @@ describe('SliceOrders stack', () => {
     expect(actionsOf('PublishOrderEvents')).toContain('events:PutEvents');
     expect(actionsOf('PlaceOrder')).not.toContain('events:PutEvents');
   });
+
+  it('ships every function through a live alias with CodeDeploy: all at once in dev, a canary in prod', () => {
+    template.resourceCountIs('AWS::Lambda::Alias', 5);
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      AlarmConfiguration: Match.objectLike({ Enabled: true }),
+      AutoRollbackConfiguration: { Enabled: true, Events: Match.arrayWith(['DEPLOYMENT_STOP_ON_ALARM']) },
+    });
+    const prod = Template.fromStack(
+      new OrdersStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SliceOrders-prod', {
+        stage: 'prod',
+      }),
+    );
+    prod.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+      DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    });
+  });
+
+  it('invokes the live alias from the API, not $LATEST', () => {
+    const aliases = Object.keys(template.findResources('AWS::Lambda::Alias'));
+    const integrations = Object.values(template.findResources('AWS::ApiGateway::Method'))
+      .filter((method) => method.Properties.HttpMethod !== 'OPTIONS')
+      .map((method) => JSON.stringify(method.Properties.Integration.Uri));
+    expect(integrations.every((uri) => aliases.some((alias) => uri.includes(alias)))).toBe(true);
+  });
 });

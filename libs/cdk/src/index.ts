@@ -1,4 +1,5 @@
 export * from './nag';
+export * from './rollout';
 export * from './service-api';
 export * from './service-function';
 export * from './service-stack';
