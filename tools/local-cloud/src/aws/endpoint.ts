@@ -1,0 +1,424 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+  createServer,
+  request,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTable, startDynalite } from '@slice/testing';
+import type { FunctionSpec, TableSpec } from '../model';
+import { DYNALITE_OPERATIONS, type RequiredPermission, dynamoDbPermissions } from './dynamodb';
+import { AwsError, type LocalService, commonErrorType } from './errors';
+import { type StoredEvent, planPutEvents } from './events';
+import { assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
+import { type ParameterSources, secretsManagerCall, ssmCall } from './parameters';
+import { sigV4Credential } from './sigv4';
+
+/** How {@link startAwsEndpoint} serves the local AWS APIs. */
+export interface AwsEndpointOptions {
+  /** `0` picks a free port. @default 0 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The tables to create at start (empty, or as found in `dataDir`). */
+  readonly tables: readonly TableSpec[];
+  /** The functions as currently deployed: their policies are the ones checked. */
+  readonly functions: readonly FunctionSpec[];
+  /** Access key id → the function calling with it (see `createLocalIdentities`). */
+  readonly identities: ReadonlyMap<string, FunctionSpec>;
+  /** SSM parameters by name. */
+  readonly parameters: ReadonlyMap<string, string>;
+  /** Secrets Manager secret values by ARN or name. @default none */
+  readonly secrets?: ReadonlyMap<string, string>;
+  /** `enforce` answers `AccessDeniedException` as AWS would; `warn` logs the denial and lets the call through. */
+  readonly iam: 'enforce' | 'warn';
+  /** Receives denials, ignored IAM conditions and calls to services the endpoint does not emulate. @default discarded */
+  readonly log?: (text: string) => void;
+  /** A directory to keep DynamoDB's data in (LevelDB). @default in memory */
+  readonly dataDir?: string;
+  /** How many events {@link AwsEndpoint.events} keeps, the oldest dropped first. @default 10000 */
+  readonly maxStoredEvents?: number;
+  /** Called for each event put, after it is stored. @default none */
+  readonly onEvent?: (event: StoredEvent) => void;
+}
+
+/** A running local AWS endpoint. */
+export interface AwsEndpoint {
+  /** `http://127.0.0.1:<port>`: the `AWS_ENDPOINT_URL` of every function. */
+  readonly url: string;
+  /** The events put on any bus, oldest first. */
+  readonly events: StoredEvent[];
+  /** Creates more tables; a table that already exists keeps its data. */
+  addTables(tables: readonly TableSpec[]): Promise<void>;
+  /** Replaces the functions whose policies are checked (after a redeploy). */
+  setFunctions(functions: readonly FunctionSpec[]): void;
+  /** Stops the server and DynamoDB, dropping in-memory data. */
+  stop(): Promise<void>;
+}
+
+/** DynamoDB's limit on a request. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const targetPrefixes: Readonly<Record<string, LocalService>> = {
+  DynamoDB_20120810: 'dynamodb',
+  AWSEvents: 'events',
+  AmazonSSM: 'ssm',
+  secretsmanager: 'secretsmanager',
+};
+
+const contentTypes: Readonly<Record<LocalService, string>> = {
+  dynamodb: 'application/x-amz-json-1.0',
+  events: 'application/x-amz-json-1.1',
+  ssm: 'application/x-amz-json-1.1',
+  secretsmanager: 'application/x-amz-json-1.1',
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(
+          new AwsError(413, 'com.amazon.coral.service#RequestEntityTooLarge', 'Request entity too large.'),
+        );
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'host',
+  'content-length',
+  'expect',
+]);
+
+function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const forwarded: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) forwarded[name] = value;
+  }
+  return forwarded;
+}
+
+/**
+ * Starts the local AWS endpoint every function's SDK talks to (`AWS_ENDPOINT_URL`): DynamoDB (an
+ * in-memory dynalite behind it, with every table created), EventBridge `PutEvents` (events are
+ * kept in `events`), SSM `GetParameter(s)` and Secrets Manager `GetSecretValue`. It knows the
+ * caller by the access key id in the SigV4 `Authorization` header (an unknown key is an
+ * `UnrecognizedClientException`; the signature itself is not verified) and checks the call
+ * against that function's IAM policy as AWS does: denied, the SDK throws `AccessDeniedException`
+ * with AWS's message; in `warn` mode the denial is only logged.
+ *
+ * @example
+ * ```ts
+ * const local = createLocalIdentities();
+ * functions.forEach(local.credentialsFor);
+ * const aws = await startAwsEndpoint({
+ *   region: 'eu-west-1',
+ *   accountId: '000000000000',
+ *   tables,
+ *   functions,
+ *   identities: local.identities,
+ *   parameters: new Map([['/slice/local/platform/event-bus-name', 'slice-local']]),
+ *   iam: 'enforce',
+ *   log: (text) => console.log(`[aws] ${text}`),
+ * });
+ * // … aws.url is every function's AWS_ENDPOINT_URL; aws.events holds what they put …
+ * await aws.stop();
+ * ```
+ */
+export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
+  const { region, accountId } = options;
+  const log = options.log ?? (() => undefined);
+  const maxStoredEvents = options.maxStoredEvents ?? 10_000;
+  const dynamo = await startDynalite({
+    region,
+    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+  });
+  const dynamoUrl = new URL(dynamo.endpoint);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const tables = new Map<string, TableSpec>();
+  let functions = new Map(options.functions.map((fn) => [fn.id, fn]));
+  const events: StoredEvent[] = [];
+  const conditionsLogged = new Set<string>();
+  const sources: ParameterSources = {
+    region,
+    accountId,
+    parameters: options.parameters,
+    secrets: options.secrets ?? new Map(),
+  };
+
+  const tableArn = (name: string): string =>
+    name.startsWith('arn:')
+      ? name
+      : (tables.get(name)?.arn ?? `arn:aws:dynamodb:${region}:${accountId}:table/${name}`);
+
+  const authorize = (
+    caller: FunctionSpec,
+    service: LocalService,
+    permissions: readonly RequiredPermission[],
+  ) => {
+    for (const { action, resources } of permissions) {
+      const decision = evaluatePolicy(caller.policy, action, resources);
+      for (const statement of decision.ignoredConditions) {
+        const key = `${caller.id} ${JSON.stringify(statement)}`;
+        if (conditionsLogged.has(key)) continue;
+        conditionsLogged.add(key);
+        log(
+          `IAM: ${caller.id}: ignored the Condition of a statement granting or denying ${action}: ${JSON.stringify(statement.Condition)}`,
+        );
+      }
+      if (decision.allowed) continue;
+      const message = denialMessage(
+        assumedRoleArn(accountId, caller.roleArn, caller.functionName),
+        action,
+        decision,
+      );
+      if (options.iam === 'warn') {
+        log(`IAM (warn, allowed anyway): ${caller.id}: ${message}`);
+        continue;
+      }
+      log(`IAM denied: ${caller.id}: ${message}`);
+      throw new AwsError(400, commonErrorType(service, 'AccessDeniedException'), message);
+    }
+  };
+
+  const proxyToDynalite = (req: IncomingMessage, res: ServerResponse, body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      const upstream = request(
+        {
+          host: dynamoUrl.hostname,
+          port: dynamoUrl.port,
+          method: 'POST',
+          path: req.url ?? '/',
+          headers: { ...forwardedHeaders(req.headers), 'content-length': String(body.length) },
+          agent,
+        },
+        (response) => {
+          res.writeHead(response.statusCode ?? 500, forwardedHeaders(response.headers));
+          response.pipe(res);
+          response.on('end', resolve);
+          response.on('error', reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+
+  const dynamodb = async (
+    caller: FunctionSpec,
+    operation: string,
+    payload: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+  ) => {
+    const transaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
+    if (!DYNALITE_OPERATIONS.has(operation) && !transaction) {
+      log(`DynamoDB ${operation} from ${caller.id}: not supported by the local cloud`);
+      throw new AwsError(
+        400,
+        'com.amazon.coral.service#UnknownOperationException',
+        `The local cloud's DynamoDB does not support ${operation}.`,
+      );
+    }
+    authorize(caller, 'dynamodb', dynamoDbPermissions(operation, payload, tableArn));
+    if (transaction) {
+      log(`DynamoDB ${operation} from ${caller.id}: not supported by the local cloud yet`);
+      throw new AwsError(
+        400,
+        'com.amazon.coral.service#UnknownOperationException',
+        `The local cloud's DynamoDB (dynalite) does not support ${operation} yet.`,
+      );
+    }
+    // DynamoDB accepts a table's ARN for its name; dynalite only names.
+    if (typeof payload.TableName === 'string' && payload.TableName.startsWith('arn:')) {
+      const name = payload.TableName.slice(payload.TableName.lastIndexOf('table/') + 'table/'.length);
+      body = Buffer.from(JSON.stringify({ ...payload, TableName: name }));
+    }
+    await proxyToDynalite(req, res, body);
+  };
+
+  const putEvents = (caller: FunctionSpec, payload: Record<string, unknown>) => {
+    const plan = planPutEvents(payload, region, accountId);
+    authorize(caller, 'events', [{ action: 'events:PutEvents', resources: plan.busArns }]);
+    return plan.commit(caller.id, (event) => {
+      events.push(event);
+      if (events.length > maxStoredEvents) events.splice(0, events.length - maxStoredEvents);
+      try {
+        options.onEvent?.(event);
+      } catch (error) {
+        log(
+          `onEvent failed for event ${event.id}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
+  };
+
+  const send = (res: ServerResponse, service: LocalService | undefined, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': contentTypes[service ?? 'dynamodb'],
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('x-amzn-RequestId', randomUUID());
+    const target = req.headers['x-amz-target'];
+    const [prefix, operation = ''] = (typeof target === 'string' ? target : '').split('.');
+    const credential = sigV4Credential(req.headers.authorization, req.url);
+    const scoped = credential?.service;
+    const service: LocalService | undefined =
+      (prefix === undefined ? undefined : targetPrefixes[prefix]) ??
+      (scoped === 'dynamodb' || scoped === 'events' || scoped === 'ssm' || scoped === 'secretsmanager'
+        ? scoped
+        : undefined);
+    try {
+      if (req.method === 'GET' && (req.url === '/' || req.url === '/health')) {
+        return send(res, undefined, 200, { status: 'ok', services: Object.values(targetPrefixes) });
+      }
+      const body = await readBody(req);
+      if (!credential) {
+        throw new AwsError(
+          400,
+          commonErrorType(service, 'MissingAuthenticationTokenException'),
+          'Request is missing Authentication Token',
+        );
+      }
+      const holder = options.identities.get(credential.accessKeyId);
+      const caller = holder && (functions.get(holder.id) ?? holder);
+      if (!caller) {
+        log(`A call signed with the unknown access key ${credential.accessKeyId} was refused`);
+        throw new AwsError(
+          400,
+          commonErrorType(service, 'UnrecognizedClientException'),
+          'The security token included in the request is invalid.',
+        );
+      }
+      if (!service) {
+        const what =
+          typeof target === 'string' ? target : `${scoped ?? 'unknown'} ${req.method ?? ''} ${req.url ?? ''}`;
+        log(`${caller.id} called ${what}: the local cloud does not emulate that service`);
+        throw new AwsError(
+          400,
+          commonErrorType(undefined, 'UnknownOperationException'),
+          `The local cloud does not emulate ${what}: it serves DynamoDB, EventBridge PutEvents, SSM GetParameter(s) and Secrets Manager GetSecretValue.`,
+        );
+      }
+      let payload: unknown;
+      try {
+        payload = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new AwsError(
+          400,
+          commonErrorType(service, 'SerializationException'),
+          'The request body is not valid JSON.',
+        );
+      }
+      if (!isRecord(payload)) {
+        throw new AwsError(
+          400,
+          commonErrorType(service, 'SerializationException'),
+          'The request body is not a JSON object.',
+        );
+      }
+      if (service === 'dynamodb') return await dynamodb(caller, operation, payload, req, res, body);
+      if (service === 'events') {
+        if (operation !== 'PutEvents') {
+          throw new AwsError(
+            400,
+            'UnknownOperationException',
+            `The local cloud does not implement EventBridge ${operation}.`,
+          );
+        }
+        return send(res, service, 200, putEvents(caller, payload));
+      }
+      const call =
+        service === 'ssm'
+          ? ssmCall(operation, payload, sources)
+          : secretsManagerCall(operation, payload, sources);
+      authorize(caller, service, call.permissions);
+      return send(res, service, 200, call.answer());
+    } catch (error) {
+      if (error instanceof AwsError) return send(res, service, error.status, error.toJSON());
+      log(
+        `Internal error answering ${typeof target === 'string' ? target : req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      if (!res.headersSent)
+        send(res, service, 500, {
+          __type: commonErrorType(service, 'InternalFailure'),
+          message: 'The local AWS endpoint failed.',
+        });
+      else res.destroy();
+    }
+  };
+
+  const addTables = async (specs: readonly TableSpec[]) => {
+    for (const table of specs) {
+      tables.set(table.tableName, table);
+      try {
+        await createTable(dynamo.client, { ...table.createTableInput, TableName: table.tableName });
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+          throw new Error(`Could not create the table ${table.tableName} (${table.id}): ${String(error)}`, {
+            cause: error,
+          });
+        }
+        log(`Table ${table.tableName} (${table.id}) already exists: its data is kept`);
+      }
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  try {
+    await addTables(options.tables);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    agent.destroy();
+    await dynamo.stop();
+    throw error;
+  }
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}`,
+    events,
+    addTables,
+    setFunctions(next) {
+      functions = new Map(next.map((fn) => [fn.id, fn]));
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      agent.destroy();
+      await dynamo.stop();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { LocalModel, RoutingRuleSpec } from './assembly';
+
+/** One line of the table `npm start` prints. */
+export interface ServiceLine {
+  readonly service: string;
+  readonly team: string;
+  readonly basePaths: string;
+  readonly routes: readonly string[];
+  readonly functions: number;
+}
+
+const tagOf = (tags: unknown, key: string): string | undefined =>
+  Array.isArray(tags)
+    ? (tags as Array<{ Key?: string; Value?: string }>).find((tag) => tag.Key === key)?.Value
+    : undefined;
+
+/**
+ * The services the local cloud serves: owning team and base paths (from the routing rules), routes
+ * (from the REST API methods) and functions (from the stack), one line per REST API.
+ */
+export function describeServices(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
+  return model.restApis.map((api) => {
+    const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
+    const resource = stack?.template.Resources?.[api.logicalId];
+    const tags = resource?.Properties?.Tags;
+    const rules = routingRules.filter((rule) => rule.apiId === api.id);
+    const basePaths = rules.flatMap((rule) =>
+      rule.basePaths?.length
+        ? rule.basePaths.map((path) => `/${path}`)
+        : rule.headers?.length
+          ? []
+          : ['(catch-all)'],
+    );
+    const routes = api.resources.flatMap((res) =>
+      res.methods
+        .filter((method) => method.httpMethod !== 'OPTIONS')
+        .map((method) => `${method.httpMethod} ${res.path}`),
+    );
+    return {
+      service: tagOf(tags, 'slice:service') ?? api.name,
+      team: tagOf(tags, 'slice:team') ?? '-',
+      basePaths: [...new Set(basePaths)].join(' ') || '-',
+      routes,
+      functions: model.functions.filter((fn) => fn.stackName === api.stackName).length,
+    };
+  });
+}
+
+/** The table as text. */
+export function formatServices(lines: readonly ServiceLine[]): string {
+  const header = ['service', 'team', 'base path', 'functions', 'routes'];
+  const rows = lines.map((line) => [
+    line.service,
+    line.team,
+    line.basePaths,
+    String(line.functions),
+    line.routes.join(', '),
+  ]);
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? '').length)));
+  return [header, ...rows]
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+}
