@@ -33,9 +33,10 @@ export const MenuItem = z
 /** A menu item. */
 export type MenuItem = z.infer<typeof MenuItem>;
 
-/** What staff send to add an item. */
+/** What staff send to add an item; the id is optional (a readable slug such as `margherita`). */
 export const NewMenuItem = z
   .strictObject({
+    id: MenuItemId.optional(),
     name: z.string().trim().min(1).max(80),
     description: z.string().trim().max(500).default(''),
     category: Category,
@@ -116,6 +117,7 @@ export const createMenuItem = defineRoute({
   status: 201,
   response: MenuItem,
   idempotencyKey: true,
+  errors: { 409: 'An item with this id exists already.' },
 });
 
 export const updateMenuItem = defineRoute({

@@ -37,6 +37,9 @@ export const OrderLine = z
   })
   .meta({ id: 'OrderLine' });
 
+/** An order line. */
+export type OrderLine = z.infer<typeof OrderLine>;
+
 /** An order as its owner (or staff) reads it. */
 export const Order = z
   .strictObject({
