@@ -69,6 +69,7 @@ const margherita: MenuItem = {
 
 const itemPath = z.strictObject({ itemId: MenuItemId });
 
+/** `GET /menu`: the available items, newest price, by category then name, a page at a time. */
 export const listMenu = defineRoute({
   method: 'GET',
   path: '/menu',
@@ -87,6 +88,7 @@ export const listMenu = defineRoute({
   ],
 });
 
+/** `GET /menu/items/{itemId}`: one item, also a withdrawn one (`available: false`). */
 export const getMenuItem = defineRoute({
   method: 'GET',
   path: '/menu/items/{itemId}',
@@ -107,6 +109,7 @@ export const getMenuItem = defineRoute({
   ],
 });
 
+/** `POST /menu/items` (staff, `Idempotency-Key`): adds an item at version 1. */
 export const createMenuItem = defineRoute({
   method: 'POST',
   path: '/menu/items',
@@ -120,6 +123,7 @@ export const createMenuItem = defineRoute({
   errors: { 409: 'An item with this id exists already.' },
 });
 
+/** `PUT /menu/items/{itemId}` (staff): replaces an item; a stale `version` is a 409. */
 export const updateMenuItem = defineRoute({
   method: 'PUT',
   path: '/menu/items/{itemId}',
@@ -132,6 +136,7 @@ export const updateMenuItem = defineRoute({
   errors: { 404: 'No item with this id.', 409: 'The item changed since that version was read.' },
 });
 
+/** `DELETE /menu/items/{itemId}` (staff): the item becomes unavailable; its history stays. */
 export const withdrawMenuItem = defineRoute({
   method: 'DELETE',
   path: '/menu/items/{itemId}',

@@ -77,6 +77,7 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 const orderPath = z.strictObject({ orderId: OrderId });
 const address = { name: 'Alice', line1: '1 Oven Street', city: 'Utrecht', postcode: '3511AA', country: 'NL' };
 
+/** `POST /orders` (user, `Idempotency-Key`): places an order priced from the menu. */
 export const placeOrder = defineRoute({
   method: 'POST',
   path: '/orders',
@@ -121,6 +122,7 @@ export const placeOrder = defineRoute({
   ],
 });
 
+/** `GET /orders/{orderId}`: one order, for its owner or staff; anyone else gets a 404. */
 export const getOrder = defineRoute({
   method: 'GET',
   path: '/orders/{orderId}',
@@ -133,6 +135,7 @@ export const getOrder = defineRoute({
   errors: { 404: "No such order for this caller (another customer's order is a 404 too)." },
 });
 
+/** `GET /orders`: the caller's orders, newest first; staff may list by status. */
 export const listOrders = defineRoute({
   method: 'GET',
   path: '/orders',
@@ -145,6 +148,7 @@ export const listOrders = defineRoute({
   errors: { 403: 'Only staff may list orders by status.' },
 });
 
+/** `POST /orders/{orderId}/cancel`: the owner cancels a PLACED order; otherwise 409. */
 export const cancelOrder = defineRoute({
   method: 'POST',
   path: '/orders/{orderId}/cancel',
