@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  acknowledge,
+  CursorSigningKey,
   IdempotencyTable,
   liveAlias,
   SafeRollout,
@@ -14,6 +10,7 @@ import {
   ServiceFunction,
   ServiceStack,
   ServiceTable,
+  TableStreamSubscription,
 } from '@slice/cdk';
 import type { ServiceStackProps } from '@slice/cdk';
 import { ordersContract } from '@slice/contracts-orders';
@@ -48,20 +45,14 @@ export class OrdersStack extends ServiceStack {
       globalSecondaryIndexes: [index('gsi1'), index('gsi2')],
     });
     const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
-    const cursorKey = new secretsmanager.Secret(this, 'CursorSigningKey', {
-      description: 'Signs the Orders API pagination cursors.',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    const cursorKey = new CursorSigningKey(this, 'CursorSigningKey', {
+      purpose: 'the Orders API pagination cursors',
     });
-    acknowledge(
-      cursorKey,
-      'AwsSolutions-SMG4',
-      'Signs pagination cursors only; rotating it merely invalidates open cursors, so it is rotated by redeploying.',
-    );
 
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
-      CURSOR_SIGNING_KEY: cursorKey.secretValue.unsafeUnwrap(),
+      CURSOR_SIGNING_KEY: cursorKey.environmentValue,
       EVENT_BUS_NAME: this.platformValue('event-bus-name'),
       PLATFORM_URL: this.platformValue('api-url'),
       MENU_TIMEOUT_MS: '1500',
@@ -90,27 +81,7 @@ export class OrdersStack extends ServiceStack {
 
     const publish = fn('PublishOrderEvents', 'publish-order-events');
     this.eventBus.grantPutEventsTo(publish);
-    const failed = new sqs.Queue(this, 'PublishOrderEventsDlq', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      failed,
-      'AwsSolutions-SQS3',
-      'This queue is the dead-letter queue of the stream event source.',
-    );
-    publish.addEventSource(
-      new DynamoEventSource(this.table.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(failed),
-      }),
-    );
+    new TableStreamSubscription(this, 'Outbox', { table: this.table, handler: publish });
 
     this.api = new ServiceApi(this, 'Api', {
       contract: ordersContract,
