@@ -108,6 +108,15 @@ describe('SliceOrders stack', () => {
     });
   });
 
+  it('tells every route function the origins the API allows, also behind its alias', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith('PublishOrderEvents'),
+    );
+    expect(functions).toHaveLength(4);
+    for (const [, fn] of functions)
+      expect(fn.Properties.Environment.Variables.CORS_ALLOWED_ORIGINS).toBe('*');
+  });
+
   it('invokes the live alias from the API, not $LATEST', () => {
     const aliases = Object.keys(template.findResources('AWS::Lambda::Alias'));
     const integrations = Object.values(template.findResources('AWS::ApiGateway::Method'))

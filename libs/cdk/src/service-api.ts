@@ -291,8 +291,10 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
     const methods: Record<string, apigateway.Method> = {};
     for (const route of routes) {
       const handler = props.handlers[route.operationId as keyof R & string];
-      if (handler instanceof lambda.Function)
-        handler.addEnvironment('CORS_ALLOWED_ORIGINS', corsOrigins.join(','));
+      // A `live` alias invokes its function: the setting goes on the function behind it.
+      const target = handler instanceof lambda.Alias ? handler.version.lambda : handler;
+      if (target instanceof lambda.Function)
+        target.addEnvironment('CORS_ALLOWED_ORIGINS', corsOrigins.join(','));
       const integration = new apigateway.LambdaIntegration(handler);
       const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
         operationName: route.operationId,
