@@ -51,7 +51,7 @@ export class PlatformStack extends ServiceStack {
     });
     this.bus.archive('Archive', {
       description: 'Every domain event, for replay.',
-      eventPattern: { source: [{ prefix: 'slice.' }] as unknown as string[] },
+      eventPattern: { source: events.Match.prefix('slice.') },
       retention: this.isDevelopment ? Duration.days(30) : Duration.days(365),
     });
 
