@@ -12,7 +12,10 @@ describe('SlicePlatform stack', () => {
   it('has an event bus with an archive and a dead-letter queue', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.hasResourceProperties('AWS::Events::EventBus', { DeadLetterConfig: { Arn: Match.anyValue() } });
-    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30 });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      RetentionDays: 30,
+      EventPattern: { source: [{ prefix: 'slice.' }] },
+    });
   });
 
   it('has a user pool with staff and customer groups and an app client without a secret', () => {
