@@ -71,6 +71,40 @@ describe('the local domain', () => {
     expect((await call(`/orders/${String(first.body.id)}`, { token: alice })).status).toBe(200);
   });
 
+  it('publishes OrderPlaced once for a placed order, from the table stream through the outbox function', async () => {
+    const carol = await cloud.token({ sub: 'carol', groups: ['customer'] });
+    const placed = await call('/orders', {
+      method: 'POST',
+      token: carol,
+      body: JSON.stringify({ items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address }),
+      headers: { 'idempotency-key': 'e2e-order-outbox-1' },
+    });
+    expect(placed.status).toBe(201);
+    const orderId = String(placed.body.id);
+
+    const published = async () => {
+      const { body } = await call('/_local/events?detailType=OrderPlaced');
+      return (body.events as Array<{ source: string; functionId: string; detail: unknown }>).filter((event) =>
+        JSON.stringify(event.detail).includes(orderId),
+      );
+    };
+    const deadline = Date.now() + 5000;
+    let events = await published();
+    while (events.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = await published();
+    }
+    // A redelivery would publish it twice: give it a moment to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    events = await published();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      source: 'slice.orders',
+      functionId: expect.stringMatching(/PublishOrderEvents/) as unknown,
+    });
+  }, 15_000);
+
   it('sends a path no service owns to the catch-all', async () => {
     const response = await call('/stores');
     expect(response.status).toBe(404);

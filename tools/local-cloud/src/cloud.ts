@@ -7,7 +7,7 @@ import { loadAssemblies } from './assembly';
 import type { LocalModel } from './assembly';
 import { createLocalIdentities, startAwsEndpoint, type AwsEndpoint } from './aws';
 import { createGateway, type Gateway } from './gateway';
-import { createLambdaRuntime } from './lambda';
+import { createLambdaRuntime, startStreamEventSources, type StreamEventSources } from './lambda';
 import type { LambdaRuntime } from './model';
 
 /** Options of {@link startLocalCloud}. */
@@ -42,6 +42,8 @@ export interface LocalCloud {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LambdaRuntime;
   readonly gateway: Gateway;
+  /** The functions reading the tables' streams, and the batches they could not process. */
+  readonly eventSources: StreamEventSources;
   /** Mints a token of the local issuer, as the Cognito user pool would. */
   token(user: { sub: string; groups?: string[]; email?: string }): Promise<string>;
   /** Stops the server, every function environment and the local AWS endpoint. */
@@ -161,6 +163,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     started.push(runtime);
     for (const fn of model.functions) runtime.register(fn);
+    const eventSources = startStreamEventSources({
+      mappings: model.eventSourceMappings,
+      streams: endpoint.streams,
+      runtime,
+      functions: model.functions,
+      log: (text) => log(`streams: ${text}`),
+    });
+    started.push(eventSources);
     const gateway = createGateway({
       model,
       runtime,
@@ -204,6 +214,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         );
         return json(res, 200, { events });
       }
+      if (path === '/_local/streams') {
+        return json(res, 200, {
+          streams: endpoint.streams.all().map((stream) => ({
+            tableName: stream.tableName,
+            streamArn: stream.streamArn,
+            viewType: stream.viewType,
+            records: stream.entries.map((entry) => entry.record),
+          })),
+          failed: eventSources.failed,
+        });
+      }
       return gateway.handle(req, res);
     };
 
@@ -214,12 +235,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       endpoint,
       runtime,
       gateway,
+      eventSources,
       token: (user) => issuer.token({ groups: ['customer'], ...user }),
       async stop() {
         if (stopped) return;
         stopped = true;
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
+        await eventSources.stop();
         await runtime.stop();
         await endpoint.stop();
       },

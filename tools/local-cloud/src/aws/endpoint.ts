@@ -16,6 +16,7 @@ import { type StoredEvent, planPutEvents } from './events';
 import { assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
 import { type ParameterSources, secretsManagerCall, ssmCall } from './parameters';
 import { sigV4Credential } from './sigv4';
+import { type AttributeMap, type StreamStore, createStreamStore, streamWriteTargets } from './streams';
 
 /** How {@link startAwsEndpoint} serves the local AWS APIs. */
 export interface AwsEndpointOptions {
@@ -53,6 +54,8 @@ export interface AwsEndpoint {
   readonly url: string;
   /** The events put on any bus, oldest first. */
   readonly events: StoredEvent[];
+  /** The streams of the stream-enabled tables: every write that changed an item appends a record. */
+  readonly streams: StreamStore;
   /** Creates more tables; a table that already exists keeps its data. */
   addTables(tables: readonly TableSpec[]): Promise<void>;
   /** Replaces the functions whose policies are checked (after a redeploy). */
@@ -157,6 +160,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   let functions = new Map(options.functions.map((fn) => [fn.id, fn]));
   const events: StoredEvent[] = [];
   const conditionsLogged = new Set<string>();
+  const streams = createStreamStore({ region });
   const sources: ParameterSources = {
     region,
     accountId,
@@ -221,6 +225,92 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       upstream.end(body);
     });
 
+  /** One call to dynalite with the caller's headers, the answer buffered. */
+  const callDynalite = (req: IncomingMessage, target: string, body: Buffer) =>
+    new Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }>(
+      (resolve, reject) => {
+        const upstream = request(
+          {
+            host: dynamoUrl.hostname,
+            port: dynamoUrl.port,
+            method: 'POST',
+            path: '/',
+            headers: {
+              ...forwardedHeaders(req.headers),
+              'x-amz-target': target,
+              'content-length': String(body.length),
+            },
+            agent,
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 500,
+                headers: forwardedHeaders(response.headers),
+                body: Buffer.concat(chunks),
+              }),
+            );
+            response.on('error', reject);
+          },
+        );
+        upstream.on('error', reject);
+        upstream.end(body);
+      },
+    );
+
+  /**
+   * A write to stream-enabled tables: with the tables locked, reads each item it may change
+   * (consistently), writes, reads them again and appends a record for each item that changed.
+   */
+  const writeWithStreams = async (
+    operation: string,
+    payload: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+  ): Promise<boolean> => {
+    const targets = streamWriteTargets(operation, payload, streams);
+    if (targets.length === 0) return false;
+    const read = async (tableName: string, key: AttributeMap): Promise<AttributeMap | undefined> => {
+      const answer = await callDynalite(
+        req,
+        'DynamoDB_20120810.GetItem',
+        Buffer.from(JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true })),
+      );
+      if (answer.status !== 200) {
+        throw new Error(`GetItem on ${tableName} answered ${answer.status}: ${answer.body.toString('utf8')}`);
+      }
+      const parsed = JSON.parse(answer.body.toString('utf8')) as { Item?: AttributeMap };
+      return parsed.Item;
+    };
+    const readAll = () => Promise.all(targets.map(({ stream, key }) => read(stream.tableName, key)));
+    await streams.serialized(
+      targets.map(({ stream }) => stream.tableName),
+      async () => {
+        const before = await readAll();
+        const answer = await callDynalite(req, `DynamoDB_20120810.${operation}`, body);
+        // The records are appended before the caller hears back, as a stream reader would expect.
+        if (answer.status === 200) {
+          try {
+            const after = await readAll();
+            targets.forEach(({ stream }, index) =>
+              stream.append({ oldItem: before[index], newItem: after[index] }),
+            );
+          } catch (error) {
+            log(
+              `DynamoDB ${operation} succeeded but its stream records are lost: reading the new items failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          }
+        }
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+        res.end(answer.body);
+      },
+    );
+    return true;
+  };
+
   const dynamodb = async (
     caller: FunctionSpec,
     operation: string,
@@ -250,8 +340,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     // DynamoDB accepts a table's ARN for its name; dynalite only names.
     if (typeof payload.TableName === 'string' && payload.TableName.startsWith('arn:')) {
       const name = payload.TableName.slice(payload.TableName.lastIndexOf('table/') + 'table/'.length);
-      body = Buffer.from(JSON.stringify({ ...payload, TableName: name }));
+      payload = { ...payload, TableName: name };
+      body = Buffer.from(JSON.stringify(payload));
     }
+    if (await writeWithStreams(operation, payload, req, res, body)) return;
     await proxyToDynalite(req, res, body);
   };
 
@@ -372,6 +464,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   };
 
   const addTables = async (specs: readonly TableSpec[]) => {
+    streams.add(specs);
     for (const table of specs) {
       tables.set(table.tableName, table);
       try {
@@ -408,6 +501,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   return {
     url: `http://${host}:${port}`,
     events,
+    streams,
     addTables,
     setFunctions(next) {
       functions = new Map(next.map((fn) => [fn.id, fn]));

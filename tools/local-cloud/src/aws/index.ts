@@ -6,3 +6,4 @@ export * from './iam';
 export * from './identities';
 export * from './parameters';
 export * from './sigv4';
+export * from './streams';

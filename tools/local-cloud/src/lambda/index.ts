@@ -1,2 +1,3 @@
 export * from './environment';
 export * from './runtime';
+export * from './event-sources';
