@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -25,7 +26,16 @@ const observed = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
   middy<E, R>(fn)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }));
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use({
+      // Block bodies on purpose: a value returned from a middy middleware becomes the response.
+      after: () => {
+        metrics.addMetric('Invocations', MetricUnit.Count, 1);
+      },
+      onError: () => {
+        metrics.addMetric('FailedInvocations', MetricUnit.Count, 1);
+      },
+    });
 
 /** Parses an event detail against its contract; a detail that breaks it is a 400-style failure. */
 function parseDetail<E extends EventContract>(event: E, detail: unknown): DetailOf<E> {

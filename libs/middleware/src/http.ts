@@ -8,6 +8,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -227,6 +228,21 @@ function ownedRecordsOnly(
   };
 }
 
+/** One metric per answer, by operation: `Success`, `ClientError` or `ServerError`. */
+function requestMetrics(route: Route): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const record = (response: APIGatewayProxyResult | null | undefined) => {
+    if (!response) return;
+    const outcome =
+      response.statusCode >= 500 ? 'ServerError' : response.statusCode >= 400 ? 'ClientError' : 'Success';
+    metrics.addDimension('operation', route.operationId);
+    metrics.addMetric(outcome, MetricUnit.Count, 1);
+  };
+  return {
+    after: ({ response }) => record(response),
+    onError: ({ response }) => record(response),
+  };
+}
+
 function problemDetails(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: (request) => {
@@ -328,6 +344,7 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(requestMetrics(route))
     .use(httpSecurityHeaders())
     .use(
       httpCors({

@@ -1,6 +1,7 @@
 import { lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http, reply } from '../src';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { http, metrics, reply } from '../src';
 import { getPizza, PizzaNotFound, removePizza } from './sample';
 
 const context = () => lambdaContext({ functionName: 'pizzas-get' });
@@ -97,6 +98,14 @@ describe('http()', () => {
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Origin': '*',
     });
+  });
+
+  it('counts every answer by operation and outcome', async () => {
+    const added = jest.spyOn(metrics, 'addMetric');
+    await get('margherita');
+    await get('broken');
+    expect(added).toHaveBeenCalledWith('Success', MetricUnit.Count, 1);
+    expect(added).toHaveBeenCalledWith('ServerError', MetricUnit.Count, 1);
   });
 
   it('lets a handler add headers with reply()', async () => {
