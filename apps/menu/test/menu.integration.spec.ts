@@ -84,6 +84,22 @@ describe('the menu listing', () => {
   });
 });
 
+describe('writes retried by the SDK', () => {
+  it('take a put that already committed as success, and a different item with the id as a conflict', async () => {
+    const item = await add('retry-test', 'pizza');
+    await expect(deps.menu.create(item)).resolves.toBeUndefined();
+    await expect(deps.menu.create({ ...item, name: 'Someone else' })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('take an update that already committed as success, and a stale one as a conflict', async () => {
+    const v1 = await add('retry-update', 'pizza');
+    const v2 = { ...v1, description: 'New', version: 2, updatedAt: new Date().toISOString() };
+    await deps.menu.replace(v2, 1);
+    await expect(deps.menu.replace(v2, 1)).resolves.toBeUndefined();
+    await expect(deps.menu.replace({ ...v2, description: 'Other' }, 1)).rejects.toBeInstanceOf(StaleMenuItem);
+  });
+});
+
 describe('optimistic locking', () => {
   it('lets exactly one of two writers of the same version win; the other gets 409', async () => {
     const item = await add('lock-test', 'pizza');

@@ -131,7 +131,7 @@ describe('listOrders', () => {
 });
 
 describe('cancelOrder', () => {
-  it('cancels a PLACED order of its owner once; a second time is a 409', async () => {
+  it('cancels a PLACED order of its owner, and answers a retried cancel with the same order', async () => {
     const deps = testDeps();
     const order = await placeOrder(
       { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
@@ -139,7 +139,20 @@ describe('cancelOrder', () => {
       'c',
       deps,
     );
-    await expect(cancelOrder(order.id, alice, 'c', deps)).resolves.toMatchObject({ status: 'CANCELLED' });
+    const cancelled = await cancelOrder(order.id, alice, 'c', deps);
+    expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    await expect(cancelOrder(order.id, alice, 'c', deps)).resolves.toEqual(cancelled);
+  });
+
+  it('refuses to cancel an order in another state with a 409', async () => {
+    const deps = testDeps();
+    const order = await placeOrder(
+      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+      alice,
+      'c',
+      deps,
+    );
+    deps.orders.all.set(order.id, { ...order, status: 'COOKING' as never });
     await expect(cancelOrder(order.id, alice, 'c', deps)).rejects.toBeInstanceOf(OrderNotCancellable);
   });
 

@@ -78,9 +78,11 @@ export function streamChangeOf(record: DynamoDBRecord): StreamChange {
 }
 
 /**
- * A DynamoDB stream handler with partial batch failures: each change is handled on its own, a
- * failing one is reported in `batchItemFailures` (so only it and the records after it are retried)
- * and the rest are not redone. Needs `ReportBatchItemFailures` on the event source.
+ * A DynamoDB stream handler that keeps the stream's order: changes are handled one at a time, and
+ * at the first failure the rest of the batch is left alone and that record's sequence number is
+ * reported in `batchItemFailures`, so Lambda retries from it and everything after it, in order.
+ * (Handling in parallel could publish an order's cancellation before its placement.) Needs
+ * `ReportBatchItemFailures` on the event source.
  *
  * @example
  * ```ts
@@ -88,14 +90,21 @@ export function streamChangeOf(record: DynamoDBRecord): StreamChange {
  * ```
  */
 export function stream(fn: (change: StreamChange, record: DynamoDBRecord) => Promise<void>) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const recordHandler = async (record: DynamoDBRecord) => {
-    const change = streamChangeOf(record);
-    await withCorrelationId(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
-  };
-  return observed<DynamoDBStreamEvent, DynamoDBBatchResponse>((event, context) =>
-    processPartialResponse(event, recordHandler, processor, { context }),
-  );
+  return observed<DynamoDBStreamEvent, DynamoDBBatchResponse>(async (event) => {
+    for (const record of event.Records) {
+      const change = streamChangeOf(record);
+      try {
+        await withCorrelationId(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
+      } catch (error) {
+        logger.error('Stream record failed; it and the records after it will be retried', {
+          error: error instanceof Error ? error : String(error),
+          sequenceNumber: change.sequenceNumber,
+        });
+        return { batchItemFailures: [{ itemIdentifier: change.sequenceNumber }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  });
 }
 
 /** Options of {@link sqs}. */

@@ -74,7 +74,7 @@ export function dynamoMenuRepository(
   tableName: string,
   cursors: CursorCodec,
 ): MenuRepository {
-  return {
+  const repository: MenuRepository = {
     async get(itemId) {
       const { Item } = await mapErrors(() =>
         client.send(
@@ -91,8 +91,10 @@ export function dynamoMenuRepository(
           Item: { ...menuKeys.item(item.id), ...item, ...listingOf(item) },
         });
       } catch (error) {
-        if (error instanceof ConflictError) throw new MenuItemExists(item.id);
-        throw error;
+        if (!(error instanceof ConflictError)) throw error;
+        // An SDK retry of a put that already committed finds its own item: that is success.
+        if (isSameItem(await repository.get(item.id), item)) return;
+        throw new MenuItemExists(item.id);
       }
     },
 
@@ -116,8 +118,10 @@ export function dynamoMenuRepository(
           remove: item.available ? [] : ['gsi1pk', 'gsi1sk'],
         });
       } catch (error) {
-        if (error instanceof ConflictError) throw new StaleMenuItem(item.id, readVersion);
-        throw error;
+        if (!(error instanceof ConflictError)) throw error;
+        // An SDK retry of an update that already committed finds its own version: success.
+        if (isSameItem(await repository.get(item.id), item)) return;
+        throw new StaleMenuItem(item.id, readVersion);
       }
     },
 
@@ -163,7 +167,11 @@ export function dynamoMenuRepository(
       }
     },
   };
+  return repository;
 }
+
+const isSameItem = (stored: MenuItem | undefined, written: MenuItem): boolean =>
+  stored !== undefined && JSON.stringify(stored) === JSON.stringify(MenuItem.parse(written));
 
 /** Reads a menu item out of a table stream image; `undefined` for rows that are not items. */
 export function itemFromImage(image: Record<string, unknown> | undefined): MenuItem | undefined {

@@ -59,19 +59,23 @@ export function dynamoOrderRepository(
   };
 
   return {
+    // Ids are fresh UUIDs, so a failed `attribute_not_exists` means this very put already
+    // committed (an SDK retry after a lost answer): that is success, not a conflict.
     create: (order, correlationId) =>
-      putNew(client, {
-        TableName: tableName,
-        Item: {
-          ...orderKeys.order(order.id),
-          ...order,
-          correlationId,
-          gsi1pk: orderKeys.byCustomer.pk(order.customerId),
-          gsi1sk: orderKeys.newestFirst(order),
-          gsi2pk: orderKeys.byStatus.pk(order.status),
-          gsi2sk: orderKeys.newestFirst(order),
-        },
-      }),
+      ignoreOwnRetry(
+        putNew(client, {
+          TableName: tableName,
+          Item: {
+            ...orderKeys.order(order.id),
+            ...order,
+            correlationId,
+            gsi1pk: orderKeys.byCustomer.pk(order.customerId),
+            gsi1sk: orderKeys.newestFirst(order),
+            gsi2pk: orderKeys.byStatus.pk(order.status),
+            gsi2sk: orderKeys.newestFirst(order),
+          },
+        }),
+      ),
 
     async get(orderId) {
       const { Item } = await mapErrors(() =>
@@ -123,6 +127,14 @@ export function dynamoOrderRepository(
       }
     },
   };
+}
+
+async function ignoreOwnRetry(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
 }
 
 /** Reads an order out of a table stream image. */

@@ -59,6 +59,8 @@ export async function cancelOrder(
   if (cancelled) return cancelled;
   const order = await orders.get(orderId);
   if (!order || order.customerId !== caller.id) throw new OrderNotFound(orderId);
+  // A retried cancel (its first answer lost) finds the order cancelled: the same answer again.
+  if (order.status === 'CANCELLED') return order;
   throw new OrderNotCancellable(orderId, order.status);
 }
 
