@@ -74,13 +74,15 @@ export class MenuStack extends ServiceStack {
     const withdrawMenuItem = fn('WithdrawMenuItem', 'withdraw-menu-item');
     this.table.grantReadData(listMenu);
     this.table.grantReadData(getMenuItem);
-    this.table.grantReadWriteData(createMenuItem);
-    this.table.grantReadWriteData(updateMenuItem);
-    this.table.grantReadWriteData(withdrawMenuItem);
+    // Exactly the calls each use-case makes: no deletes, no batch writes, no scans.
+    this.table.grant(createMenuItem, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.table.grant(updateMenuItem, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.table.grant(withdrawMenuItem, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     idempotency.grantIdempotency(createMenuItem);
 
     const recordChanges = fn('RecordMenuChanges', 'record-menu-changes');
-    this.table.grantWriteData(recordChanges);
+    // History rows are put once; the stream function can neither change nor delete an item.
+    this.table.grant(recordChanges, 'dynamodb:PutItem');
     this.eventBus.grantPutEventsTo(recordChanges);
     new TableStreamSubscription(this, 'Outbox', { table: this.table, handler: recordChanges });
 

@@ -24,6 +24,26 @@ function actionsOf(functionLogicalPrefix: string): string[] {
     );
 }
 
+/** The actions a function's role has on the service table itself (not its indexes' stream or the idempotency table). */
+function tableActionsOf(functionLogicalPrefix: string): string[] {
+  const roles = template.findResources('AWS::IAM::Role');
+  const role = Object.keys(roles).find((id) =>
+    id.startsWith(`${functionLogicalPrefix}ServiceRole`),
+  ) as string;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+    .flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+    )
+    .filter((statement) => {
+      const resource = JSON.stringify(statement.Resource);
+      return /"Table[0-9A-F]{8}"/.test(resource) && !resource.includes('stream');
+    })
+    .flatMap((statement) => statement.Action)
+    .filter((action) => !action.startsWith('dynamodb:Describe'));
+}
+
 describe('SliceMenu stack', () => {
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -75,5 +95,14 @@ describe('SliceMenu stack', () => {
   it('lets only the stream function publish MenuItemChanged', () => {
     expect(actionsOf('RecordMenuChanges')).toContain('events:PutEvents');
     expect(actionsOf('UpdateMenuItem')).not.toContain('events:PutEvents');
+  });
+
+  it('gives the writers exactly their calls on the table: no deletes, batch writes or scans', () => {
+    expect(tableActionsOf('CreateMenuItem').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(tableActionsOf('UpdateMenuItem').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActionsOf('WithdrawMenuItem').sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableActionsOf('RecordMenuChanges').filter((a) => !/Stream|Shard|GetRecords/.test(a))).toEqual([
+      'dynamodb:PutItem',
+    ]);
   });
 });

@@ -72,7 +72,7 @@ export class OrdersStack extends ServiceStack {
     const getOrder = fn('GetOrder', 'get-order');
     const listOrders = fn('ListOrders', 'list-orders');
     const cancelOrder = fn('CancelOrder', 'cancel-order');
-    this.table.grantWriteData(placeOrder);
+    this.table.grant(placeOrder, 'dynamodb:PutItem');
     idempotency.grantIdempotency(placeOrder);
     this.table.grantReadData(getOrder);
     this.table.grantReadData(listOrders);

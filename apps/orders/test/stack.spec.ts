@@ -26,6 +26,26 @@ function actionsOf(functionLogicalPrefix: string): string[] {
   );
 }
 
+/** The actions a function's role has on the service table itself (not its indexes' stream or the idempotency table). */
+function tableActionsOf(functionLogicalPrefix: string): string[] {
+  const roles = template.findResources('AWS::IAM::Role');
+  const role = Object.keys(roles).find((id) =>
+    id.startsWith(`${functionLogicalPrefix}ServiceRole`),
+  ) as string;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+    .flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+    )
+    .filter((statement) => {
+      const resource = JSON.stringify(statement.Resource);
+      return /"Table[0-9A-F]{8}"/.test(resource) && !resource.includes('stream');
+    })
+    .flatMap((statement) => statement.Action)
+    .filter((action) => !action.startsWith('dynamodb:Describe'));
+}
+
 describe('SliceOrders stack', () => {
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = template.findResources('AWS::Lambda::Function');
@@ -123,5 +143,9 @@ describe('SliceOrders stack', () => {
       .filter((method) => method.Properties.HttpMethod !== 'OPTIONS')
       .map((method) => JSON.stringify(method.Properties.Integration.Uri));
     expect(integrations.every((uri) => aliases.some((alias) => uri.includes(alias)))).toBe(true);
+  });
+
+  it('lets the place function put orders and nothing else on the table', () => {
+    expect(tableActionsOf('PlaceOrder')).toEqual(['dynamodb:PutItem']);
   });
 });
