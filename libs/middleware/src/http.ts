@@ -11,7 +11,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -203,6 +203,8 @@ function idempotencyErrors(): MiddlewareObj<APIGatewayProxyEvent> {
 }
 
 const recordOwners = new WeakSet<object>();
+/** Events answered with a stored reply: middy skips every `after` on such an early return. */
+const replayed = new WeakSet<APIGatewayProxyEvent>();
 
 /**
  * Powertools' middleware deletes the idempotency record in `onError` whatever the error, also when
@@ -217,6 +219,7 @@ function ownedRecordsOnly(
     before: async (request) => {
       const replay: unknown = await middleware.before?.(request);
       if (replay === undefined) recordOwners.add(request);
+      else replayed.add(request.event);
       return replay as APIGatewayProxyResult | undefined;
     },
     after: async (request) => {
@@ -338,6 +341,30 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     return format(route, result, validateResponses, user !== undefined);
   };
 
+  const securityHeaders = httpSecurityHeaders() as MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+  const cors = httpCors({
+    origins: [...origins],
+    headers: 'Content-Type,Authorization,Idempotency-Key,X-Correlation-Id',
+    exposeHeaders: 'X-Correlation-Id,Retry-After,Location',
+  }) as MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+  /** A replay skipped the `after` steps: give it the same CORS, security and correlation headers. */
+  const finishReplay = async (
+    event: APIGatewayProxyEvent,
+    context: Context,
+    response: APIGatewayProxyResult,
+  ) => {
+    const request = { event, context, response, error: null, internal: {} } as unknown as Request<
+      APIGatewayProxyEvent,
+      APIGatewayProxyResult
+    >;
+    await cors.after?.(request);
+    await securityHeaders.after?.(request);
+    const id = currentCorrelationId();
+    const finished = request.response ?? response;
+    return id ? { ...finished, headers: { ...finished.headers, [correlationHeader]: id } } : finished;
+  };
+
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
     .use(httpHeaderNormalizer())
     .use(correlation())
@@ -345,14 +372,8 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(requestMetrics(route))
-    .use(httpSecurityHeaders())
-    .use(
-      httpCors({
-        origins: [...origins],
-        headers: 'Content-Type,Authorization,Idempotency-Key,X-Correlation-Id',
-        exposeHeaders: 'X-Correlation-Id,Retry-After,Location',
-      }),
-    )
+    .use(securityHeaders)
+    .use(cors)
     .use(problemDetails())
     .use(authenticate(route))
     .use(validate(route, options));
@@ -381,7 +402,8 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), async () => {
       const started = Date.now();
       for (let attempt = 0; ; attempt++) {
-        const response = await chain(event, context);
+        const answered = await chain(event, context);
+        const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
         const waited = Date.now() - started;
         if (!route.idempotencyKey || !isInProgress(response) || waited >= waitMs) return response;
         // A duplicate of a request still running: wait for it and replay its answer.

@@ -72,6 +72,16 @@ describe('http() idempotency', () => {
     expect(retry.statusCode).toBe(201);
     expect(retry.body).toBe(first.body);
     expect(fn).toHaveBeenCalledTimes(1);
+    // The replay carries the same headers a first answer gets: CORS, security, correlation.
+    for (const name of [
+      'content-type',
+      'Access-Control-Allow-Origin',
+      'Strict-Transport-Security',
+      'x-correlation-id',
+    ]) {
+      expect(retry.headers?.[name]).toBeDefined();
+    }
+    expect(Object.keys(retry.headers ?? {}).sort()).toEqual(Object.keys(first.headers ?? {}).sort());
   });
 
   it('answers 422 to the same key with another body', async () => {
