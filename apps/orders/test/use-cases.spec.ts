@@ -77,6 +77,21 @@ describe('placeOrder', () => {
   });
 });
 
+describe('placeOrder limits', () => {
+  it('refuses a total larger than an order may hold, rather than storing an unreadable order', async () => {
+    const deps = testDeps(fixedMenu([{ ...margherita, price: { amount: 9_000_000, currency: 'EUR' } }]));
+    await expect(
+      placeOrder(
+        { items: [{ itemId: 'margherita', quantity: 20 }], deliveryAddress: address },
+        alice,
+        'c',
+        deps,
+      ),
+    ).rejects.toMatchObject({ status: 422, message: 'The order total is larger than an order may be.' });
+    expect(deps.orders.all.size).toBe(0);
+  });
+});
+
 describe('getOrder', () => {
   it('gives the owner and staff the order, and anyone else a 404', async () => {
     const deps = testDeps();

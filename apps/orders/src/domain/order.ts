@@ -1,5 +1,4 @@
-import type { Money } from '@slice/contract';
-import { ConflictError, NotFoundError, UnprocessableContentError } from '@slice/contract';
+import { ConflictError, Money, NotFoundError, UnprocessableContentError } from '@slice/contract';
 import type { Order, OrderLine } from '@slice/contracts-orders';
 
 /** No such order for this caller: also what another customer's order looks like. */
@@ -46,6 +45,13 @@ export class MixedCurrencies extends UnprocessableContentError {
   }
 }
 
+/** The total is more than an order may hold: stored, it could never be read back or announced. */
+export class OrderTooLarge extends UnprocessableContentError {
+  constructor() {
+    super('The order total is larger than an order may be.');
+  }
+}
+
 /** The caller of a use-case. */
 export interface Caller {
   readonly id: string;
@@ -80,7 +86,9 @@ export function priceLines(
   const currencies = new Set(lines.map((line) => line.unitPrice.currency));
   if (currencies.size > 1) throw new MixedCurrencies();
   const [currency = 'EUR'] = currencies;
-  return { lines, total: { amount: lines.reduce((sum, line) => sum + line.lineTotal.amount, 0), currency } };
+  const total = { amount: lines.reduce((sum, line) => sum + line.lineTotal.amount, 0), currency };
+  if (!Money.safeParse(total).success) throw new OrderTooLarge();
+  return { lines, total };
 }
 
 /** Whether the caller may see an order: its owner, or staff. */
