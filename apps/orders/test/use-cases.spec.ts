@@ -39,7 +39,10 @@ describe('placeOrder', () => {
       'c',
       deps,
     );
-    await expect(attempt).rejects.toThrow(new ItemNotOrderable('calzone', 'unknown'));
+    await expect(attempt).rejects.toThrow(new ItemNotOrderable('calzone', 'unknown', 0));
+    await expect(attempt).rejects.toMatchObject({
+      errors: [{ path: 'body.items.0.itemId', message: 'Unknown menu item.' }],
+    });
     await expect(attempt).rejects.toMatchObject({
       status: 422,
       message: 'Menu item calzone does not exist.',

@@ -11,6 +11,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -151,7 +152,15 @@ function idempotencyStoreOf(options: HttpOptions): BasePersistenceLayer {
   const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
   if (!tableName)
     throw new Error('IDEMPOTENCY_TABLE_NAME is required for routes that take an Idempotency-Key.');
-  defaultStore ??= new DynamoDBPersistenceLayer({ tableName });
+  defaultStore ??= new DynamoDBPersistenceLayer({
+    tableName,
+    // Explicit timeouts, well under any function's, as for every other client of the service.
+    awsSdkV3Client: new DynamoDBClient({
+      maxAttempts: 3,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+    }),
+  });
   return defaultStore;
 }
 

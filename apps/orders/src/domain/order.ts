@@ -23,13 +23,15 @@ export class ItemNotOrderable extends UnprocessableContentError {
   constructor(
     readonly itemId: string,
     reason: 'unknown' | 'unavailable',
+    /** The item's position in the request, for the field path. */
+    index: number,
   ) {
     super(
       reason === 'unknown' ? `Menu item ${itemId} does not exist.` : `Menu item ${itemId} is not available.`,
       {
         errors: [
           {
-            path: `body.items.${itemId}`,
+            path: `body.items.${index}.itemId`,
             message: reason === 'unknown' ? 'Unknown menu item.' : 'Not available.',
           },
         ],
@@ -71,10 +73,10 @@ export function priceLines(
   requested: ReadonlyArray<{ itemId: string; quantity: number }>,
   menu: ReadonlyMap<string, PricedItem | undefined>,
 ): { lines: OrderLine[]; total: Money } {
-  const lines = requested.map(({ itemId, quantity }) => {
+  const lines = requested.map(({ itemId, quantity }, index) => {
     const item = menu.get(itemId);
-    if (!item) throw new ItemNotOrderable(itemId, 'unknown');
-    if (!item.available) throw new ItemNotOrderable(itemId, 'unavailable');
+    if (!item) throw new ItemNotOrderable(itemId, 'unknown', index);
+    if (!item.available) throw new ItemNotOrderable(itemId, 'unavailable', index);
     return {
       itemId,
       name: item.name,
