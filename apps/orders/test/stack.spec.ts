@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { roleActions } from '@slice/testing';
 import { ordersContract } from '@slice/contracts-orders';
 import { OrdersStack } from '../cdk/orders-stack';
 
@@ -11,40 +12,14 @@ beforeAll(() => {
   template = Template.fromStack(new OrdersStack(app, 'SliceOrders-dev', { stage: 'dev' }));
 });
 
-/** Every action the policies of a function's role allow. */
-function actionsOf(functionLogicalPrefix: string): string[] {
-  const roles = template.findResources('AWS::IAM::Role');
-  const role = Object.keys(roles).find((id) => id.startsWith(`${functionLogicalPrefix}ServiceRole`));
-  expect(role).toBeDefined();
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-    JSON.stringify(policy.Properties.Roles).includes(role as string),
-  );
-  return policies.flatMap((policy) =>
-    (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap(
-      (s) => s.Action,
-    ),
-  );
-}
+/** Every action a function's role allows. */
+const actionsOf = (functionLogicalPrefix: string) => roleActions(template.toJSON(), functionLogicalPrefix);
 
-/** The actions a function's role has on the service table itself (not its indexes' stream or the idempotency table). */
-function tableActionsOf(functionLogicalPrefix: string): string[] {
-  const roles = template.findResources('AWS::IAM::Role');
-  const role = Object.keys(roles).find((id) =>
-    id.startsWith(`${functionLogicalPrefix}ServiceRole`),
-  ) as string;
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
-    .flatMap(
-      (policy) =>
-        policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
-    )
-    .filter((statement) => {
-      const resource = JSON.stringify(statement.Resource);
-      return /"Table[0-9A-F]{8}"/.test(resource) && !resource.includes('stream');
-    })
-    .flatMap((statement) => statement.Action)
-    .filter((action) => !action.startsWith('dynamodb:Describe'));
-}
+/** The actions a function's role has on the service table itself (not its stream, not the idempotency table). */
+const tableActionsOf = (functionLogicalPrefix: string) =>
+  roleActions(template.toJSON(), functionLogicalPrefix, {
+    resource: (json) => /"Table[0-9A-F]{8}"/.test(json) && !json.includes('stream'),
+  }).filter((action) => !action.startsWith('dynamodb:Describe'));
 
 describe('SliceOrders stack', () => {
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {

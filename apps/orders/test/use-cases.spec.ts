@@ -1,4 +1,6 @@
 import { ForbiddenError } from '@slice/contract';
+import type { Caller } from '../src/domain/order';
+import type { OrderDeps } from '../src/domain/ports';
 import { ItemNotOrderable, MixedCurrencies, OrderNotCancellable, OrderNotFound } from '../src/domain/order';
 import { announceOrderChange, cancelOrder, getOrder, listOrders, placeOrder } from '../src/domain/use-cases';
 import { address, diavola, fixedMenu, margherita, testDeps } from './fakes';
@@ -6,6 +8,10 @@ import { address, diavola, fixedMenu, margherita, testDeps } from './fakes';
 const alice = { id: 'alice', isStaff: false };
 const bob = { id: 'bob', isStaff: false };
 const dana = { id: 'dana', isStaff: true };
+
+/** Places an order of one item for a caller: the setup most cases share. */
+const placeOne = (caller: Caller, deps: OrderDeps, itemId = 'margherita') =>
+  placeOrder({ items: [{ itemId, quantity: 1 }], deliveryAddress: address }, caller, 'c', deps);
 
 describe('placeOrder', () => {
   it('prices every line from the menu and totals on the server', async () => {
@@ -98,12 +104,7 @@ describe('placeOrder limits', () => {
 describe('getOrder', () => {
   it('gives the owner and staff the order, and anyone else a 404', async () => {
     const deps = testDeps();
-    const order = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const order = await placeOne(alice, deps);
     await expect(getOrder(order.id, alice, deps)).resolves.toEqual(order);
     await expect(getOrder(order.id, dana, deps)).resolves.toEqual(order);
     await expect(getOrder(order.id, bob, deps)).rejects.toBeInstanceOf(OrderNotFound);
@@ -113,36 +114,16 @@ describe('getOrder', () => {
 describe('listOrders', () => {
   it("lists the caller's own orders, newest first", async () => {
     const deps = testDeps();
-    const first = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
-    await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      bob,
-      'c',
-      deps,
-    );
-    const second = await placeOrder(
-      { items: [{ itemId: 'diavola', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const first = await placeOne(alice, deps);
+    await placeOne(bob, deps);
+    const second = await placeOne(alice, deps, 'diavola');
     const page = await listOrders({ limit: 10 }, alice, deps);
     expect(page.items.map((order) => order.id)).toEqual([second.id, first.id]);
   });
 
   it('lets staff list by status and refuses it to customers', async () => {
     const deps = testDeps();
-    await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      bob,
-      'c',
-      deps,
-    );
+    await placeOne(bob, deps);
     expect((await listOrders({ limit: 10, status: 'PLACED' }, dana, deps)).items).toHaveLength(1);
     expect(() => listOrders({ limit: 10, status: 'PLACED' }, alice, deps)).toThrow(ForbiddenError);
   });
@@ -151,12 +132,7 @@ describe('listOrders', () => {
 describe('cancelOrder', () => {
   it('cancels a PLACED order of its owner, and answers a retried cancel with the same order', async () => {
     const deps = testDeps();
-    const order = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const order = await placeOne(alice, deps);
     const cancelled = await cancelOrder(order.id, alice, 'c', deps);
     expect(cancelled).toMatchObject({ status: 'CANCELLED' });
     await expect(cancelOrder(order.id, alice, 'c', deps)).resolves.toEqual(cancelled);
@@ -164,24 +140,14 @@ describe('cancelOrder', () => {
 
   it('refuses to cancel an order in another state with a 409', async () => {
     const deps = testDeps();
-    const order = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const order = await placeOne(alice, deps);
     deps.orders.all.set(order.id, { ...order, status: 'COOKING' as never });
     await expect(cancelOrder(order.id, alice, 'c', deps)).rejects.toBeInstanceOf(OrderNotCancellable);
   });
 
   it("answers 404 for another customer's order and leaves it PLACED", async () => {
     const deps = testDeps();
-    const order = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const order = await placeOne(alice, deps);
     await expect(cancelOrder(order.id, bob, 'c', deps)).rejects.toBeInstanceOf(OrderNotFound);
     expect(deps.orders.all.get(order.id)?.status).toBe('PLACED');
   });
@@ -192,12 +158,7 @@ describe('announceOrderChange', () => {
     const placed = jest.fn(() => Promise.resolve());
     const cancelled = jest.fn(() => Promise.resolve());
     const deps = testDeps();
-    const order = await placeOrder(
-      { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
-      alice,
-      'c',
-      deps,
-    );
+    const order = await placeOne(alice, deps);
     const gone = { ...order, status: 'CANCELLED' as const, cancelledAt: order.placedAt };
     await announceOrderChange(undefined, order, 'c', { events: { placed, cancelled } });
     await announceOrderChange(order, gone, 'c', { events: { placed, cancelled } });
