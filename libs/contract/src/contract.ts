@@ -5,9 +5,15 @@ import type { Route } from './route';
 export interface ServiceInfo {
   /** The service name, which is also its app folder and Nx project: `orders`. */
   readonly name: string;
-  /** The owning team, as in `tools/workspace/src/teams.ts`. */
+  /**
+   * The owning team, as in `tools/workspace/src/teams.ts`, or the stewarded scope that owns it
+   * (`legacy`: the monolith, which every team stewards).
+   */
   readonly team: string;
-  /** The base path on the platform domain: `/orders`. */
+  /**
+   * The base path on the platform domain: `/orders`. `/` is the root: the contract of the front
+   * door's catch-all (the legacy monolith), whose routes may sit under any path no service claims.
+   */
   readonly basePath: string;
   /** Semantic version of the contract; a breaking change raises the major. */
   readonly version: string;
@@ -43,9 +49,11 @@ export function defineContract<R extends Record<string, Route>, E extends Record
 ): Contract<R, E> {
   const { service, routes, events } = contract;
   const where = `Contract ${service.name}`;
-  if (!/^\/[a-z][a-z0-9-]*$/.test(service.basePath)) {
-    throw new Error(`${where}: base path must be one lower-case segment such as /orders.`);
+  if (!/^\/([a-z][a-z0-9-]*)?$/.test(service.basePath)) {
+    throw new Error(`${where}: base path must be one lower-case segment such as /orders, or / (the root).`);
   }
+  const underBasePath = (path: string) =>
+    service.basePath === '/' || path === service.basePath || path.startsWith(`${service.basePath}/`);
   if (!/^\d+\.\d+\.\d+$/.test(service.version)) {
     throw new Error(`${where}: version must be semantic (1.0.0).`);
   }
@@ -54,7 +62,7 @@ export function defineContract<R extends Record<string, Route>, E extends Record
     if (key !== route.operationId) {
       throw new Error(`${where}: route key ${key} must equal its operationId ${route.operationId}.`);
     }
-    if (route.path !== service.basePath && !route.path.startsWith(`${service.basePath}/`)) {
+    if (!underBasePath(route.path)) {
       throw new Error(
         `${where}: ${route.operationId} path ${route.path} is outside the base path ${service.basePath}.`,
       );

@@ -98,6 +98,14 @@ describe('defineContract', () => {
     ).toThrow(/path \/samples\/items\/\{itemId\} is outside the base path \/other/);
   });
 
+  it('accepts routes anywhere under the root base path, the catch-all of the front door', () => {
+    const legacy = { ...service, name: 'legacy', basePath: '/' };
+    expect(defineContract({ service: legacy, routes: { getItem }, events: {} }).routes.getItem).toBe(getItem);
+    expect(() =>
+      defineContract({ service: { ...service, basePath: '/two/segments' }, routes: {}, events: {} }),
+    ).toThrow(/base path must be one lower-case segment/);
+  });
+
   it('rejects a route keyed by another name than its operation id', () => {
     expect(() => defineContract({ service, routes: { fetchItem: getItem }, events: {} })).toThrow(
       /route key fetchItem must equal its operationId getItem/,
