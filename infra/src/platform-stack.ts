@@ -141,6 +141,8 @@ export class PlatformStack extends ServiceStack {
       'user-pool-id': this.users.userPoolId,
       'user-pool-arn': this.users.userPoolArn,
       'user-pool-client-id': client.userPoolClientId,
+      // The `iss` of the pool's tokens, for functions that verify tokens themselves (the monolith).
+      'token-issuer': this.users.userPoolProviderUrl,
       'web-acl-arn': this.webAcl.attrArn,
       'domain-name': config.domainName,
       'api-url': `https://${config.domainName}`,

@@ -55,6 +55,7 @@ describe('SlicePlatform stack', () => {
         'domain-name',
         'event-bus-arn',
         'event-bus-name',
+        'token-issuer',
         'user-pool-arn',
         'user-pool-client-id',
         'user-pool-id',

@@ -1,3 +1,4 @@
+export * from './gateway-responses';
 export * from './nag';
 export * from './rollout';
 export * from './service-api';

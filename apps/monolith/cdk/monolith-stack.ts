@@ -1,0 +1,164 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import {
+  acknowledge,
+  corsAllowHeaders,
+  CursorSigningKey,
+  gatewayProblems,
+  IdempotencyTable,
+  liveAlias,
+  problemHeaders,
+  problemTemplate,
+  SafeRollout,
+  ServiceFunction,
+  ServiceStack,
+  ServiceTable,
+} from '@slice/cdk';
+import type { ServiceStackProps } from '@slice/cdk';
+import { monolithContract } from '@slice/contracts-monolith';
+import type { Construct } from 'constructs';
+
+/** Props of {@link MonolithStack}: a stage and the usual stack props; the service comes from the contract. */
+export type MonolithStackProps = Omit<ServiceStackProps, 'service'>;
+
+const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
+  indexName: name,
+  partitionKey: { name: `${name}PK`, type: dynamodb.AttributeType.STRING },
+  sortKey: { name: `${name}SK`, type: dynamodb.AttributeType.STRING },
+});
+
+/**
+ * The legacy monolith as it was: one table shared by every feature (`PK`/`SK`, `GSI1`, `GSI2`),
+ * one function (the "lambdalith") with an internal router, and one REST API whose root and
+ * `{proxy+}` resources send every method to it. The function verifies tokens itself: a proxy
+ * resource has one authorizer setting, and the monolith's routes are public and signed-in mixed.
+ * It publishes its API id (for the front door's catch-all) and its table name (for the data
+ * move) to SSM.
+ */
+export class MonolithStack extends ServiceStack {
+  readonly table: ServiceTable;
+  readonly api: apigateway.RestApi;
+  readonly serverErrorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: MonolithStackProps) {
+    super(scope, id, { ...props, service: monolithContract.service });
+    const { stage } = this;
+    const corsOrigins = ['*'];
+
+    this.table = new ServiceTable(this, 'Data', {
+      stage,
+      partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+      globalSecondaryIndexes: [index('GSI1'), index('GSI2')],
+    });
+    const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
+    const cursorKey = new CursorSigningKey(this, 'CursorSigningKey', {
+      purpose: 'the monolith API pagination cursors',
+    });
+
+    const fn = new ServiceFunction(this, 'Api', {
+      entry: join(__dirname, '../src/handlers/api.ts'),
+      stage,
+      serviceName: 'monolith',
+      // Every route in one function: more memory buys the CPU the larger bundle's cold start needs.
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        CURSOR_SIGNING_KEY: cursorKey.environmentValue,
+        TOKEN_ISSUER: this.platformValue('token-issuer'),
+        TOKEN_AUDIENCE: this.platformValue('user-pool-client-id'),
+        CORS_ALLOWED_ORIGINS: corsOrigins.join(','),
+      },
+    });
+    const live = liveAlias(fn);
+    // Exactly the calls the repositories make: no deletes, no batch writes, no scans.
+    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
+    idempotency.grantIdempotency(fn);
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: this.isDevelopment ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    this.api = new apigateway.RestApi(this, 'RestApi', {
+      restApiName: `slice-monolith-${stage}`,
+      description: `${monolithContract.service.title}: every legacy route behind one {proxy+} resource (${stage})`,
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: stage,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: 100,
+        throttlingBurstLimit: 200,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: corsOrigins,
+        allowHeaders: [...corsAllowHeaders],
+        allowMethods: apigateway.Cors.ALL_METHODS,
+        maxAge: Duration.hours(1),
+      },
+    });
+    for (const problem of gatewayProblems) {
+      this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
+        type: problem.type,
+        statusCode: String(problem.error.status),
+        responseHeaders: problemHeaders(problem, corsOrigins),
+        templates: { 'application/json': problemTemplate(problem) },
+      });
+    }
+    const integration = new apigateway.LambdaIntegration(live);
+    const root = this.api.root.addMethod('ANY', integration);
+    const proxy = this.api.root.addResource('{proxy+}').addMethod('ANY', integration);
+    for (const method of [root, proxy]) {
+      const reason =
+        'The monolith serves public and signed-in routes behind one proxy resource; its function verifies the user pool token of every signed-in route (issuer, audience, signature, expiry) before the route runs.';
+      acknowledge(method.node.defaultChild as Construct, 'AwsSolutions-APIG4', reason);
+      acknowledge(method.node.defaultChild as Construct, 'AwsSolutions-COG4', reason);
+    }
+    acknowledge(
+      this.api.node.defaultChild as Construct,
+      'AwsSolutions-APIG2',
+      'A proxy resource has no per-route parameters to check; the function validates every request against its route contract and answers problem+json naming each invalid field.',
+    );
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: this.webAclArn,
+    });
+
+    const publish = (name: string, value: string, what: string) =>
+      new ssm.StringParameter(this, `${name}Parameter`, {
+        parameterName: this.parameterName(name),
+        stringValue: value,
+        description: `${what} of the monolith on ${stage}.`,
+      });
+    publish('api-id', this.api.restApiId, "The REST API id, for the front door's catch-all");
+    publish('stage-name', this.api.deploymentStage.stageName, 'The API Gateway stage');
+    publish('table-name', this.table.tableName, 'The single table, for the data move to the services');
+
+    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
+      alarmName: `slice-monolith-${stage}-api-5xx-rate`,
+      alarmDescription: `Share of monolith API requests answered with a 5xx on ${stage}.`,
+      metric: this.api.deploymentStage.metricServerError({
+        statistic: 'Average',
+        period: Duration.minutes(1),
+      }),
+      threshold: 0.05,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+    new SafeRollout(this, 'Rollout', { stage, aliases: [live], alarms: [this.serverErrorAlarm] });
+  }
+}

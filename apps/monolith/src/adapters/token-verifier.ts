@@ -1,0 +1,84 @@
+import { ServiceUnavailableError } from '@slice/contract';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+/** What a token verifier needs to know about the user pool. */
+export interface TokenVerifierOptions {
+  /** The `iss` every token must carry; its keys are at `<issuer>/.well-known/jwks.json`. */
+  readonly issuer: string;
+  /** The app client: `aud` of ID tokens, `client_id` of access tokens. */
+  readonly audience: string;
+  /**
+   * Where the keys come from.
+   * @default the issuer's JWKS over HTTPS, cached, fetched again for an unknown `kid`
+   */
+  readonly keys?: JWTVerifyGetKey;
+  /**
+   * How long to wait for the key set before answering 503.
+   * @default 1500
+   */
+  readonly timeoutMs?: number;
+}
+
+/** The claims of a verified token, as API Gateway's Cognito authorizer hands them to a function. */
+export type Claims = Readonly<Record<string, string>>;
+
+/**
+ * Verifies a bearer token (`Authorization` header) as API Gateway's Cognito user-pool authorizer
+ * does; `undefined` when it is missing or not acceptable.
+ */
+export type TokenVerifier = (authorization: string | undefined) => Promise<Claims | undefined>;
+
+/**
+ * Turns a verified payload into the claims map the Cognito authorizer passes in
+ * `requestContext.authorizer.claims`: every value a string, lists (`cognito:groups`) joined with commas.
+ */
+export function claimsOf(payload: JWTPayload): Claims {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) claims[name] = value.map(String).join(',');
+    else if (typeof value === 'string') claims[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') claims[name] = String(value);
+    else claims[name] = JSON.stringify(value);
+  }
+  return claims;
+}
+
+/**
+ * A verifier of the platform user pool's tokens, with jose: an RS256 JWT (never `none` or HMAC)
+ * signed by a key of the pool's JWKS, not expired, from the pool's issuer, for the app client (`aud`
+ * of an ID token, `client_id` of an access token). A key set that cannot be fetched is a 503, not
+ * a 401: the caller's token may be fine.
+ *
+ * @example
+ * ```ts
+ * const verify = tokenVerifier({ issuer: config.tokenIssuer, audience: config.tokenAudience });
+ * const claims = await verify(event.headers.authorization);
+ * ```
+ */
+export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const { issuer, audience } = options;
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(new URL(`${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`), {
+      timeoutDuration: options.timeoutMs ?? 1500,
+    });
+  return async (authorization) => {
+    const token = authorization?.replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, { issuer, algorithms: ['RS256'] }));
+    } catch (error) {
+      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+        throw new ServiceUnavailableError('The user pool keys are unavailable.', { cause: error });
+      }
+      return undefined;
+    }
+    const forClient =
+      payload['token_use'] === 'access'
+        ? payload['client_id'] === audience
+        : [payload.aud].flat().includes(audience);
+    return forClient ? claimsOf(payload) : undefined;
+  };
+}

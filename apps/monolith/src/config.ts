@@ -1,0 +1,19 @@
+import { requireEnv } from '@slice/middleware';
+
+/** Every setting of the monolith, read once at cold start; a missing one fails the start. */
+export const config = {
+  /** The one table every feature of the monolith shares (menu items, orders, stores). */
+  tableName: requireEnv('TABLE_NAME'),
+  /** Where the idempotent routes (`createMenuItem`, `placeOrder`) keep their records. */
+  idempotencyTableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
+  /** Signs pagination cursors so a forged one is a 400. */
+  cursorSigningKey: requireEnv('CURSOR_SIGNING_KEY'),
+  /**
+   * The `iss` of the platform user pool's tokens, from SSM `/slice/<stage>/platform/token-issuer`;
+   * its keys are at `<issuer>/.well-known/jwks.json`. The function verifies tokens itself: its one
+   * `{proxy+}` resource serves public and signed-in routes alike, so no gateway authorizer can.
+   */
+  tokenIssuer: requireEnv('TOKEN_ISSUER'),
+  /** The user pool app client tokens must be for, from SSM `/slice/<stage>/platform/user-pool-client-id`. */
+  tokenAudience: requireEnv('TOKEN_AUDIENCE'),
+} as const;

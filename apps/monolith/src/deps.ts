@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import {
+  dynamoMenuRepository,
+  dynamoOrderRepository,
+  dynamoStoreRepository,
+} from './adapters/dynamodb-repositories';
+import { routeIdempotencyStore } from './adapters/idempotency-store';
+import { tokenVerifier } from './adapters/token-verifier';
+import { config } from './config';
+import type { MonolithDeps } from './domain/ports';
+
+const client = createDocumentClient();
+const cursors = createCursorCodec(config.cursorSigningKey);
+
+/** The monolith's adapters, wired once per cold start: one table for every feature. */
+export const deps: MonolithDeps = {
+  menu: dynamoMenuRepository(client, config.tableName, cursors),
+  orders: dynamoOrderRepository(client, config.tableName, cursors),
+  stores: dynamoStoreRepository(client, config.tableName, cursors),
+  now: () => new Date(),
+  newId: randomUUID,
+};
+
+/** Verifies the platform user pool's tokens inside the function (see `router.ts`). */
+export const verifyToken = tokenVerifier({ issuer: config.tokenIssuer, audience: config.tokenAudience });
+
+// Explicit timeouts, well under the function's, as for every other client.
+const idempotencyClient = new DynamoDBClient({
+  maxAttempts: 3,
+  retryMode: 'standard',
+  requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
+});
+
+/** The `http()` options of an idempotent route: its own record keys in the shared idempotency table. */
+export const idempotencyOf = (operationId: string) => ({
+  idempotencyStore: routeIdempotencyStore(config.idempotencyTableName, operationId, idempotencyClient),
+});

@@ -1,0 +1,195 @@
+import './env';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { badTokens, createLocalIssuer, lambdaContext, restApiEvent } from '@slice/testing';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../src/handlers/api';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const issuer = createLocalIssuer({ issuer: 'https://issuer.monolith.test', audience: 'slice-test' });
+
+const jwksRequests: string[] = [];
+beforeEach(() => {
+  // The function fetches the user pool's keys from `<issuer>/.well-known/jwks.json`, once.
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url) => {
+    jwksRequests.push(url instanceof Request ? url.url : String(url));
+    return new Response(JSON.stringify(await issuer.jwks()), {
+      headers: { 'content-type': 'application/json' },
+    });
+  });
+});
+beforeEach(() => dynamo.reset());
+
+const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
+const request = (
+  method: string,
+  path: string,
+  options: { token?: string; query?: Record<string, string>; headers?: Record<string, string> } = {},
+) =>
+  handler(
+    restApiEvent({
+      method,
+      path,
+      resource: '/{proxy+}',
+      ...(options.query ? { query: options.query } : {}),
+      headers: { ...options.headers, ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
+    }),
+    lambdaContext(),
+  );
+
+const margheritaRow = {
+  PK: 'MENU',
+  SK: 'ITEM#margherita',
+  entity: 'MENU_ITEM',
+  GSI1PK: 'CATEGORY#pizza',
+  GSI1SK: 'margherita',
+  itemId: 'margherita',
+  name: 'Margherita',
+  description: 'Tomato, mozzarella, basil.',
+  category: 'pizza',
+  priceCents: 900,
+  currency: 'EUR',
+  available: true,
+  version: 2,
+  updatedAt: '2026-11-01T09:00:00.000Z',
+};
+const orderRow = (orderId: string, placedAt: string, quantity: number) => ({
+  PK: `ORDER#${orderId}`,
+  SK: 'ORDER',
+  entity: 'ORDER',
+  GSI2PK: 'STATUS#PLACED',
+  GSI2SK: `${placedAt}#${orderId}`,
+  orderId,
+  customerId: 'alice',
+  status: 'PLACED',
+  lines: [{ itemId: 'margherita', name: 'Margherita', quantity, unitPriceCents: 900 }],
+  totalCents: 900 * quantity,
+  currency: 'EUR',
+  deliveryAddress: {
+    name: 'Alice',
+    line1: '1 Oven Street',
+    city: 'Utrecht',
+    postcode: '3511AA',
+    country: 'NL',
+  },
+  placedAt,
+  version: 1,
+});
+
+describe('the lambdalith', () => {
+  it('answers a Menu route in the Menu contract, from a legacy row priced in cents', async () => {
+    dynamo.on(GetCommand, { Key: { PK: 'MENU', SK: 'ITEM#margherita' } }).resolves({ Item: margheritaRow });
+    const response = await request('GET', '/menu/items/margherita');
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({
+      id: 'margherita',
+      name: 'Margherita',
+      description: 'Tomato, mozzarella, basil.',
+      category: 'pizza',
+      price: { amount: 900, currency: 'EUR' },
+      available: true,
+      version: 2,
+      updatedAt: '2026-11-01T09:00:00.000Z',
+    });
+  });
+
+  it('answers the Menu service 404 word for word for an unknown item', async () => {
+    dynamo.on(GetCommand).resolves({});
+    const response = await request('GET', '/menu/items/no-such-item');
+    expect(response.statusCode).toBe(404);
+    expect(body(response)).toMatchObject({
+      type: 'urn:slice:problem:not-found',
+      detail: 'There is no menu item no-such-item.',
+    });
+  });
+
+  it('refuses every bad token with 401 before reading anything', async () => {
+    const bad = await badTokens(issuer, { sub: 'dana', groups: ['staff'] });
+    for (const [kind, token] of Object.entries(bad)) {
+      const response = await request('GET', '/kitchen/queue', { token });
+      expect({ kind, status: response.statusCode }).toEqual({ kind, status: 401 });
+    }
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(new Set(jwksRequests)).toEqual(new Set(['https://issuer.monolith.test/.well-known/jwks.json']));
+  });
+
+  it('lets only staff see the kitchen queue: a customer gets 403 and nothing is read', async () => {
+    const customer = await issuer.token({ sub: 'alice', groups: ['customer'] });
+    const response = await request('GET', '/kitchen/queue', { token: customer });
+    expect(response.statusCode).toBe(403);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('shows staff the placed orders oldest first, read from the status index', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [orderRow('0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T12:00:00.000Z', 2)] });
+    const staff = await issuer.token({ sub: 'dana', groups: ['staff'] });
+    const response = await request('GET', '/kitchen/queue', { token: staff, query: { limit: '5' } });
+    expect(response.statusCode).toBe(200);
+    expect(body(response).items).toEqual([
+      expect.objectContaining({ status: 'PLACED', total: { amount: 1800, currency: 'EUR' } }),
+    ]);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'GSI2',
+      ExpressionAttributeValues: { ':partition': 'STATUS#PLACED' },
+      ScanIndexForward: true,
+      Limit: 5,
+    });
+  });
+
+  it('adds up a day of sales from the orders placed that day', async () => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        orderRow('0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T12:00:00.000Z', 2),
+        orderRow('1b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T19:30:00.000Z', 1),
+      ],
+    });
+    const staff = await issuer.token({ sub: 'dana', groups: ['staff'] });
+    const response = await request('GET', '/reports/daily-sales', {
+      token: staff,
+      query: { date: '2026-11-27' },
+    });
+    expect(body(response)).toEqual({
+      date: '2026-11-27',
+      orderCount: 2,
+      revenue: [{ amount: 2700, currency: 'EUR' }],
+      itemsSold: [{ itemId: 'margherita', name: 'Margherita', quantity: 3 }],
+    });
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':placed': 'STATUS#PLACED',
+      ':day': '2026-11-27T',
+    });
+  });
+
+  it('answers 400 naming the field for a date that is not a date', async () => {
+    const staff = await issuer.token({ sub: 'dana', groups: ['staff'] });
+    const response = await request('GET', '/reports/daily-sales', {
+      token: staff,
+      query: { date: '27-11-2026' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(body(response))).toContain('query.date');
+  });
+
+  it('answers 404 for a store that does not exist, and for a path nobody serves', async () => {
+    dynamo.on(GetCommand).resolves({});
+    const store = await request('GET', '/stores/no-such-store');
+    expect(body(store)).toMatchObject({ status: 404, detail: 'There is no store no-such-store.' });
+    expect((await request('GET', '/pizzas')).statusCode).toBe(404);
+  });
+
+  it('answers 503 with Retry-After and no internals when DynamoDB keeps throttling', async () => {
+    dynamo.on(GetCommand).rejects(
+      new ProvisionedThroughputExceededException({
+        message: 'Rate exceeded for table monolith-test',
+        $metadata: {},
+      }),
+    );
+    const response = await request('GET', '/stores/utrecht-centrum');
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBeDefined();
+    expect(response.body).not.toContain('monolith-test');
+  });
+});

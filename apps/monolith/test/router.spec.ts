@@ -1,0 +1,126 @@
+import { defineRoute } from '@slice/contract';
+import type { HttpHandler } from '@slice/middleware';
+import { lambdaContext, restApiEvent } from '@slice/testing';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { createRouter } from '../src/router';
+
+const route = (method: 'GET' | 'POST', path: string, auth: 'public' | 'user' | 'staff') =>
+  defineRoute({
+    method,
+    path,
+    operationId: `op${method}${path.replace(/[^a-z]/gi, '')}`,
+    summary: path,
+    auth,
+    ...(path.includes('{')
+      ? {
+          request: {
+            path: z.strictObject(Object.fromEntries([[/\{(\w+)\}/.exec(path)?.[1] ?? '', z.string()]])),
+          },
+        }
+      : {}),
+    status: 200,
+    response: z.unknown(),
+  });
+
+/** A stand-in for an `http()` handler: records the event it got and answers 200. */
+function fakeHandler(method: 'GET' | 'POST', path: string, auth: 'public' | 'user' | 'staff') {
+  const seen: APIGatewayProxyEvent[] = [];
+  const handler = Object.assign(
+    (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      seen.push(event);
+      return Promise.resolve({ statusCode: 200, body: '' });
+    },
+    { route: route(method, path, auth) },
+  );
+  return { handler: handler as unknown as HttpHandler, seen };
+}
+
+const items = fakeHandler('GET', '/menu/items', 'public');
+const item = fakeHandler('GET', '/menu/items/{itemId}', 'public');
+const cancel = fakeHandler('POST', '/orders/{orderId}/cancel', 'user');
+const queue = fakeHandler('GET', '/kitchen/queue', 'staff');
+const verified = { sub: 'alice', 'cognito:groups': 'customer' };
+const verify = jest.fn((authorization: string | undefined) =>
+  Promise.resolve(authorization === 'Bearer good' ? verified : undefined),
+);
+const router = createRouter([item.handler, items.handler, cancel.handler, queue.handler], { verify });
+
+const proxied = (method: string, path: string, headers: Record<string, string> = {}) =>
+  router(restApiEvent({ method, path, resource: '/{proxy+}', headers }), lambdaContext());
+
+beforeEach(() => {
+  for (const fake of [items, item, cancel, queue]) fake.seen.length = 0;
+  verify.mockClear();
+});
+
+describe('the monolith router', () => {
+  it('hands a route the event API Gateway builds for its own resource, decoded path parameters included', async () => {
+    await proxied('GET', '/menu/items/caf%C3%A9-latte');
+    const [event] = item.seen;
+    expect(event).toMatchObject({
+      resource: '/menu/items/{itemId}',
+      path: '/menu/items/caf%C3%A9-latte',
+      pathParameters: { itemId: 'café-latte' },
+      requestContext: { resourcePath: '/menu/items/{itemId}', authorizer: null },
+    });
+  });
+
+  it('prefers the literal route and gives it no path parameters', async () => {
+    await proxied('GET', '/menu/items');
+    expect(items.seen[0]).toMatchObject({ resource: '/menu/items', pathParameters: null });
+    expect(item.seen).toHaveLength(0);
+  });
+
+  it('answers 404 problem+json, as the gateway does, for an unknown path or method', async () => {
+    for (const [method, path] of [
+      ['GET', '/pizzas'],
+      ['DELETE', '/menu/items'],
+      ['GET', '/menu/items/a/b'],
+    ] as const) {
+      const response = await proxied(method, path);
+      expect(response.statusCode).toBe(404);
+      expect(response.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(response.body)).toMatchObject({
+        type: 'urn:slice:problem:not-found',
+        status: 404,
+        detail: 'No route matches this method and path.',
+      });
+    }
+    expect([...items.seen, ...item.seen]).toHaveLength(0);
+  });
+
+  it('passes the verified claims to a signed-in route as the Cognito authorizer would', async () => {
+    await proxied('POST', '/orders/o-1/cancel', { Authorization: 'Bearer good' });
+    expect(cancel.seen[0]?.requestContext.authorizer).toEqual({ claims: verified });
+  });
+
+  it('answers 401 before the route runs when a signed-in route gets no or a bad token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer forged' }] as Record<string, string>[]) {
+      const response = await proxied('GET', '/kitchen/queue', headers);
+      expect(response.statusCode).toBe(401);
+      expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:slice:problem:unauthorized' });
+    }
+    expect(queue.seen).toHaveLength(0);
+  });
+
+  it('never verifies a token on a public route, as a route without an authorizer would not', async () => {
+    await proxied('GET', '/menu/items', { authorization: 'Bearer good' });
+    expect(verify).not.toHaveBeenCalled();
+    expect(items.seen[0]?.requestContext.authorizer).toBeNull();
+  });
+
+  it('answers 503 with Retry-After, showing nothing, when the user pool keys cannot be read', async () => {
+    verify.mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.0.0.1:443'));
+    const response = await proxied('GET', '/kitchen/queue', { authorization: 'Bearer good' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(queue.seen).toHaveLength(0);
+  });
+
+  it('refuses two routes on the same method and path shape', () => {
+    const other = fakeHandler('GET', '/menu/items/{id}', 'public');
+    expect(() => createRouter([item.handler, other.handler], { verify })).toThrow(/Two routes answer GET/);
+  });
+});
