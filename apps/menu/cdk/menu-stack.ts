@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   CursorSigningKey,
   IdempotencyTable,
@@ -44,6 +45,12 @@ export class MenuStack extends ServiceStack {
           sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
         },
       ],
+    });
+    // The data move from the monolith (`npm run migrate -- menu`) finds the table by this name.
+    new ssm.StringParameter(this, 'TableNameParameter', {
+      parameterName: this.parameterName('table-name'),
+      stringValue: this.table.tableName,
+      description: 'The Menu table, for the data move from the monolith (npm run migrate)',
     });
     const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
     const cursorKey = new CursorSigningKey(this, 'CursorSigningKey', {

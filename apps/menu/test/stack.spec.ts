@@ -22,6 +22,13 @@ const tableActionsOf = (functionLogicalPrefix: string) =>
   }).filter((action) => !action.startsWith('dynamodb:Describe'));
 
 describe('SliceMenu stack', () => {
+  it('publishes its table name to SSM for the data move from the monolith', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/menu/table-name',
+      Value: { Ref: Match.stringLikeRegexp('^Table[0-9A-F]{8}$') },
+    });
+  });
+
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(6);

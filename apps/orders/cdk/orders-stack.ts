@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   CursorSigningKey,
   IdempotencyTable,
@@ -43,6 +44,12 @@ export class OrdersStack extends ServiceStack {
       stage,
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       globalSecondaryIndexes: [index('gsi1'), index('gsi2')],
+    });
+    // The data move from the monolith (`npm run migrate -- orders`) finds the table by this name.
+    new ssm.StringParameter(this, 'TableNameParameter', {
+      parameterName: this.parameterName('table-name'),
+      stringValue: this.table.tableName,
+      description: 'The Orders table, for the data move from the monolith (npm run migrate)',
     });
     const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
     const cursorKey = new CursorSigningKey(this, 'CursorSigningKey', {

@@ -22,6 +22,13 @@ const tableActionsOf = (functionLogicalPrefix: string) =>
   }).filter((action) => !action.startsWith('dynamodb:Describe'));
 
 describe('SliceOrders stack', () => {
+  it('publishes its table name to SSM for the data move from the monolith', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/orders/table-name',
+      Value: { Ref: Match.stringLikeRegexp('^Table[0-9A-F]{8}$') },
+    });
+  });
+
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(5);

@@ -47,6 +47,16 @@ const replaceable = [
 const listingOf = (item: MenuItem) =>
   item.available ? { gsi1pk: menuKeys.available, gsi1sk: menuKeys.listing(item) } : {};
 
+/**
+ * The stored row of an item as it is now: its keys, the item, and its place in the menu index
+ * while available. Pure, so the migration from the monolith writes exactly what `create` writes.
+ */
+export const menuItemRow = (item: MenuItem): Record<string, unknown> => ({
+  ...menuKeys.item(item.id),
+  ...item,
+  ...listingOf(item),
+});
+
 /** Reads an item back out of a stored row: only the contract's fields, checked. */
 const itemOf = (row: Record<string, unknown>): MenuItem =>
   MenuItem.parse({
@@ -88,7 +98,7 @@ export function dynamoMenuRepository(
       try {
         await putNew(client, {
           TableName: tableName,
-          Item: { ...menuKeys.item(item.id), ...item, ...listingOf(item) },
+          Item: menuItemRow(item),
         });
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

@@ -18,6 +18,20 @@ export const orderKeys = {
   newestFirst: (order: Pick<Order, 'placedAt' | 'id'>) => `${order.placedAt}#${order.id}`,
 };
 
+/**
+ * The stored row of an order: its keys, the order, the correlation id its events carry and its
+ * index keys. Pure, so the migration from the monolith writes exactly what `create` writes.
+ */
+export const orderRow = (order: Order, correlationId: string): Record<string, unknown> => ({
+  ...orderKeys.order(order.id),
+  ...order,
+  correlationId,
+  gsi1pk: orderKeys.byCustomer.pk(order.customerId),
+  gsi1sk: orderKeys.newestFirst(order),
+  gsi2pk: orderKeys.byStatus.pk(order.status),
+  gsi2sk: orderKeys.newestFirst(order),
+});
+
 /** Reads an order back out of a stored row: only the contract's fields, checked. */
 export const orderOf = (row: Record<string, unknown>): Order =>
   Order.parse({
@@ -62,20 +76,7 @@ export function dynamoOrderRepository(
     // Ids are fresh UUIDs, so a failed `attribute_not_exists` means this very put already
     // committed (an SDK retry after a lost answer): that is success, not a conflict.
     create: (order, correlationId) =>
-      ignoreOwnRetry(
-        putNew(client, {
-          TableName: tableName,
-          Item: {
-            ...orderKeys.order(order.id),
-            ...order,
-            correlationId,
-            gsi1pk: orderKeys.byCustomer.pk(order.customerId),
-            gsi1sk: orderKeys.newestFirst(order),
-            gsi2pk: orderKeys.byStatus.pk(order.status),
-            gsi2sk: orderKeys.newestFirst(order),
-          },
-        }),
-      ),
+      ignoreOwnRetry(putNew(client, { TableName: tableName, Item: orderRow(order, correlationId) })),
 
     async get(orderId) {
       const { Item } = await mapErrors(() =>

@@ -1,0 +1,100 @@
+/**
+ * How the monolith's orders become Orders items (`npm run migrate -- orders`): every `ORDER` row of
+ * the monolith's table, checked, re-priced into `Money`, stored exactly as the Orders repository
+ * stores a new order (keys and both indexes).
+ */
+import { type Money } from '@slice/contract';
+import { DeliveryAddress, Order, OrderStatus } from '@slice/contracts-orders';
+import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
+import { z } from 'zod';
+import { orderRow } from '../src/adapters/dynamodb-order-repository';
+
+/**
+ * The correlation id of every migrated order. The outbox announces each migrated order once
+ * (`<orderId>:placed`, as for any new order); consumers can tell a backfill from a new order by it.
+ */
+export const migrationCorrelationId = 'migration:monolith';
+
+/** An `ORDER` row of the monolith's table, as the monolith wrote it (integer cents, ISO times). */
+export const LegacyOrder = z.object({
+  entity: z.literal('ORDER'),
+  PK: z.string(),
+  SK: z.literal('ORDER'),
+  orderId: z.string(),
+  customerId: z.string().min(1),
+  status: OrderStatus,
+  lines: z
+    .array(
+      z.object({
+        itemId: z.string(),
+        name: z.string(),
+        quantity: z.number().int().min(1),
+        unitPriceCents: z.number().int().min(0),
+      }),
+    )
+    .min(1),
+  totalCents: z.number().int().min(0),
+  currency: z.string(),
+  deliveryAddress: DeliveryAddress,
+  placedAt: z.string(),
+  cancelledAt: z.string().optional(),
+  version: z.number().int().min(1),
+});
+
+/** A legacy order row. */
+export type LegacyOrder = z.infer<typeof LegacyOrder>;
+
+const money = (amount: number, currency: string): Money => ({ amount, currency });
+
+/**
+ * The Orders contract's order for a legacy row: `unitPriceCents` becomes `unitPrice`, each line
+ * gets its `lineTotal`, and the legacy `totalCents` must equal the sum of the lines (a row whose
+ * total disagrees is rejected rather than silently re-priced). The result is checked against the
+ * contract, so an order the service could never read back is rejected too.
+ *
+ * @example
+ * ```ts
+ * toOrder(row).total; // { amount: 1800, currency: 'EUR' }
+ * ```
+ */
+export function toOrder(row: LegacyOrder): Order {
+  const lines = row.lines.map((line) => ({
+    itemId: line.itemId,
+    name: line.name,
+    quantity: line.quantity,
+    unitPrice: money(line.unitPriceCents, row.currency),
+    lineTotal: money(line.unitPriceCents * line.quantity, row.currency),
+  }));
+  const sum = lines.reduce((total, line) => total + line.lineTotal.amount, 0);
+  if (sum !== row.totalCents) {
+    throw new LegacyRowRejected(`totalCents: ${row.totalCents} is not the sum of the lines (${sum}).`);
+  }
+  if (row.PK !== `ORDER#${row.orderId}`) {
+    throw new LegacyRowRejected(`PK: ${row.PK} does not name the order ${row.orderId}.`);
+  }
+  return Order.parse({
+    id: row.orderId,
+    customerId: row.customerId,
+    status: row.status,
+    lines,
+    total: money(row.totalCents, row.currency),
+    deliveryAddress: row.deliveryAddress,
+    placedAt: row.placedAt,
+    ...(row.cancelledAt === undefined ? {} : { cancelledAt: row.cancelledAt }),
+  });
+}
+
+/** The Orders mapping: a Scan of the monolith's table for `ORDER` rows (no index lists them all). */
+export const mapping = defineMapping({
+  service: 'orders',
+  description: "the monolith's ORDER rows → Orders items (pk ORDER#<id>, gsi1 by customer, gsi2 by status)",
+  source: {
+    kind: 'scan',
+    filter: '#entity = :entity',
+    names: { '#entity': 'entity' },
+    values: { ':entity': 'ORDER' },
+  },
+  sourceKey: ['PK', 'SK'],
+  targetKey: ['pk', 'sk'],
+  map: fromLegacy(LegacyOrder, (row) => [orderRow(toOrder(row), migrationCorrelationId)]),
+});
