@@ -6,3 +6,4 @@ export * from './event';
 export * from './openapi';
 export * from './problem';
 export * from './route';
+export * from './testing-metadata';
