@@ -1,0 +1,540 @@
+import { createLocalIssuer } from '@slice/testing';
+import fc from 'fast-check';
+import { z } from 'zod';
+import {
+  errorsOf,
+  type FixtureRequest,
+  type Route,
+  type RouteFixture,
+  type StoredExample,
+} from '@slice/contract';
+import { arbitraryOf } from './arbitrary';
+import { problemIssues, responseIssues } from './checks';
+import {
+  ContractViolation,
+  expectNone,
+  expectStatus,
+  type Exchange,
+  type SuiteContext,
+  type ValidRequest,
+} from './context';
+import type { BadTokenSet, TargetUser } from './target';
+
+/** The kinds of case the suite generates for a route. */
+export type CaseKind =
+  | 'example'
+  | 'valid'
+  | 'validation'
+  | 'auth'
+  | 'ownership'
+  | 'idempotency'
+  | 'cross-cutting'
+  | 'property'
+  | 'expectation';
+
+/** Every kind of case, in the order the suite runs them for a route. */
+export const caseKinds: readonly CaseKind[] = [
+  'example',
+  'valid',
+  'validation',
+  'auth',
+  'ownership',
+  'idempotency',
+  'cross-cutting',
+  'property',
+  'expectation',
+];
+
+/** One generated case: it passes, or throws a {@link ContractViolation} naming the break. */
+export interface SuiteCase {
+  readonly operationId: string;
+  readonly kind: CaseKind;
+  readonly name: string;
+  run(context: SuiteContext): Promise<void>;
+}
+
+/** How many property-based requests per route, and the fast-check seed. */
+export interface PropertyOptions {
+  /** @default 100 */
+  readonly runs?: number;
+  /** @default a random seed, printed in the failure so a run can be repeated */
+  readonly seed?: number;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** How many requests with one `Idempotency-Key` the suite sends at once. */
+const concurrentRetries = 5;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks a refusal: the status, then a problem+json body. */
+function expectProblem(exchange: Exchange, status: number | readonly number[], what: string): void {
+  expectStatus(exchange, status, what);
+  expectNone(problemIssues(exchange.response), what, exchange);
+}
+
+/** Checks a success: the route's status and a body that matches its schema exactly. */
+function expectSuccess(route: Route, exchange: Exchange, what: string): void {
+  expectStatus(exchange, route.status, what);
+  expectNone(
+    responseIssues(route, exchange.response),
+    `${what}: the answer breaks the response schema`,
+    exchange,
+  );
+}
+
+/** The object properties of a zod object schema's input JSON Schema. */
+function objectShape(
+  schema: z.ZodType | undefined,
+): { properties: Record<string, JsonObject>; required: string[] } | undefined {
+  if (!schema) return undefined;
+  let json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
+  // A named schema (`.meta({ id })`) comes back as a $ref into $defs.
+  const defs = isObject(json.$defs) ? json.$defs : {};
+  while (typeof json.$ref === 'string') json = (defs[json.$ref.split('/').pop() ?? ''] ?? {}) as JsonObject;
+  if (json.type !== 'object' || !isObject(json.properties)) return undefined;
+  return {
+    properties: json.properties as Record<string, JsonObject>,
+    required: Array.isArray(json.required) ? (json.required as string[]) : [],
+  };
+}
+
+/** A value of another JSON type than the property's. */
+function wrongTypeFor(property: JsonObject): unknown {
+  const type =
+    property.type ?? (property.enum ? 'string' : property.$ref || property.properties ? 'object' : undefined);
+  switch (type) {
+    case 'string':
+      return 12345;
+    case 'integer':
+    case 'number':
+      return 'not-a-number';
+    case 'boolean':
+      return 'yes';
+    case 'array':
+      return { not: 'a list' };
+    default:
+      return 'not-an-object';
+  }
+}
+
+/**
+ * The statuses a route may answer with at all: its success status and every declared error.
+ *
+ * @example
+ * ```ts
+ * statusesOf(ordersContract.routes.getOrder); // [200, 400, 401, 404, 429, 500, 503]
+ * ```
+ */
+export function statusesOf(route: Route): number[] {
+  return [route.status, ...Object.keys(errorsOf(route)).map(Number)];
+}
+
+/**
+ * Every case the suite runs for one route: examples, a valid request, invalid requests derived
+ * from the schemas (nothing written), auth, ownership, idempotency, cross-cutting headers and
+ * property-based requests generated from the schemas. The fixture decides which apply: without
+ * a valid request there is no `valid` case, without `needs` no ownership case, without
+ * `readBack` no nothing-written case.
+ *
+ * @example
+ * ```ts
+ * casesFor(ordersContract.routes.getOrder, { runs: 25 }, ordersFixtures.getOrder).map((c) => `${c.kind}: ${c.name}`);
+ * ```
+ */
+export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: RouteFixture): SuiteCase[] {
+  const id = route.operationId;
+  const cases: SuiteCase[] = [];
+  const add = (kind: CaseKind, name: string, run: (context: SuiteContext) => Promise<void>) =>
+    cases.push({ operationId: id, kind, name, run });
+
+  // One resource per route and run, shared by the invalid-request cases so the last case can
+  // prove that none of them changed it.
+  let shared: Promise<{ valid: ValidRequest; before?: unknown } | undefined> | undefined;
+  const sharedValid = (context: SuiteContext) => {
+    shared ??= (async () => {
+      const valid = await context.validRequest(route);
+      if (!valid) return undefined;
+      if (!fixture?.readBack || !valid.created) return { valid };
+      const read = await context.call(context.route(fixture.readBack), { path: valid.request.path ?? {} });
+      return { valid, before: read.json };
+    })();
+    return shared;
+  };
+  const requireValid = async (context: SuiteContext) => {
+    const found = await sharedValid(context);
+    if (!found) throw new Error(`${id} has no fixture or success example to build a valid request from.`);
+    return found.valid;
+  };
+
+  for (const example of route.examples) {
+    add('example', `example "${example.name}" answers ${example.response.status}`, (context) =>
+      runExample(context, route, example),
+    );
+  }
+
+  const hasValid = Boolean(
+    fixture ?? route.examples.find((example) => example.response.status === route.status),
+  );
+  if (hasValid) {
+    add(
+      'valid',
+      `a valid request answers ${route.status} with exactly the declared fields`,
+      async (context) => {
+        // A fresh resource: the shared one must stay as the invalid requests found it.
+        const valid = await context.validRequest(route);
+        if (!valid) throw new Error(`${id} has no valid request.`);
+        expectSuccess(route, await context.call(route, valid.request), 'a valid request');
+      },
+    );
+  }
+
+  // Invalid requests, each refused with a problem document.
+  const body = objectShape(route.request.body);
+  const invalid = (
+    name: string,
+    status: number,
+    build: (valid: ValidRequest) => { request: FixtureRequest; rawBody?: string; contentType?: string },
+  ) =>
+    add('validation', name, async (context) => {
+      const valid = await requireValid(context);
+      const { request, ...options } = build(valid);
+      expectProblem(await context.call(route, request, options), status, name);
+      // A refused create wrote nothing: what it named is not there.
+      if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
+        const read = await context.call(context.route(fixture.readBack), {
+          path: fixture.readBackPath(request),
+        });
+        expectStatus(read, 404, `${name}: reading what the refused request named`);
+      }
+    });
+  if (route.request.body) {
+    const validBody = (valid: ValidRequest) => (isObject(valid.request.body) ? valid.request.body : {});
+    for (const field of body?.required ?? []) {
+      invalid(`refuses a body without the required field ${field} with 400`, 400, (valid) => {
+        const { [field]: _dropped, ...rest } = validBody(valid);
+        return { request: { ...valid.request, body: rest } };
+      });
+    }
+    for (const [field, property] of Object.entries(body?.properties ?? {})) {
+      invalid(`refuses ${field} of the wrong type with 400`, 400, (valid) => ({
+        request: { ...valid.request, body: { ...validBody(valid), [field]: wrongTypeFor(property) } },
+      }));
+    }
+    invalid('refuses an undeclared body field with 400', 400, (valid) => ({
+      request: { ...valid.request, body: { ...validBody(valid), contractTestUndeclared: true } },
+    }));
+    invalid('refuses malformed JSON with 400', 400, (valid) => ({
+      request: valid.request,
+      rawBody: '{"broken": ',
+    }));
+    invalid('refuses a body that is not application/json with 415', 415, (valid) => ({
+      request: valid.request,
+      contentType: 'text/plain',
+    }));
+  }
+  const query = objectShape(route.request.query);
+  if (query) {
+    invalid('refuses an undeclared query parameter with 400', 400, (valid) => ({
+      request: { ...valid.request, query: { ...valid.request.query, contractTestUndeclared: 'x' } },
+    }));
+    if ('limit' in query.properties) {
+      for (const limit of ['0', '100000', 'abc']) {
+        invalid(`refuses limit=${limit} with 400`, 400, (valid) => ({
+          request: { ...valid.request, query: { ...valid.request.query, limit } },
+        }));
+      }
+    }
+    if ('cursor' in query.properties) {
+      invalid('refuses a forged cursor with 400', 400, (valid) => ({
+        request: {
+          ...valid.request,
+          query: {
+            ...valid.request.query,
+            cursor: Buffer.from('{"pk":"ORDER#forged","sk":"x"}').toString('base64url'),
+          },
+        },
+      }));
+    }
+  }
+  if (route.pathParameters.length > 0) {
+    invalid('refuses a path parameter that breaks its schema with 400', 400, (valid) => ({
+      request: {
+        ...valid.request,
+        path: Object.fromEntries(route.pathParameters.map((name) => [name, 'Not A Valid Id!'])),
+      },
+    }));
+  }
+
+  // Auth: refused before the handler runs.
+  if (route.auth !== 'public') {
+    add('auth', 'refuses a request without a token with 401', async (context) => {
+      const valid = await requireValid(context);
+      expectProblem(await context.call(route, valid.request, { as: 'none' }), 401, 'no token');
+    });
+    add('auth', 'refuses every bad token with 401', async (context) => {
+      const valid = await requireValid(context);
+      const tokens = await badTokensFor(context, context.users.customer);
+      for (const [name, token] of Object.entries(tokens)) {
+        if (token)
+          expectProblem(await context.call(route, valid.request, { token }), 401, `the ${name} token`);
+      }
+    });
+  }
+  if (route.auth === 'staff') {
+    add('auth', 'refuses a customer on a staff route with 403', async (context) => {
+      const valid = await requireValid(context);
+      expectProblem(
+        await context.call(route, valid.request, { as: context.users.customer }),
+        403,
+        'a customer',
+      );
+    });
+  }
+  if (route.auth === 'user' && fixture?.needs)
+    add('ownership', "answers 404 for another customer's resource", async (context) => {
+      const valid = await requireValid(context);
+      expectProblem(
+        await context.call(route, valid.request, { as: context.users.otherCustomer }),
+        404,
+        "another customer's token",
+      );
+    });
+
+  if (route.idempotencyKey) {
+    add('idempotency', 'refuses a request without an Idempotency-Key with 400', async (context) => {
+      const valid = await requireValid(context);
+      expectProblem(
+        await context.call(route, valid.request, { idempotencyKey: '' }),
+        400,
+        'no Idempotency-Key',
+      );
+    });
+    add('idempotency', 'replays the first answer for a retry with the same key', async (context) => {
+      const valid = await context.validRequest(route);
+      if (!valid) throw new Error(`${id} has no valid request.`);
+      const key = context.unique('ct-replay');
+      const first = await context.call(route, valid.request, { idempotencyKey: key });
+      const again = await context.call(route, valid.request, { idempotencyKey: key });
+      expectSuccess(route, first, 'the first request');
+      if (
+        again.response.status !== first.response.status ||
+        JSON.stringify(again.json) !== JSON.stringify(first.json)
+      ) {
+        throw new ContractViolation(
+          `the retry answered differently: ${again.response.status} ${again.response.body}`,
+          again,
+        );
+      }
+    });
+    add('idempotency', 'refuses the same key with another body with 422', async (context) => {
+      const valid = await context.validRequest(route);
+      if (!valid) throw new Error(`${id} has no valid request.`);
+      const key = context.unique('ct-reuse');
+      expectSuccess(
+        route,
+        await context.call(route, valid.request, { idempotencyKey: key }),
+        'the first request',
+      );
+      const other = anotherBody(route, valid.request.body);
+      expectProblem(
+        await context.call(route, { ...valid.request, body: other }, { idempotencyKey: key }),
+        422,
+        'the same key with another body',
+      );
+    });
+    add('idempotency', `answers ${concurrentRetries} concurrent retries with one effect`, async (context) => {
+      const valid = await context.validRequest(route);
+      if (!valid) throw new Error(`${id} has no valid request.`);
+      const key = context.unique('ct-burst');
+      const answers = await Promise.all(
+        Array.from({ length: concurrentRetries }, () =>
+          context.call(route, valid.request, { idempotencyKey: key }),
+        ),
+      );
+      // Each answer is the one result, or a 409 while the first is still in progress.
+      const done = answers.filter((answer) => answer.response.status !== 409);
+      for (const answer of answers) {
+        if (answer.response.status === 409)
+          expectNone(problemIssues(answer.response), 'an in-progress retry', answer);
+        else expectSuccess(route, answer, 'a concurrent retry');
+      }
+      const [first] = done;
+      if (!first)
+        throw new ContractViolation('every concurrent retry answered 409: none completed', answers[0]);
+      const again = await context.call(route, valid.request, { idempotencyKey: key });
+      for (const answer of [...done, again]) {
+        if (JSON.stringify(answer.json) !== JSON.stringify(first.json)) {
+          throw new ContractViolation(
+            `two retries with one key got different answers: ${first.response.body}`,
+            answer,
+          );
+        }
+      }
+    });
+  }
+
+  add('cross-cutting', 'echoes the correlation id and sends security headers', async (context) => {
+    // A fresh resource: a valid request may change it, and the shared one must stay untouched.
+    const valid = await context.validRequest(route);
+    const request = valid?.request ?? {
+      path: Object.fromEntries(route.pathParameters.map((name) => [name, 'x'])),
+    };
+    const correlationId = context.unique('ct-correlation');
+    const exchange = await context.call(route, request, { correlationId });
+    const headers = exchange.response.headers;
+    const issues: string[] = [];
+    if (headers['x-correlation-id'] !== correlationId)
+      issues.push(`x-correlation-id is ${headers['x-correlation-id'] ?? 'missing'}, not ${correlationId}`);
+    if (exchange.response.status < 400) {
+      if (headers['x-content-type-options'] !== 'nosniff')
+        issues.push('x-content-type-options: nosniff is missing');
+      if (!headers['strict-transport-security']) issues.push('strict-transport-security is missing');
+    }
+    expectNone(issues, 'cross-cutting headers', exchange);
+  });
+  add('cross-cutting', 'answers the CORS preflight', async (context) => {
+    const path = route.path.replace(/\{[^}]+\}/g, 'x');
+    const request = {
+      method: 'OPTIONS',
+      path,
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': route.method,
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    };
+    const response = await context.target.send(request);
+    const exchange = { request, response, json: undefined };
+    const issues: string[] = [];
+    if (response.status < 200 || response.status >= 300) issues.push(`status ${response.status}`);
+    if (!response.headers['access-control-allow-origin'])
+      issues.push('access-control-allow-origin is missing');
+    if (!(response.headers['access-control-allow-methods'] ?? '').toUpperCase().includes(route.method)) {
+      issues.push(`access-control-allow-methods does not list ${route.method}`);
+    }
+    expectNone(issues, 'CORS preflight', exchange);
+  });
+
+  const readBack = fixture?.needs ? fixture.readBack : undefined;
+  if (readBack)
+    add('validation', 'refused requests changed nothing', async (context) => {
+      const found = await sharedValid(context);
+      if (!found?.valid.created)
+        throw new Error(`${id}: ${fixture?.needs ?? ''} created nothing to read back.`);
+      const after = await context.call(context.route(readBack), { path: found.valid.request.path ?? {} });
+      if (JSON.stringify(after.json) !== JSON.stringify(found.before)) {
+        throw new ContractViolation(
+          `a refused request changed the resource: before ${JSON.stringify(found.before)}`,
+          after,
+        );
+      }
+    });
+
+  add('property', `generated requests answer within the contract (${options.runs ?? 100} runs)`, (context) =>
+    runProperty(context, route, options),
+  );
+  return cases;
+}
+
+async function runExample(context: SuiteContext, route: Route, example: StoredExample): Promise<void> {
+  const exchange = await context.call(route, example.request);
+  const what = `example "${example.name}"`;
+  if (example.response.status < 400) {
+    expectStatus(exchange, example.response.status, what);
+    expectNone(
+      responseIssues(route, exchange.response),
+      `${what}: the answer breaks the response schema`,
+      exchange,
+    );
+  } else {
+    expectProblem(exchange, example.response.status, what);
+  }
+}
+
+const badTokenCache = new WeakMap<SuiteContext, Promise<BadTokenSet>>();
+
+/** Tokens to refuse, minted once per run (a foreign RSA key is slow to make). */
+function badTokensFor(context: SuiteContext, user: TargetUser): Promise<BadTokenSet> {
+  let tokens = badTokenCache.get(context);
+  if (!tokens) {
+    tokens = mintBadTokens(context, user);
+    badTokenCache.set(context, tokens);
+  }
+  return tokens;
+}
+
+/** Tokens to refuse: those the target can sign plus those anyone can forge from a valid token. */
+async function mintBadTokens(context: SuiteContext, user: TargetUser): Promise<BadTokenSet> {
+  const valid = await context.target.token(user);
+  const [header = '', payload = '', signature = ''] = valid.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as JsonObject;
+  const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as unknown[]) : [];
+  const tampered = Buffer.from(
+    JSON.stringify({ ...claims, 'cognito:groups': [...groups, 'staff'] }),
+  ).toString('base64url');
+  const stranger = createLocalIssuer({
+    issuer: String(claims.iss),
+    audience: String(claims.aud ?? claims.client_id),
+  });
+  return {
+    malformed: 'not-a-jwt',
+    algNone: `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`,
+    badSignature: `${header}.${tampered}.${signature}`,
+    unknownKey: await stranger.token({ sub: user.sub, groups: groups.map(String) }),
+    ...(await context.target.badTokens?.(user)),
+  };
+}
+
+/** A schema-valid body that differs from `body`, for the same-key-other-body case. */
+function anotherBody(route: Route, body: unknown): unknown {
+  if (!route.request.body) return body;
+  const samples = fc.sample(arbitraryOf(route.request.body), { numRuns: 20, seed: 42 });
+  return (
+    samples.find(
+      (sample) =>
+        route.request.body?.safeParse(sample).success && JSON.stringify(sample) !== JSON.stringify(body),
+    ) ?? body
+  );
+}
+
+async function runProperty(context: SuiteContext, route: Route, options: PropertyOptions): Promise<void> {
+  const part = (schema: z.ZodType | undefined) => (schema ? arbitraryOf(schema) : fc.constant(undefined));
+  const request = fc.record({
+    path: part(route.request.path),
+    query: part(route.request.query),
+    body: part(route.request.body),
+  });
+  const allowed = statusesOf(route);
+  // Keep shrinking short: every run is a real request.
+  const result = await fc.check(
+    fc.asyncProperty(request, async (generated) => {
+      const exchange = await context.call(route, generated as FixtureRequest);
+      const { status } = exchange.response;
+      if (!allowed.includes(status))
+        throw new ContractViolation(`answered ${status}, which the route does not declare`, exchange);
+      if (status === route.status)
+        expectNone(
+          responseIssues(route, exchange.response),
+          'the answer breaks the response schema',
+          exchange,
+        );
+      else if (status >= 400)
+        expectNone(problemIssues(exchange.response), 'the error is not problem+json', exchange);
+      if (status >= 500) throw new ContractViolation(`answered ${status}`, exchange);
+      return true;
+    }),
+    {
+      numRuns: options.runs ?? 100,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      endOnFailure: true,
+    },
+  );
+  if (result.failed) {
+    const error = result.errorInstance;
+    const message = `${error instanceof Error ? error.message : String(error)} (fast-check seed ${result.seed}, path ${result.counterexamplePath ?? ''})`;
+    throw new ContractViolation(message, error instanceof ContractViolation ? error.exchange : undefined);
+  }
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { ConsumerExpectation, Contract, Route } from '@slice/contract';
+import { statusesOf, type SuiteCase } from './cases';
+import { ContractViolation, expectStatus } from './context';
+
+type JsonObject = Record<string, unknown>;
+
+/** Why the route's response schema does not promise a field (a dot path); undefined when it does. */
+function schemaGap(route: Route, field: string): string | undefined {
+  if (!route.response) return `${route.operationId} answers without a body`;
+  const json = z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) as JsonObject;
+  const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
+  let node: JsonObject = json;
+  const walked: string[] = [];
+  for (const segment of field.split('.')) {
+    while (typeof node.$ref === 'string') node = defs[node.$ref.split('/').pop() ?? ''] ?? {};
+    const properties = (node.properties ?? {}) as Record<string, JsonObject>;
+    const required = (node.required ?? []) as string[];
+    walked.push(segment);
+    if (!(segment in properties)) return `${walked.join('.')} is not declared`;
+    if (!required.includes(segment)) return `${walked.join('.')} is optional`;
+    node = properties[segment] ?? {};
+  }
+  return undefined;
+}
+
+function valueAt(value: unknown, field: string): unknown {
+  return field
+    .split('.')
+    .reduce<unknown>(
+      (node, segment) =>
+        typeof node === 'object' && node !== null ? (node as JsonObject)[segment] : undefined,
+      value,
+    );
+}
+
+/**
+ * What a provider's contract no longer promises of a consumer's expectation: each field that is
+ * not declared or not required, each status not declared. Empty when it keeps every promise.
+ * Consumers run it in their own contract lib's tests, providers in their contract suite.
+ *
+ * @example
+ * ```ts
+ * expect(ordersExpectations.flatMap((expectation) => expectationGaps(menuContract, expectation))).toEqual([]);
+ * ```
+ */
+export function expectationGaps(contract: Contract, expectation: ConsumerExpectation): string[] {
+  const route = contract.routes[expectation.operationId];
+  if (!route) return [`${expectation.operationId} is gone`];
+  const gaps = expectation.fields.map((field) => schemaGap(route, field)).filter((gap) => gap !== undefined);
+  const statuses = statusesOf(route);
+  for (const status of expectation.statuses ?? []) {
+    if (!statuses.includes(status)) gaps.push(`status ${status} is no longer declared`);
+  }
+  return gaps;
+}
+
+/**
+ * The cases that hold a provider to what its consumers declared: every expected field stays
+ * declared and required in the schema, every expected status stays declared, and the live answer
+ * to a valid request carries every field.
+ *
+ * @example
+ * ```ts
+ * expectationCases(menuContract, [...ordersExpectations]);
+ * ```
+ */
+export function expectationCases(
+  contract: Contract,
+  expectations: readonly ConsumerExpectation[],
+): SuiteCase[] {
+  return expectations
+    .filter((expectation) => expectation.provider === contract.service.name)
+    .flatMap((expectation): SuiteCase[] => {
+      const { consumer, operationId } = expectation;
+      const route = contract.routes[operationId];
+      const base = { operationId, kind: 'expectation' as const };
+      if (!route) {
+        return [
+          {
+            ...base,
+            name: `${consumer} relies on ${operationId}`,
+            run: () =>
+              Promise.reject(new ContractViolation(`${operationId} is gone, and ${consumer} relies on it`)),
+          },
+        ];
+      }
+      return [
+        {
+          ...base,
+          name: `the schema still promises what ${consumer} reads`,
+          run: () => {
+            const gaps = expectationGaps(contract, expectation);
+            return gaps.length > 0
+              ? Promise.reject(
+                  new ContractViolation(
+                    `${consumer} relies on ${operationId}, but ${gaps.join('; ')} (${expectation.reason})`,
+                  ),
+                )
+              : Promise.resolve();
+          },
+        },
+        {
+          ...base,
+          name: `the live answer carries what ${consumer} reads`,
+          run: async (context) => {
+            const valid = await context.validRequest(route);
+            if (!valid)
+              throw new Error(
+                `${operationId} has no fixture or success example to check ${consumer}'s fields with.`,
+              );
+            const exchange = await context.call(route, valid.request);
+            expectStatus(exchange, route.status, `${consumer}'s call`);
+            const missing = expectation.fields.filter((field) => valueAt(exchange.json, field) === undefined);
+            if (missing.length > 0) {
+              throw new ContractViolation(
+                `${consumer} relies on ${missing.join(', ')}, missing from the answer`,
+                exchange,
+              );
+            }
+          },
+        },
+      ];
+    });
+}

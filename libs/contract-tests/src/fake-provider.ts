@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  HttpError,
+  InternalServerError,
+  NotFoundError,
+  UnauthorizedError,
+  UnprocessableContentError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  fieldErrorsFrom,
+  problemContentType,
+  type Contract,
+  type Route,
+} from '@slice/contract';
+import { createLocalIssuer } from '@slice/testing';
+import type { HttpResponse, Target } from './target';
+
+/** The caller of a fake handler. */
+export interface FakeCaller {
+  readonly id: string;
+  readonly isStaff: boolean;
+}
+
+/** A fake route implementation: the validated request in, the body out (or an `HttpError` thrown). */
+export type FakeHandler = (
+  input: { path: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
+  caller: FakeCaller | undefined,
+) => unknown;
+
+/** Options of {@link fakeProvider}. */
+export interface FakeProviderOptions {
+  readonly name?: string;
+  /** Skip request validation for these operation ids (a provider that forgot it). */
+  readonly skipValidation?: readonly string[];
+  /** Answer an unexpected failure with its message (a provider that leaks internals). */
+  readonly leakErrors?: boolean;
+  /** Let concurrent requests with one `Idempotency-Key` all run (a provider without a lock). */
+  readonly racyIdempotency?: boolean;
+}
+
+/**
+ * An in-memory provider for a contract that behaves as the platform middleware does (auth, 403
+ * for staff routes, 415, JSON parsing, strict validation, idempotency, problem+json, correlation
+ * and security headers, CORS preflight) around the given handlers. The suite's own tests break
+ * it on purpose to prove the suite notices.
+ *
+ * @example
+ * ```ts
+ * const target = await fakeProvider(menuContract, { getMenuItem: ({ path }) => items.get(String(path.itemId)) });
+ * ```
+ */
+export async function fakeProvider(
+  contract: Contract,
+  handlers: Readonly<Record<string, FakeHandler>>,
+  options: FakeProviderOptions = {},
+): Promise<Target> {
+  const issuer = createLocalIssuer({ issuer: 'https://fake.example/issuer', audience: 'fake-client' });
+  const jwks = createLocalJWKSet(await issuer.jwks());
+  const replies = new Map<string, { hash: string; response: HttpResponse }>();
+  const inProgress = new Set<string>();
+  const routes = Object.values(contract.routes).map((route) => ({
+    route,
+    pattern: new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`),
+  }));
+  const security = { 'x-content-type-options': 'nosniff', 'strict-transport-security': 'max-age=15552000' };
+
+  const caller = async (authorization: string | undefined): Promise<FakeCaller | undefined> => {
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    try {
+      const { payload } = await jwtVerify(authorization.slice(7), jwks, {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+      });
+      const groups = (payload['cognito:groups'] ?? []) as string[];
+      return { id: String(payload.sub), isStaff: groups.includes('staff') };
+    } catch {
+      return undefined;
+    }
+  };
+
+  const handle = async (
+    route: Route,
+    params: Record<string, string>,
+    request: Parameters<Target['send']>[0],
+  ) => {
+    const user = route.auth === 'public' ? undefined : await caller(request.headers.authorization);
+    if (route.auth !== 'public' && !user) throw new UnauthorizedError('A valid bearer token is required.');
+    if (route.auth === 'staff' && !user?.isStaff) throw new ForbiddenError('The caller may not do this.');
+    const validate = !options.skipValidation?.includes(route.operationId);
+    let body: unknown;
+    if (route.request.body) {
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new UnsupportedMediaTypeError('The body must be application/json.');
+      }
+      try {
+        body = JSON.parse(request.body ?? '');
+      } catch {
+        throw new BadRequestError('The body is not valid JSON.');
+      }
+    }
+    const url = new URL(request.path, 'http://fake');
+    const raw = { path: params, query: Object.fromEntries(url.searchParams), body };
+    const input: Record<string, unknown> = { ...raw };
+    for (const part of ['path', 'query', 'body'] as const) {
+      const schema = route.request[part];
+      if (!schema || !validate) continue;
+      const parsed = schema.safeParse(raw[part]);
+      if (!parsed.success) throw new ValidationError(fieldErrorsFrom(part, parsed.error));
+      input[part] = parsed.data;
+    }
+    if (route.idempotencyKey && !/^[A-Za-z0-9_.:-]{8,128}$/.test(request.headers['idempotency-key'] ?? '')) {
+      throw new ValidationError([{ path: 'headers.idempotency-key', message: 'Required' }]);
+    }
+    const handler = handlers[route.operationId];
+    if (!handler) throw new NotFoundError('No route matches this method and path.');
+    return handler(input as Parameters<FakeHandler>[0], user);
+  };
+
+  const answer = (
+    status: number,
+    body: unknown,
+    contentType: string,
+    correlationId: string | undefined,
+  ): HttpResponse => ({
+    status,
+    headers: {
+      ...security,
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+      ...(correlationId ? { 'x-correlation-id': correlationId } : {}),
+    },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
+
+  return {
+    name: options.name ?? `fake ${contract.service.name}`,
+    token: (user) => issuer.token({ sub: user.sub, groups: [user.staff ? 'staff' : 'customer'] }),
+    badTokens: async (user) => ({
+      expired: await issuer.token({ sub: user.sub }, { age: '2h', expiresIn: '1h' }),
+      wrongIssuer: await issuer.token({ sub: user.sub }, { issuer: 'https://elsewhere.example' }),
+      wrongAudience: await issuer.token({ sub: user.sub }, { audience: 'another-client' }),
+    }),
+    async send(request) {
+      const correlationId = request.headers['x-correlation-id'];
+      const path = request.path.split('?')[0] ?? '';
+      const matches = routes.flatMap(({ route, pattern }) => {
+        const match = pattern.exec(path);
+        return match ? [{ route, params: { ...match.groups } }] : [];
+      });
+      if (request.method === 'OPTIONS' && matches.length > 0) {
+        return {
+          status: 204,
+          headers: {
+            'access-control-allow-origin': '*',
+            'access-control-allow-methods': matches.map(({ route }) => route.method).join(','),
+            'access-control-allow-headers': 'Content-Type,Authorization,Idempotency-Key,X-Correlation-Id',
+          },
+          body: '',
+        };
+      }
+      const found = matches.find(({ route }) => route.method === request.method);
+      const key = found?.route.idempotencyKey ? request.headers['idempotency-key'] : undefined;
+      const hash = createHash('sha256')
+        .update(request.body ?? '')
+        .digest('hex');
+      const earlier = key ? replies.get(`${found?.route.operationId}:${key}`) : undefined;
+      if (earlier && earlier.hash !== hash) {
+        const error = new UnprocessableContentError('This Idempotency-Key was used with another body.');
+        return answer(422, error.toProblem(correlationId), problemContentType, correlationId);
+      }
+      if (earlier)
+        return {
+          ...earlier.response,
+          headers: {
+            ...earlier.response.headers,
+            ...(correlationId ? { 'x-correlation-id': correlationId } : {}),
+          },
+        };
+      const slot = key && found ? `${found.route.operationId}:${key}` : undefined;
+      if (slot && inProgress.has(slot)) {
+        const error = new ConflictError('A request with this Idempotency-Key is still in progress.');
+        return answer(409, error.toProblem(correlationId), problemContentType, correlationId);
+      }
+      if (slot && !options.racyIdempotency) inProgress.add(slot);
+      let response: HttpResponse;
+      try {
+        if (!found) throw new NotFoundError('No route matches this method and path.');
+        const decodedParams = Object.fromEntries(
+          Object.entries(found.params).map(([name, value]) => [name, decodeURIComponent(value ?? '')]),
+        );
+        const body = await handle(found.route, decodedParams, request);
+        response = answer(
+          found.route.status,
+          found.route.response ? body : undefined,
+          'application/json',
+          correlationId,
+        );
+      } catch (error) {
+        const known =
+          error instanceof HttpError ? error : new InternalServerError('Internal error', { cause: error });
+        const problem = known.toProblem(correlationId);
+        const shown =
+          options.leakErrors && !(error instanceof HttpError)
+            ? { ...problem, detail: String(error) }
+            : problem;
+        response = answer(known.status, shown, problemContentType, correlationId);
+      }
+      if (slot) {
+        inProgress.delete(slot);
+        if (response.status < 500) replies.set(slot, { hash, response });
+      }
+      return response;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { formatSummary } from '../src/report';
+import { runContractSuite, type SuiteReport } from '../src/suite';
+import { fakeShop, type ShopBreaks } from './fakes';
+import { billingExpectations, shopContract, shopFixtures } from './sample-contract';
+
+const run = async (breaks: ShopBreaks = {}) =>
+  runContractSuite({
+    contract: shopContract,
+    fixtures: shopFixtures,
+    expectations: billingExpectations,
+    target: await fakeShop(breaks),
+    runs: 15,
+    seed: 7,
+  });
+
+const failed = (report: SuiteReport) =>
+  report.results
+    .filter((result) => !result.passed)
+    .map(
+      (result) => `${result.operationId} [${result.kind}] ${result.name}: ${result.failure?.message ?? ''}`,
+    );
+
+describe('the contract suite against a provider that keeps its contract', () => {
+  it('passes every case, of every kind, consumer expectations included', async () => {
+    const report = await run();
+    expect(failed(report)).toEqual([]);
+    expect(report.passed).toBe(true);
+    expect(new Set(report.results.map((result) => result.kind))).toEqual(
+      new Set([
+        'example',
+        'valid',
+        'validation',
+        'auth',
+        'ownership',
+        'idempotency',
+        'cross-cutting',
+        'property',
+        'expectation',
+      ]),
+    );
+    expect(formatSummary(report)).toMatch(
+      /^Contract shop 1\.0\.0 against fake shop: 7 routes, \d+ cases, \d+ passed, 0 failed/,
+    );
+  });
+});
+
+describe('the contract suite against a provider that breaks its contract', () => {
+  it('reports a dropped field against the schema and against the consumer that reads it', async () => {
+    const report = await run({ dropField: true });
+    expect(report.passed).toBe(false);
+    expect(failed(report)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^getItem \[valid\] .*available/),
+        expect.stringMatching(
+          /^getItem \[expectation\] the live answer carries what billing reads: billing relies on available, missing/,
+        ),
+      ]),
+    );
+  });
+
+  it('reports an undeclared field in an answer', async () => {
+    expect(failed(await run({ extraField: true }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^getItem \[valid\] .*undeclared field\(s\) pk/)]),
+    );
+  });
+
+  it('reports a 500 that shows its message', async () => {
+    const failures = failed(await run({ leakOnUnknown: true }));
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^getItem \[example\] example "unknown" answers 404: getItem: the error answer shows (a stack trace|a runtime error message)/,
+        ),
+      ]),
+    );
+    expect(failures.some((failure) => failure.startsWith('getItem [property]'))).toBe(true);
+  });
+
+  it('reports a missing validation', async () => {
+    expect(failed(await run({ skipCreateValidation: true }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^createItem \[validation\] refuses a body without the required field name with 400: .*expected 400, got 201/,
+        ),
+        expect.stringMatching(/^createItem \[validation\] refuses an undeclared body field with 400/),
+        expect.stringMatching(/^createItem \[validation\] refuses price of the wrong type with 400/),
+      ]),
+    );
+  });
+
+  it('reports a refused create that wrote anyway', async () => {
+    expect(failed(await run({ writeRefused: true }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^createItem \[validation\] refuses an undeclared body field with 400: .*reading what the refused request named: expected 404, got 200/,
+        ),
+      ]),
+    );
+  });
+
+  it('reports concurrent retries with one key that each take effect', async () => {
+    expect(failed(await run({ racyIdempotency: true }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^placeOrder \[idempotency\] answers 5 concurrent retries with one effect: two retries with one key got different answers/,
+        ),
+      ]),
+    );
+  });
+
+  it("reports a removed ownership check on another customer's order", async () => {
+    expect(failed(await run({ noOwnershipCheck: true }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^getOrder \[ownership\] answers 404 for another customer's resource: another customer's token: expected 404, got 200/,
+        ),
+        expect.stringMatching(/^cancelOrder \[ownership\]/),
+      ]),
+    );
+  });
+});
