@@ -172,3 +172,5 @@ export const menuContract = defineContract({
   routes: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
   events: { MenuItemChanged },
 });
+
+export * from './fixtures';

@@ -192,3 +192,6 @@ export const ordersContract = defineContract({
   routes: { placeOrder, getOrder, listOrders, cancelOrder },
   events: { OrderPlaced, OrderCancelled },
 });
+
+export * from './expectations';
+export * from './fixtures';
