@@ -1,0 +1,82 @@
+/**
+ * `nx run <service>:contract [--configuration=local|remote]`: runs the shared contract suite for
+ * one service against a target and writes `dist/contract/<service>/{summary.txt,junit.xml}`.
+ *
+ *   tsx tools/contract-runner/src/contract-cli.ts menu --target in-process --runs 25
+ *
+ * `--skip property` leaves out kinds of case (on a shared stage, property runs create random items).
+ *
+ * Environment: `BASE_URL` (local, remote), `TOKEN_COMMAND` (remote), `SLICE_CONTRACT_RUNS`,
+ * `SLICE_CONTRACT_SEED`.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { caseKinds, type CaseKind } from '@slice/contract-tests';
+import { runContracts } from './run';
+import { startTarget, type TargetKind } from './targets';
+
+const kinds: readonly TargetKind[] = ['in-process', 'local', 'remote'];
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: {
+      target: { type: 'string', default: 'in-process' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string', default: 'dist/contract' },
+      skip: { type: 'string', default: '' },
+    },
+    allowPositionals: true,
+  });
+  const [service] = positionals;
+  const kind = values.target as TargetKind;
+  if (!service || !kinds.includes(kind)) {
+    console.error(
+      `Usage: contract-cli <service> [--target ${kinds.join('|')}] [--runs n] [--seed n] [--out dir]`,
+    );
+    return 2;
+  }
+  const skip = values.skip.split(',').filter(Boolean) as CaseKind[];
+  const unknown = skip.filter((kind) => !caseKinds.includes(kind));
+  if (unknown.length > 0) {
+    console.error(`Unknown case kinds ${unknown.join(', ')}; known: ${caseKinds.join(', ')}.`);
+    return 2;
+  }
+  const runs = Number(values.runs ?? process.env.SLICE_CONTRACT_RUNS ?? 100);
+  const seedText = values.seed ?? process.env.SLICE_CONTRACT_SEED;
+  const root = resolve(__dirname, '../../..');
+  const logs: string[] = [];
+  const running = await startTarget(kind, {
+    root,
+    ...(process.env.BASE_URL ? { baseUrl: process.env.BASE_URL } : {}),
+    ...(process.env.TOKEN_COMMAND ? { tokenCommand: process.env.TOKEN_COMMAND } : {}),
+    log: (line) => logs.push(line),
+  });
+  try {
+    const reports = await runContracts({
+      service,
+      target: running.target,
+      runs,
+      skip,
+      ...(seedText === undefined ? {} : { seed: Number(seedText) }),
+      out: resolve(root, values.out),
+    });
+    if (logs.length > 0) {
+      const file = resolve(root, values.out, service, 'local-cloud.log');
+      writeFileSync(file, `${logs.join('\n')}\n`);
+      console.log(`The local cloud's log (every function, by correlation id): ${file}`);
+    }
+    return reports.some((report) => !report.passed) ? 1 : 0;
+  } finally {
+    await running.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

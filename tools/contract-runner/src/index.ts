@@ -1,0 +1,4 @@
+export * from './breaking';
+export * from './run';
+export * from './services';
+export * from './targets';
