@@ -11,12 +11,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Claims, TokenVerifier } from './adapters/token-verifier';
 
 /** A route the router serves: its compiled path and the `http()` handler of that route. */
-interface CompiledRoute {
+export interface CompiledRoute {
   readonly handler: HttpHandler;
   readonly method: string;
   readonly segments: readonly ({ readonly literal: string } | { readonly parameter: string })[];
-  /** Literal segments count: `/menu/items` beats `/menu/{itemId}` for `/menu/items`. */
-  readonly specificity: number;
 }
 
 /** What the router needs besides its routes. */
@@ -36,38 +34,74 @@ export interface RouteMatch {
   readonly pathParameters: Readonly<Record<string, string>> | null;
 }
 
-function compile(handler: HttpHandler): CompiledRoute {
-  const segments = handler.route.path
-    .split('/')
-    .filter(Boolean)
-    .map((part) => {
-      const parameter = /^\{([^}+]+)\}$/.exec(part)?.[1];
-      return parameter === undefined ? { literal: part } : { parameter };
-    });
-  return {
-    handler,
-    method: handler.route.method,
-    segments,
-    specificity: segments.filter((segment) => 'literal' in segment).length,
-  };
-}
-
-const decode = (segment: string): string | undefined => {
+/** A percent-decoded segment; a malformed escape stays as sent (the route's schema refuses it). */
+const decode = (segment: string): string => {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return undefined;
+    return segment;
   }
 };
 
+/** A route's path with its parameters unnamed: `/orders/{}` for `/orders/{orderId}`, one API Gateway resource. */
+const shapeOf = (route: Pick<CompiledRoute, 'handler'>): string =>
+  route.handler.route.path.replace(/\{[^}]+\}/g, '{}');
+
 /**
- * Finds the route of a method and path among `http()` handlers: literal segments match exactly
- * (case-sensitive, as API Gateway resources do), `{param}` segments match one non-empty segment,
- * the most literal route wins. `undefined` when no route has this method and path.
+ * API Gateway's resource order: at the first segment where two routes differ, a literal segment
+ * beats a `{param}` (`/menu/items` before `/menu/{itemId}`, `/a/b/{x}` before `/a/{y}/c`).
+ */
+function byResourceOrder(left: CompiledRoute, right: CompiledRoute): number {
+  if (left.segments.length !== right.segments.length) return left.segments.length - right.segments.length;
+  for (let index = 0; index < left.segments.length; index++) {
+    const leftLiteral = 'literal' in (left.segments[index] ?? {});
+    const rightLiteral = 'literal' in (right.segments[index] ?? {});
+    if (leftLiteral !== rightLiteral) return leftLiteral ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Compiles `http()` handlers into the routes {@link matchRoute} searches, in API Gateway's order,
+ * and refuses two routes on the same method and path shape.
  *
  * @example
  * ```ts
- * matchRoute(compiled, 'GET', '/menu/items/margherita'); // { handler: getMenuItem, pathParameters: { itemId: 'margherita' } }
+ * const routes = compileRoutes(handlers); // then matchRoute(routes, 'GET', '/menu')
+ * ```
+ */
+export function compileRoutes(handlers: readonly HttpHandler[]): CompiledRoute[] {
+  const routes = handlers.map((handler) => ({
+    handler,
+    method: handler.route.method,
+    segments: handler.route.path
+      .split('/')
+      .filter(Boolean)
+      .map((part) => {
+        const parameter = /^\{([^}+]+)\}$/.exec(part)?.[1];
+        return parameter === undefined ? { literal: part } : { parameter };
+      }),
+  }));
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const signature = `${route.method} ${shapeOf(route)}`;
+    if (seen.has(signature)) throw new Error(`Two routes answer ${signature}.`);
+    seen.add(signature);
+  }
+  return routes.sort(byResourceOrder);
+}
+
+/**
+ * Finds the route of a method and path among compiled routes, matching as API Gateway matches a
+ * REST API's resources: first the resource, segment by segment on the percent-decoded path
+ * (case-sensitive; a literal segment beats a `{param}`, which takes one non-empty segment, an
+ * encoded slash `%2F` included; one trailing slash ignored; an empty segment `//` matches
+ * nothing), then the method on that resource. `undefined` when no resource matches the path or it
+ * has no such method (`GET /a/b` never falls through to `GET /a/{x}` when `/a/b` only has `POST`).
+ *
+ * @example
+ * ```ts
+ * matchRoute(compileRoutes(handlers), 'GET', '/menu/items/margherita'); // { handler: getMenuItem, pathParameters: { itemId: 'margherita' } }
  * ```
  */
 export function matchRoute(
@@ -75,26 +109,32 @@ export function matchRoute(
   method: string,
   path: string,
 ): RouteMatch | undefined {
-  const parts = path.split('/').filter(Boolean);
-  for (const route of routes) {
-    if (route.method !== method || route.segments.length !== parts.length) continue;
+  const parts = path.split('/').slice(1);
+  if (parts.length > 0 && parts.at(-1) === '') parts.pop();
+  if (parts.some((part) => part === '')) return undefined;
+  const decoded = parts.map(decode);
+  const parametersOf = (route: CompiledRoute): Record<string, string> | undefined => {
+    if (route.segments.length !== decoded.length) return undefined;
     const parameters: Record<string, string> = {};
-    const matches = route.segments.every((segment, index) => {
-      const part = parts[index] ?? '';
-      if ('literal' in segment) return segment.literal === part;
-      const value = decode(part);
-      if (value === undefined || value === '') return false;
-      parameters[segment.parameter] = value;
-      return true;
-    });
-    if (matches) {
-      return {
-        handler: route.handler,
-        pathParameters: route.segments.length > route.specificity ? parameters : null,
-      };
+    for (const [index, segment] of route.segments.entries()) {
+      const part = decoded[index] ?? '';
+      if ('literal' in segment) {
+        if (segment.literal !== part) return undefined;
+      } else parameters[segment.parameter] = part;
     }
-  }
-  return undefined;
+    return parameters;
+  };
+  const resource = routes.find((route) => parametersOf(route) !== undefined);
+  if (!resource) return undefined;
+  const route = routes.find(
+    (candidate) => candidate.method === method && shapeOf(candidate) === shapeOf(resource),
+  );
+  const parameters = route && parametersOf(route);
+  if (!route || !parameters) return undefined;
+  return {
+    handler: route.handler,
+    pathParameters: Object.keys(parameters).length > 0 ? parameters : null,
+  };
 }
 
 /** The answer API Gateway gives itself (a gateway response), as problem+json. */
@@ -145,13 +185,7 @@ export function createRouter(
   handlers: readonly HttpHandler[],
   options: RouterOptions,
 ): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
-  const routes = handlers.map(compile).sort((left, right) => right.specificity - left.specificity);
-  const seen = new Set<string>();
-  for (const route of routes) {
-    const signature = `${route.method} ${route.handler.route.path.replace(/\{[^}]+\}/g, '{}')}`;
-    if (seen.has(signature)) throw new Error(`Two routes answer ${signature}.`);
-    seen.add(signature);
-  }
+  const routes = compileRoutes(handlers);
   const corsOrigins =
     options.corsOrigins ??
     (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((origin) => origin.trim());

@@ -1,6 +1,12 @@
 import './env';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { badTokens, createLocalIssuer, lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -76,6 +82,14 @@ const orderRow = (orderId: string, placedAt: string, quantity: number) => ({
   placedAt,
   version: 1,
 });
+
+const storeDetails = {
+  name: 'Slice Utrecht Centrum',
+  address: { line1: 'Oudegracht 1', city: 'Utrecht', postcode: '3511AA', country: 'NL' },
+  phone: '+31 30 123 4567',
+  openingHours: { monday: { opens: '16:00', closes: '22:00' } },
+  timeZone: 'Europe/Amsterdam',
+};
 
 describe('the lambdalith', () => {
   it('answers a Menu route in the Menu contract, from a legacy row priced in cents', async () => {
@@ -178,6 +192,80 @@ describe('the lambdalith', () => {
     const store = await request('GET', '/stores/no-such-store');
     expect(body(store)).toMatchObject({ status: 404, detail: 'There is no store no-such-store.' });
     expect((await request('GET', '/pizzas')).statusCode).toBe(404);
+  });
+
+  it('refuses keys, ids and versions in a store body (mass assignment) with 400, writing nothing', async () => {
+    const staff = await issuer.token({ sub: 'dana', groups: ['staff'] });
+    for (const extra of [{ id: 'elsewhere' }, { PK: 'STORE#elsewhere' }, { version: 7 }]) {
+      const response = await handler(
+        restApiEvent({
+          method: 'PUT',
+          path: '/stores/utrecht-centrum',
+          resource: '/{proxy+}',
+          headers: { Authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...storeDetails, ...extra }),
+        }),
+        lambdaContext(),
+      );
+      expect(response.statusCode).toBe(400);
+      expect(JSON.stringify(body(response))).toContain(`body.${Object.keys(extra)[0] ?? ''}`);
+    }
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('lets only staff put a store: a customer gets 403 and nothing is written', async () => {
+    const customer = await issuer.token({ sub: 'alice', groups: ['customer'] });
+    const response = await handler(
+      restApiEvent({
+        method: 'PUT',
+        path: '/stores/utrecht-centrum',
+        resource: '/{proxy+}',
+        headers: { Authorization: `Bearer ${customer}`, 'content-type': 'application/json' },
+        body: JSON.stringify(storeDetails),
+      }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it("answers 404 for another customer's order, as the Orders service does", async () => {
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: orderRow('0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T12:00:00.000Z', 1) });
+    const bob = await issuer.token({ sub: 'bob', groups: ['customer'] });
+    const response = await request('GET', '/orders/0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', { token: bob });
+    expect(response.statusCode).toBe(404);
+    expect(body(response)).toMatchObject({
+      detail: 'There is no order 0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10.',
+    });
+  });
+
+  it('refuses an order without an Idempotency-Key with 400, placing nothing', async () => {
+    const alice = await issuer.token({ sub: 'alice', groups: ['customer'] });
+    const response = await handler(
+      restApiEvent({
+        method: 'POST',
+        path: '/orders',
+        resource: '/{proxy+}',
+        headers: { Authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          items: [{ itemId: 'margherita', quantity: 1 }],
+          deliveryAddress: orderRow('x', 'y', 1).deliveryAddress,
+        }),
+      }),
+      lambdaContext(),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(body(response))).toContain('headers.idempotency-key');
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('serves a public route whatever token comes with it, as a route without an authorizer does', async () => {
+    dynamo.on(GetCommand).resolves({});
+    const response = await request('GET', '/stores/no-such-store', { token: 'not-a-jwt' });
+    expect(response.statusCode).toBe(404);
+    expect(body(response)).toMatchObject({ detail: 'There is no store no-such-store.' });
   });
 
   it('answers 503 with Retry-After and no internals when DynamoDB keeps throttling', async () => {

@@ -3,7 +3,7 @@ import type { HttpHandler } from '@slice/middleware';
 import { lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { createRouter } from '../src/router';
+import { compileRoutes, createRouter, matchRoute } from '../src/router';
 
 const route = (method: 'GET' | 'POST', path: string, auth: 'public' | 'user' | 'staff') =>
   defineRoute({
@@ -117,6 +117,63 @@ describe('the monolith router', () => {
     expect(response.headers?.['retry-after']).toBe('1');
     expect(response.body).not.toContain('ECONNREFUSED');
     expect(queue.seen).toHaveLength(0);
+  });
+
+  it('matches as API Gateway does: one trailing slash ignored, an empty segment matching nothing', async () => {
+    await proxied('GET', '/menu/items/');
+    expect(items.seen).toHaveLength(1);
+    for (const path of ['//menu/items', '/menu//items', '/menu/items//']) {
+      expect({ path, status: (await proxied('GET', path)).statusCode }).toEqual({ path, status: 404 });
+    }
+    expect(items.seen).toHaveLength(1);
+  });
+
+  it('keeps an encoded slash inside its path parameter, and a malformed escape as sent', async () => {
+    await proxied('GET', '/menu/items/a%2Fb');
+    // Built by hand: a malformed escape has no decoded `{proxy+}` value to put in the event.
+    await router(
+      { ...restApiEvent({ method: 'GET', path: '/x', resource: '/{proxy+}' }), path: '/menu/items/%E0%A4%A' },
+      lambdaContext(),
+    );
+    expect(item.seen.map((event) => event.pathParameters)).toEqual([
+      { itemId: 'a/b' },
+      { itemId: '%E0%A4%A' },
+    ]);
+  });
+
+  it('matches literal segments on the decoded path', async () => {
+    await proxied('GET', '/men%75/items');
+    expect(items.seen).toHaveLength(1);
+  });
+
+  it('answers 404 for HEAD and OPTIONS on a GET route (the gateway answers preflights itself)', async () => {
+    for (const method of ['HEAD', 'OPTIONS']) {
+      expect((await proxied(method, '/menu/items')).statusCode).toBe(404);
+    }
+    expect(items.seen).toHaveLength(0);
+  });
+
+  it('finds the resource before the method: a literal resource without the method is a 404, not a {param} route', async () => {
+    const byId = fakeHandler('GET', '/things/{thingId}', 'public');
+    const special = fakeHandler('POST', '/things/special', 'public');
+    const things = createRouter([byId.handler, special.handler], { verify });
+    const context = lambdaContext();
+    const get = (path: string) =>
+      things(restApiEvent({ method: 'GET', path, resource: '/{proxy+}' }), context);
+    expect((await get('/things/special')).statusCode).toBe(404);
+    expect((await get('/things/other')).statusCode).toBe(200);
+    expect(byId.seen.map((event) => event.pathParameters)).toEqual([{ thingId: 'other' }]);
+  });
+
+  it('prefers a literal segment where routes first differ, whatever their order', () => {
+    const early = fakeHandler('GET', '/a/b/{x}', 'public');
+    const late = fakeHandler('GET', '/a/{y}/c', 'public');
+    for (const order of [
+      [late.handler, early.handler],
+      [early.handler, late.handler],
+    ]) {
+      expect(matchRoute(compileRoutes(order), 'GET', '/a/b/c')?.handler).toBe(early.handler);
+    }
   });
 
   it('refuses two routes on the same method and path shape', () => {

@@ -45,10 +45,29 @@ export function claimsOf(payload: JWTPayload): Claims {
 }
 
 /**
+ * What jose throws when the token itself is wrong (malformed, badly signed, expired, another
+ * issuer, a disallowed `alg`, a key the pool does not hold): a 401. Every other failure, such as
+ * the key set answering 500 or not being a key set, says nothing about the token: a 503.
+ */
+const tokenErrors = [
+  errors.JWSInvalid,
+  errors.JWTInvalid,
+  errors.JWSSignatureVerificationFailed,
+  errors.JWTExpired,
+  errors.JWTClaimValidationFailed,
+  errors.JOSEAlgNotAllowed,
+  errors.JOSENotSupported,
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+] as const;
+
+/**
  * A verifier of the platform user pool's tokens, with jose: an RS256 JWT (never `none` or HMAC)
- * signed by a key of the pool's JWKS, not expired, from the pool's issuer, for the app client (`aud`
- * of an ID token, `client_id` of an access token). A key set that cannot be fetched is a 503, not
- * a 401: the caller's token may be fine.
+ * signed by a key of the pool's JWKS, with an `exp` in the future, from the pool's issuer, for the
+ * app client (`aud` of an ID token, `client_id` of an access token). A key set that cannot be
+ * fetched (unreachable, slow, a 5xx, not a key set) is a 503, not a 401: the caller's token may be
+ * fine. The key set is cached (jose: ten minutes, fetched again for an unknown `kid` at most every
+ * 30 seconds), once per cold start.
  *
  * @example
  * ```ts
@@ -68,12 +87,16 @@ export function tokenVerifier(options: TokenVerifierOptions): TokenVerifier {
     if (!token) return undefined;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer,
+        algorithms: ['RS256'],
+        // jose checks `exp` only when present; a token that never expires is not the pool's.
+        requiredClaims: ['exp'],
+      }));
     } catch (error) {
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
-        throw new ServiceUnavailableError('The user pool keys are unavailable.', { cause: error });
-      }
-      return undefined;
+      if (tokenErrors.some((kind) => error instanceof kind)) return undefined;
+      // Anything else is about the key set (unreachable, a 5xx, a timeout, not a key set).
+      throw new ServiceUnavailableError('The user pool keys are unavailable.', { cause: error });
     }
     const forClient =
       payload['token_use'] === 'access'

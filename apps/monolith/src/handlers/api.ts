@@ -48,4 +48,8 @@ export const handlers = [
   http(legacy.getDailySales, ({ query }) => getDailySales(query.date, deps)),
 ];
 
+/**
+ * The one Lambda handler behind the REST API's `ANY /` and `ANY /{proxy+}`: finds the route, checks
+ * the token of signed-in routes, then runs that route's `http()` handler.
+ */
 export const handler = createRouter(handlers, { verify: verifyToken });

@@ -228,7 +228,16 @@ export const getDailySales = defineRoute({
   ],
 });
 
-/** The monolith's own contract: the routes it still serves that no service has taken over. */
+/**
+ * The monolith's own contract: the routes it still serves that no service has taken over.
+ *
+ * @example
+ * ```ts
+ * const monolith = createClient(monolithContract, { baseUrl: 'http://localhost:3000', token: staffToken });
+ * const sales = await monolith.getDailySales({ query: { date: '2026-11-27' } });
+ * sales.revenue; // [{ amount: 1800, currency: 'EUR' }]
+ * ```
+ */
 export const monolithContract = defineContract({
   service: {
     name: 'monolith',
