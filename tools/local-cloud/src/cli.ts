@@ -6,6 +6,9 @@
  *   PORT=3000 npm start              the port of the local domain (default 3000)
  *   npm start -- --iam=warn          log calls a function's role does not allow, instead of denying them
  *   npm start -- --no-synth          use the assemblies already in dist/
+ *   npm start -- --data-dir .slice   keep DynamoDB's tables and items in .slice/ (LevelDB) across
+ *                                    restarts; in memory when absent. Stream records, TTL changes
+ *                                    made with UpdateTimeToLive and event-source positions do not persist.
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
       iam: { type: 'string', default: 'enforce' },
       synth: { type: 'boolean', default: true },
       'no-synth': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -58,7 +62,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const cloud = await startLocalCloud({ root, port: Number(process.env.PORT ?? 3000), iam });
+  // Relative to where `npm start` was typed (npm runs the script from the root).
+  const dataDir =
+    values['data-dir'] === undefined
+      ? undefined
+      : resolve(process.env.INIT_CWD ?? process.cwd(), values['data-dir']);
+  const cloud = await startLocalCloud({
+    root,
+    port: Number(process.env.PORT ?? 3000),
+    iam,
+    ...(dataDir === undefined ? {} : { dataDir }),
+  });
   running.cloud = cloud;
   const seeded = await seed(cloud.url, findSeedFiles(root), (role) =>
     cloud.token({ sub: `seed-${role}`, groups: [role] }),
@@ -66,7 +80,7 @@ async function main(): Promise<void> {
 
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
   console.log(
-    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${seeded} seed requests, IAM ${iam}.`,
+    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}.`,
   );
   console.log(
     `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,

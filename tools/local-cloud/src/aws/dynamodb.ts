@@ -1,3 +1,6 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { AwsError } from './errors';
 
 /** One permission a request needs: an action on resources. */
@@ -25,6 +28,14 @@ export const DYNALITE_OPERATIONS: ReadonlySet<string> = new Set([
   'ListTagsOfResource',
   'UpdateItem',
   'UpdateTable',
+]);
+
+/** The operations the local endpoint implements itself, on top of dynalite. */
+export const LOCAL_DYNAMODB_OPERATIONS: ReadonlySet<string> = new Set([
+  'TransactWriteItems',
+  'TransactGetItems',
+  'DescribeTimeToLive',
+  'UpdateTimeToLive',
 ]);
 
 /** Operations without resource-level permissions: IAM checks them against `*`. */
@@ -101,4 +112,157 @@ export function dynamoDbPermissions(
     return [{ action, resources: [`${arn}/index/${request.IndexName}`] }];
   }
   return [{ action, resources: [arn] }];
+}
+
+/** What dynalite answered to one internal call. */
+export type DynamoDbAnswer =
+  | { readonly ok: true; readonly output: Record<string, unknown> }
+  | {
+      readonly ok: false;
+      readonly status: number;
+      /** The `__type` as dynalite wrote it (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`). */
+      readonly type: string;
+      /** The error's name: the part of `type` after `#`. */
+      readonly name: string;
+      readonly message: string;
+    };
+
+/** One call to the DynamoDB behind the endpoint, as the endpoint itself (not a function) makes it. */
+export type DynamoDbCall = (operation: string, input: Record<string, unknown>) => Promise<DynamoDbAnswer>;
+
+/**
+ * Creates the endpoint's own client of the dynalite behind it: plain HTTP with the headers dynalite
+ * checks for (it does not verify signatures), answers parsed, errors as values. Transactions, TTL
+ * and stream images use it for the reads and writes they make on the caller's behalf, after the
+ * caller's IAM check.
+ *
+ * @example
+ * ```ts
+ * const call = createDynamoDbCaller({ endpoint: dynamo.endpoint, region: 'eu-west-1' });
+ * const answer = await call('GetItem', { TableName: 'orders', Key: { pk: { S: 'ORDER#1' } }, ConsistentRead: true });
+ * if (answer.ok) answer.output.Item;
+ * ```
+ */
+export function createDynamoDbCaller(options: {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly agent?: Agent;
+}): DynamoDbCall {
+  const url = new URL(options.endpoint);
+  const date = '20260101T000000Z';
+  const authorization = `AWS4-HMAC-SHA256 Credential=local/${date.slice(0, 8)}/${options.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=local`;
+  return (operation, input) =>
+    new Promise<DynamoDbAnswer>((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify(input));
+      const upstream = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'content-length': String(body.length),
+            'x-amz-target': `DynamoDB_20120810.${operation}`,
+            'x-amz-date': date,
+            authorization,
+          },
+          ...(options.agent ? { agent: options.agent } : {}),
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown;
+            try {
+              parsed = text.length === 0 ? {} : JSON.parse(text);
+            } catch {
+              return reject(
+                new Error(`DynamoDB ${operation} answered ${response.statusCode ?? '?'} with no JSON`),
+              );
+            }
+            const output = isRecord(parsed) ? parsed : {};
+            if (response.statusCode === 200) return resolve({ ok: true, output });
+            const type = typeof output.__type === 'string' ? output.__type : 'InternalFailure';
+            const message = output.message ?? output.Message;
+            resolve({
+              ok: false,
+              status: response.statusCode ?? 500,
+              type,
+              name: type.slice(type.lastIndexOf('#') + 1),
+              message: typeof message === 'string' ? message : '',
+            });
+          });
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+}
+
+/**
+ * A data directory already used by a running local cloud (see {@link claimDataDir}).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   claimDataDir(dir);
+ * } catch (error) {
+ *   if (error instanceof DataDirInUseError) console.error(error.message); // names the directory and the process
+ * }
+ * ```
+ */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The data directory ${dataDir} is in use by another local cloud (process ${pid}). Stop it, or start with another --data-dir.`,
+    );
+  }
+}
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Claims a DynamoDB data directory for this process (creating it when missing), so that a second
+ * local cloud on the same directory fails with a clear {@link DataDirInUseError} instead of a
+ * LevelDB lock error deep inside dynalite. A claim left by a process that no longer runs is taken
+ * over. Answers the function that gives the claim back.
+ *
+ * @example
+ * ```ts
+ * const release = claimDataDir('/home/me/slice-data');
+ * // ... dynalite on /home/me/slice-data ...
+ * release();
+ * ```
+ */
+export function claimDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'slice-local-cloud.pid');
+  const claim = () => writeFileSync(file, String(process.pid), { flag: 'wx' });
+  try {
+    claim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(file, 'utf8'));
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder))
+      throw new DataDirInUseError(dataDir, holder);
+    rmSync(file, { force: true });
+    claim();
+  }
+  return () => rmSync(file, { force: true });
 }

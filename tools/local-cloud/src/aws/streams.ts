@@ -8,6 +8,15 @@ export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_
 /** An item in DynamoDB's wire format (`{ "pk": { "S": "ORDER#1" } }`). */
 export type AttributeMap = Record<string, unknown>;
 
+/** Who made a change, on the records DynamoDB itself writes: TTL deletions. */
+export interface StreamUserIdentity {
+  readonly type: 'Service';
+  readonly principalId: 'dynamodb.amazonaws.com';
+}
+
+/** The identity DynamoDB puts on the `REMOVE` record of an item its TTL deleted. */
+export const ttlUserIdentity: StreamUserIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' };
+
 /** One DynamoDB stream record, as a Lambda event source delivers it in `event.Records`. */
 export interface StreamRecord {
   readonly eventID: string;
@@ -27,6 +36,8 @@ export interface StreamRecord {
     readonly StreamViewType: StreamViewType;
   };
   readonly eventSourceARN: string;
+  /** Only on records of changes DynamoDB made itself (TTL deletions). */
+  readonly userIdentity?: StreamUserIdentity;
 }
 
 /** A stream record and when it was appended (epoch milliseconds), for batching windows. */
@@ -51,10 +62,12 @@ export interface TableStream {
   /**
    * Appends the record of a change: `INSERT` (no old item), `REMOVE` (no new item) or `MODIFY`.
    * Returns `undefined`, appending nothing, when the item did not change, as DynamoDB does.
+   * `userIdentity` marks a change DynamoDB made itself ({@link ttlUserIdentity}).
    */
   append(change: {
     readonly oldItem?: AttributeMap | undefined;
     readonly newItem?: AttributeMap | undefined;
+    readonly userIdentity?: StreamUserIdentity;
   }): StreamRecord | undefined;
   /** Calls `listener` after every append; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
@@ -69,11 +82,6 @@ export interface StreamStore {
   /** The stream with that stream ARN. */
   byArn(streamArn: string): TableStream | undefined;
   all(): TableStream[];
-  /**
-   * Runs `work` while holding the write lock of every named table (taken in name order), so a
-   * change's old and new images are read with no other write to the table in between.
-   */
-  serialized<T>(tableNames: readonly string[], work: () => Promise<T>): Promise<T>;
 }
 
 /** Options of {@link createStreamStore}. */
@@ -114,7 +122,6 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
   const now = options.now ?? Date.now;
   const byName = new Map<string, TableStream>();
   const byStreamArn = new Map<string, TableStream>();
-  const locks = new Map<string, Promise<void>>();
   let sequence = 0n;
 
   const createStream = (table: TableSpec, streamArn: string, viewType: StreamViewType): TableStream => {
@@ -134,7 +141,7 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
         const start = entries.findIndex((entry) => entry.record.dynamodb.SequenceNumber > after);
         return start === -1 ? [] : entries.slice(start, start + limit);
       },
-      append({ oldItem, newItem }) {
+      append({ oldItem, newItem, userIdentity }) {
         if (!oldItem && !newItem) return undefined;
         if (oldItem && newItem && isDeepStrictEqual(oldItem, newItem)) return undefined;
         const item = (newItem ?? oldItem) as AttributeMap;
@@ -164,6 +171,7 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
             StreamViewType: viewType,
           },
           eventSourceARN: streamArn,
+          ...(userIdentity ? { userIdentity } : {}),
         };
         entries.push({ record, arrivedAt });
         if (entries.length > maxRecords) entries.splice(0, entries.length - maxRecords);
@@ -174,21 +182,6 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-    };
-  };
-
-  const lock = async (name: string): Promise<() => void> => {
-    const previous = locks.get(name) ?? Promise.resolve();
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => held);
-    locks.set(name, tail);
-    await previous;
-    return () => {
-      release();
-      if (locks.get(name) === tail) locks.delete(name);
     };
   };
 
@@ -206,15 +199,6 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
     forTable: (nameOrArn) => byName.get(tableNameOf(nameOrArn)),
     byArn: (streamArn) => byStreamArn.get(streamArn),
     all: () => [...byName.values()],
-    async serialized(tableNames, work) {
-      const releases: Array<() => void> = [];
-      try {
-        for (const name of [...new Set(tableNames)].sort()) releases.push(await lock(name));
-        return await work();
-      } finally {
-        for (const release of releases.reverse()) release();
-      }
-    },
   };
 }
 

@@ -1,0 +1,224 @@
+import type { DynamoDbCall } from './dynamodb';
+import { AwsError } from './errors';
+import { type StreamStore, tableNameOf, ttlUserIdentity } from './streams';
+import type { TableLocks } from './table-locks';
+
+/** DynamoDB leaves alone items whose TTL is more than five years in the past. */
+const MAX_AGE_SECONDS = 5 * 365 * 24 * 60 * 60;
+
+/** Options of {@link createTimeToLive}. */
+export interface TimeToLiveOptions {
+  /** The endpoint's own calls to dynalite. */
+  readonly call: DynamoDbCall;
+  readonly locks: TableLocks;
+  /** The streams the `REMOVE` records of deleted items go to. */
+  readonly streams: StreamStore;
+  /**
+   * Milliseconds between two sweeps; `0` sweeps only when {@link TimeToLive.sweep} is called.
+   * AWS deletes expired items within days; locally they go promptly.
+   * @default 1000
+   */
+  readonly intervalMs?: number;
+  /** The clock, in epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /** Receives sweeps that failed. @default discarded */
+  readonly log?: (text: string) => void;
+}
+
+/** TTL of the local DynamoDB: the table settings and the sweeper deleting expired items. */
+export interface TimeToLive {
+  /** Enables TTL on a table with that attribute (a template's `TimeToLiveSpecification`). */
+  enable(tableName: string, attributeName: string): void;
+  /** Answers a `DescribeTimeToLive` request, or throws the {@link AwsError} DynamoDB would. */
+  describe(request: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Answers an `UpdateTimeToLive` request (the change applies at once), or throws. */
+  update(request: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Deletes every expired item now; answers how many it deleted. */
+  sweep(): Promise<number>;
+  /** Stops the sweeper, waiting for a running sweep to end. */
+  stop(): Promise<void>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const validation = (message: string) =>
+  new AwsError(400, 'com.amazon.coral.validate#ValidationException', message);
+
+/**
+ * Creates the TTL of the local DynamoDB (dynalite has none). Each sweep scans every table with
+ * TTL enabled for items whose TTL attribute is a Number of epoch seconds in the past (and not
+ * more than five years in the past, as DynamoDB), and deletes each with the condition that it is
+ * still expired, so an item updated meanwhile stays. The deletion appends the `REMOVE` record
+ * DynamoDB writes for it, with `userIdentity: { type: 'Service', principalId:
+ * 'dynamodb.amazonaws.com' }`. A scan per sweep is fine for local data sizes; it is not how a
+ * request path should read a table.
+ *
+ * @example
+ * ```ts
+ * const ttl = createTimeToLive({ call, locks, streams, intervalMs: 1000 });
+ * ttl.enable('sessions', 'expiresAt');
+ * await ttl.sweep(); // 3: the expired sessions it deleted
+ * await ttl.stop();
+ * ```
+ */
+export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
+  const { call, locks, streams } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const intervalMs = options.intervalMs ?? 1000;
+  const enabled = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  /**
+   * The table's key attribute names; throws `ResourceNotFoundException` for an unknown table. Not
+   * cached: the endpoint serves DeleteTable and CreateTable, so the name may come back with other keys.
+   */
+  const keysOf = async (tableName: string): Promise<readonly string[]> => {
+    const answer = await call('DescribeTable', { TableName: tableName });
+    if (!answer.ok) throw new AwsError(answer.status, answer.type, answer.message);
+    const table = isRecord(answer.output.Table) ? answer.output.Table : {};
+    return (Array.isArray(table.KeySchema) ? (table.KeySchema as unknown[]) : [])
+      .filter(isRecord)
+      .flatMap((key) => (typeof key.AttributeName === 'string' ? [key.AttributeName] : []));
+  };
+
+  const tableOf = (request: Record<string, unknown>): string => {
+    if (typeof request.TableName !== 'string' || request.TableName.length === 0) {
+      throw validation(
+        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      );
+    }
+    return tableNameOf(request.TableName);
+  };
+
+  const sweepTable = async (tableName: string, attributeName: string): Promise<number> => {
+    const keys = await keysOf(tableName);
+    const nowSeconds = now() / 1000;
+    const expired = {
+      ConditionExpression: '#ttl < :now AND #ttl >= :oldest',
+      ExpressionAttributeNames: { '#ttl': attributeName },
+      ExpressionAttributeValues: {
+        ':now': { N: String(nowSeconds) },
+        ':oldest': { N: String(Math.floor(nowSeconds - MAX_AGE_SECONDS)) },
+      },
+    };
+    let deleted = 0;
+    let startKey: unknown;
+    do {
+      const page = await call('Scan', {
+        TableName: tableName,
+        ConsistentRead: true,
+        FilterExpression: expired.ConditionExpression,
+        ExpressionAttributeNames: expired.ExpressionAttributeNames,
+        ExpressionAttributeValues: expired.ExpressionAttributeValues,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      });
+      if (!page.ok) throw new Error(`Scan answered ${page.name}: ${page.message}`);
+      const items = Array.isArray(page.output.Items) ? (page.output.Items as unknown[]) : [];
+      for (const item of items.filter(isRecord)) {
+        const stream = streams.forTable(tableName);
+        const Key = Object.fromEntries(keys.map((name) => [name, item[name]]));
+        // Stream images are taken around the delete, so a stream-enabled table is held exclusively.
+        await locks.run([[tableName, stream ? 'exclusive' : 'shared']], async () => {
+          const answer = await call('DeleteItem', {
+            TableName: tableName,
+            Key,
+            ...expired,
+            ReturnValues: 'ALL_OLD',
+          });
+          if (!answer.ok) {
+            // Changed since the scan: no longer expired, or already gone.
+            if (answer.name === 'ConditionalCheckFailedException') return;
+            throw new Error(`DeleteItem answered ${answer.name}: ${answer.message}`);
+          }
+          deleted += 1;
+          const oldItem = answer.output.Attributes;
+          if (isRecord(oldItem)) stream?.append({ oldItem, userIdentity: ttlUserIdentity });
+        });
+      }
+      startKey = page.output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return deleted;
+  };
+
+  const sweep = async (): Promise<number> => {
+    let deleted = 0;
+    for (const [tableName, attributeName] of [...enabled]) {
+      try {
+        deleted += await sweepTable(tableName, attributeName);
+      } catch (error) {
+        // Not created yet (its TTL is enabled just before), or deleted: nothing to sweep.
+        if (error instanceof AwsError && error.type.endsWith('#ResourceNotFoundException')) continue;
+        log(`TTL: sweeping ${tableName} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return deleted;
+  };
+
+  const schedule = () => {
+    if (stopped || intervalMs <= 0) return;
+    timer = setTimeout(() => {
+      running = sweep().finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+
+  return {
+    enable(tableName, attributeName) {
+      enabled.set(tableNameOf(tableName), attributeName);
+    },
+
+    async describe(request) {
+      const tableName = tableOf(request);
+      await keysOf(tableName);
+      const attributeName = enabled.get(tableName);
+      return {
+        TimeToLiveDescription:
+          attributeName === undefined
+            ? { TimeToLiveStatus: 'DISABLED' }
+            : { TimeToLiveStatus: 'ENABLED', AttributeName: attributeName },
+      };
+    },
+
+    async update(request) {
+      const tableName = tableOf(request);
+      const specification = request.TimeToLiveSpecification;
+      if (
+        !isRecord(specification) ||
+        typeof specification.AttributeName !== 'string' ||
+        specification.AttributeName.length === 0 ||
+        typeof specification.Enabled !== 'boolean'
+      ) {
+        throw validation(
+          "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null",
+        );
+      }
+      await keysOf(tableName);
+      const current = enabled.get(tableName);
+      const { AttributeName, Enabled } = specification;
+      if (Enabled && current !== undefined) {
+        throw validation(
+          current === AttributeName
+            ? 'TimeToLive is already enabled'
+            : `TimeToLive is active on a different AttributeName: current AttributeName is ${current}`,
+        );
+      }
+      if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
+      if (Enabled) enabled.set(tableName, AttributeName);
+      else enabled.delete(tableName);
+      return { TimeToLiveSpecification: { AttributeName, Enabled } };
+    },
+
+    sweep,
+
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AwsEndpoint, DataDirInUseError, createLocalIdentities, startAwsEndpoint } from '../src/aws';
+import type { FunctionSpec, TableSpec } from '../src/model';
+
+const region = 'eu-west-1';
+const accountId = '123456789012';
+const tableName = 'SliceTest-dev-Orders';
+const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
+
+const orders: TableSpec = {
+  id: 'SliceTest-dev/Orders',
+  stackName: 'SliceTest-dev',
+  logicalId: 'Orders',
+  tableName,
+  arn,
+  streamArn: `${arn}/stream/2026-01-01T00:00:00.000`,
+  createTableInput: {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  },
+};
+
+const writer: FunctionSpec = {
+  id: 'SliceTest-dev/Writer',
+  stackName: 'SliceTest-dev',
+  logicalId: 'Writer',
+  functionName: 'SliceTest-dev-Writer',
+  arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-Writer`,
+  handler: 'index.handler',
+  codeDir: '/nowhere',
+  runtime: 'nodejs24.x',
+  timeoutSeconds: 3,
+  memoryMb: 128,
+  environment: {},
+  roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-WriterRole`,
+  policy: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: arn }],
+};
+
+describe('the local AWS endpoint with a data directory', () => {
+  const local = createLocalIdentities();
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'slice-data-dir-'));
+  });
+
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** Starts an endpoint, runs `work` with a client of it, and stops it again. */
+  const session = async <T>(
+    options: { dataDir?: string; log?: (text: string) => void },
+    work: (client: DynamoDBDocumentClient, aws: AwsEndpoint) => Promise<T>,
+  ): Promise<T> => {
+    const aws = await startAwsEndpoint({
+      region,
+      accountId,
+      tables: [orders],
+      functions: [writer],
+      identities: local.identities,
+      parameters: new Map(),
+      iam: 'enforce',
+      ttlSweepIntervalMs: 0,
+      ...options,
+    });
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: aws.url,
+        region,
+        credentials: local.credentialsFor(writer),
+        maxAttempts: 1,
+      }),
+    );
+    try {
+      return await work(client, aws);
+    } finally {
+      client.destroy();
+      await aws.stop();
+    }
+  };
+  const get = async (client: DynamoDBDocumentClient, pk: string) =>
+    (await client.send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }))).Item;
+
+  it('keeps the items across a restart, starting the streams empty', async () => {
+    await session({ dataDir }, async (client) => {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'order-1', status: 'placed' } }));
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Put: { TableName: tableName, Item: { pk: 'order-2', status: 'paid' } } }],
+        }),
+      );
+    });
+
+    const logs: string[] = [];
+    const after = await session({ dataDir, log: (text) => logs.push(text) }, async (client, aws) => ({
+      first: await get(client, 'order-1'),
+      second: await get(client, 'order-2'),
+      records: aws.streams.forTable(tableName)?.entries.length,
+    }));
+
+    expect(after).toEqual({
+      first: { pk: 'order-1', status: 'placed' },
+      second: { pk: 'order-2', status: 'paid' },
+      records: 0,
+    });
+    expect(logs).toContain(`Table ${tableName} (${orders.id}) already exists: its data is kept`);
+  });
+
+  it('refuses a second local cloud on the same directory while the first runs', async () => {
+    await session({ dataDir }, async (client) => {
+      await expect(session({ dataDir }, () => Promise.resolve())).rejects.toBeInstanceOf(DataDirInUseError);
+
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'order-1', status: 'placed' } }));
+      expect(await get(client, 'order-1')).toEqual({ pk: 'order-1', status: 'placed' });
+    });
+    expect(existsSync(join(dataDir, 'slice-local-cloud.pid'))).toBe(false);
+  });
+
+  it('takes over the claim of a local cloud that no longer runs', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(dataDir, 'slice-local-cloud.pid'), String(gone));
+
+    const item = await session({ dataDir }, async (client) => {
+      await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'order-1', status: 'placed' } }));
+      return get(client, 'order-1');
+    });
+
+    expect(item).toEqual({ pk: 'order-1', status: 'placed' });
+  });
+
+  it('keeps nothing across a restart without one', async () => {
+    await session({}, (client) =>
+      client.send(new PutCommand({ TableName: tableName, Item: { pk: 'order-1', status: 'placed' } })),
+    );
+
+    expect(await session({}, (client) => get(client, 'order-1'))).toBeUndefined();
+  });
+});
