@@ -1,5 +1,5 @@
 import type { EventSourceMappingSpec } from '../src/assembly';
-import { type StreamRecord, type StreamStore, createStreamStore } from '../src/aws';
+import { type StreamRecord, type StreamStore, createQueueStore, createStreamStore } from '../src/aws';
 import { type StreamEventSources, functionIdFor, startStreamEventSources } from '../src/lambda';
 import type { FunctionSpec, InvokeResult, TableSpec } from '../src/model';
 
@@ -258,6 +258,101 @@ describe('startStreamEventSources', () => {
     expect(logs.filter((line) => line.includes('parked record'))).toHaveLength(2);
   });
 
+  it("sends Lambda's invocation record, not the records, to an on-failure SQS queue", async () => {
+    const destination = 'arn:aws:sqs:eu-west-1:000000000000:orders-outbox-dlq';
+    const queues = createQueueStore([
+      {
+        id: 'SliceOrders-dev/OutboxDeadLetters',
+        stackName: 'SliceOrders-dev',
+        logicalId: 'OutboxDeadLetters',
+        queueName: 'orders-outbox-dlq',
+        url: 'https://sqs.eu-west-1.amazonaws.com/000000000000/orders-outbox-dlq',
+        arn: destination,
+        properties: {},
+      },
+    ]);
+    const publisher = (allowed: boolean): FunctionSpec => ({
+      id: functionId,
+      stackName: 'SliceOrders-dev',
+      logicalId: 'PublishOrderEvents',
+      functionName: 'orders-publish',
+      arn: 'arn:aws:lambda:eu-west-1:000000000000:function:orders-publish',
+      handler: 'index.handler',
+      codeDir: '/nowhere',
+      runtime: 'nodejs24.x',
+      timeoutSeconds: 3,
+      memoryMb: 128,
+      environment: {},
+      roleArn: 'arn:aws:iam::000000000000:role/orders-publish',
+      policy: allowed ? [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: destination }] : [],
+    });
+    const sequence = insert('a');
+    answer = () => error;
+    const source = startStreamEventSources({
+      mappings: [
+        mapping({ MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Destination: destination } } }),
+      ],
+      streams,
+      runtime,
+      functions: [publisher(true)],
+      queues,
+      log: (text) => logs.push(text),
+      pollIntervalMs: 10,
+      retryDelayMs: 0,
+    });
+    await waitFor(() => source.failed.length === 1);
+    await source.stop();
+
+    const messages = queues.byArn(destination)?.messages() ?? [];
+    expect(messages).toHaveLength(1);
+    const body = JSON.parse(messages[0]?.body ?? '{}') as Record<string, unknown>;
+    expect(body).toEqual({
+      requestContext: {
+        requestId: expect.any(String) as unknown,
+        functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:orders-publish',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 2,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: expect.any(String) as unknown,
+      DDBStreamBatchInfo: expect.objectContaining({
+        shardId: expect.any(String) as unknown,
+        startSequenceNumber: sequence[0],
+        endSequenceNumber: sequence[0],
+        batchSize: 1,
+        streamArn,
+      }) as unknown,
+    });
+    expect(JSON.stringify(body)).not.toContain('"pk"');
+    expect(source.failed[0]?.sentToDestination).toBe(true);
+
+    // Without sqs:SendMessage on the queue, Lambda cannot deliver the record: it is only parked.
+    insert('b');
+    const denied = startStreamEventSources({
+      mappings: [
+        mapping({
+          MaximumRetryAttempts: 0,
+          StartingPosition: 'LATEST',
+          DestinationConfig: { OnFailure: { Destination: destination } },
+        }),
+      ],
+      streams,
+      runtime,
+      functions: [publisher(false)],
+      queues,
+      log: (text) => logs.push(text),
+      pollIntervalMs: 10,
+      retryDelayMs: 0,
+    });
+    insert('c');
+    await waitFor(() => denied.failed.length === 1);
+    await denied.stop();
+    expect(queues.byArn(destination)?.messages()).toHaveLength(1);
+    expect(denied.failed[0]?.sentToDestination).toBe(false);
+    expect(logs.join('\n')).toMatch(/may not sqs:SendMessage/);
+  });
+
   it('starts from the records written after it with LATEST', async () => {
     insert('old');
 
@@ -281,7 +376,11 @@ describe('startStreamEventSources', () => {
 
   it('skips, with a log line, a mapping whose source is not a local stream', async () => {
     const source = startStreamEventSources({
-      mappings: [{ ...mapping(), eventSourceArn: 'arn:aws:sqs:eu-west-1:000000000000:queue' }],
+      mappings: [
+        { ...mapping(), eventSourceArn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/clicks' },
+        // A queue is the SQS event sources' to poll: no line here.
+        { ...mapping(), eventSourceArn: 'arn:aws:sqs:eu-west-1:000000000000:queue' },
+      ],
       streams,
       runtime,
       log: (text) => logs.push(text),

@@ -8,6 +8,10 @@ import { RolePolicies } from './iam';
 import { restApisOf } from './rest-api';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import type {
+  AsyncInvokeConfigSpec,
+  EventBusSpec,
+  EventRuleSpec,
+  EventRuleTargetSpec,
   EventSourceMappingSpec,
   LambdaPermissionSpec,
   LocalModel,
@@ -243,6 +247,18 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     };
   });
 
+  const eventBuses = each('AWS::Events::EventBus', (stack, logicalId): EventBusSpec => ({
+    id: `${stack.name}/${logicalId}`,
+    stackName: stack.name,
+    logicalId,
+    name: resolver.physicalId(stack.name, logicalId),
+    arn: resolver.attribute(stack.name, logicalId, 'Arn', logicalId) as string,
+  }));
+  const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
+    eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
+  );
+  const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
+
   const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
   const routingRules = attempt(() => routingRulesOf(resolver, stacks)) ?? [];
   const parameters =
@@ -267,8 +283,131 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     routingRules,
     eventSourceMappings,
     permissions,
+    eventBuses,
+    eventRules,
+    asyncInvokeConfigs,
     warnings,
   };
+}
+
+const numberOr = (value: unknown, fallback: number): number => {
+  const parsed = typeof value === 'string' ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isFinite(parsed) ? parsed : fallback;
+};
+
+/** The bus name of a rule's `EventBusName` (a name or an ARN; none: `default`). */
+const busNameOf = (value: unknown): string =>
+  typeof value === 'string' && value.length > 0 ? value.slice(value.lastIndexOf('/') + 1) : 'default';
+
+function eventRuleOf(
+  resolver: Resolver,
+  stackName: string,
+  logicalId: string,
+  functionIdOf: (reference: string) => string | undefined,
+  warn: (message: string) => void,
+): EventRuleSpec {
+  const id = `${stackName}/${logicalId}`;
+  const properties = resolvedProperties(resolver, stackName, logicalId);
+  let pattern = properties['EventPattern'];
+  if (typeof pattern === 'string') {
+    try {
+      pattern = JSON.parse(pattern) as unknown;
+    } catch {
+      throw new UnresolvableError({
+        stackName,
+        path: `${logicalId}.Properties.EventPattern`,
+        reason: 'the event pattern is not JSON',
+      });
+    }
+  }
+  const schedule =
+    typeof properties['ScheduleExpression'] === 'string' ? properties['ScheduleExpression'] : undefined;
+  if (schedule !== undefined)
+    warn(`${id} runs on a schedule (${schedule}), which the local cloud does not run yet.`);
+  const targets = (Array.isArray(properties['Targets']) ? properties['Targets'] : [])
+    .filter(isRecord)
+    .map((target): EventRuleTargetSpec => {
+      const arn = typeof target['Arn'] === 'string' ? target['Arn'] : '';
+      const functionId = arn.startsWith('arn:aws:lambda:') ? functionIdOf(arn) : undefined;
+      const retry = isRecord(target['RetryPolicy']) ? target['RetryPolicy'] : {};
+      const deadLetter = isRecord(target['DeadLetterConfig']) ? target['DeadLetterConfig']['Arn'] : undefined;
+      if (target['InputTransformer'] !== undefined) {
+        warn(
+          `${id} target ${JSON.stringify(target['Id'])} has an InputTransformer, which the local cloud does not apply: it sends the whole event.`,
+        );
+      }
+      return {
+        id: typeof target['Id'] === 'string' ? target['Id'] : '',
+        arn,
+        ...(functionId === undefined ? {} : { functionId }),
+        ...(typeof target['Input'] === 'string' ? { input: target['Input'] } : {}),
+        ...(typeof target['InputPath'] === 'string' ? { inputPath: target['InputPath'] } : {}),
+        maximumRetryAttempts: numberOr(retry['MaximumRetryAttempts'], 185),
+        maximumEventAgeSeconds: numberOr(retry['MaximumEventAgeInSeconds'], 86_400),
+        ...(typeof deadLetter === 'string' ? { deadLetterArn: deadLetter } : {}),
+      };
+    });
+  return {
+    id,
+    stackName,
+    logicalId,
+    name: resolver.physicalId(stackName, logicalId),
+    arn: resolver.attribute(stackName, logicalId, 'Arn', logicalId) as string,
+    eventBusName: busNameOf(properties['EventBusName']),
+    ...(isRecord(pattern) ? { eventPattern: pattern } : {}),
+    ...(schedule === undefined ? {} : { scheduleExpression: schedule }),
+    enabled:
+      properties['State'] === undefined ||
+      (typeof properties['State'] === 'string' && properties['State'].startsWith('ENABLED')),
+    targets,
+  };
+}
+
+/** Lambda's asynchronous invocation settings per function: `AWS::Lambda::EventInvokeConfig`, then the function's `DeadLetterConfig`. */
+function asyncInvokeConfigsOf(
+  resolver: Resolver,
+  stacks: readonly LoadedStack[],
+  functions: readonly FunctionSpec[],
+  functionIdOf: (reference: string) => string | undefined,
+  attempt: <T>(compute: () => T) => T | undefined,
+): AsyncInvokeConfigSpec[] {
+  const configs = new Map<string, AsyncInvokeConfigSpec>();
+  for (const fn of functions) {
+    const deadLetter = attempt(() => resolver.property(fn.stackName, fn.logicalId, 'DeadLetterConfig'));
+    if (isRecord(deadLetter) && typeof deadLetter['TargetArn'] === 'string') {
+      configs.set(fn.id, {
+        functionId: fn.id,
+        maximumRetryAttempts: 2,
+        maximumEventAgeSeconds: 21_600,
+        deadLetterArn: deadLetter['TargetArn'],
+      });
+    }
+  }
+  for (const stack of stacks) {
+    for (const [logicalId] of resolver.resources(stack.name, 'AWS::Lambda::EventInvokeConfig')) {
+      const properties = attempt(() => resolvedProperties(resolver, stack.name, logicalId));
+      if (!properties) continue;
+      const functionId =
+        typeof properties['FunctionName'] === 'string' ? functionIdOf(properties['FunctionName']) : undefined;
+      if (functionId === undefined) continue;
+      const destination = isRecord(properties['DestinationConfig'])
+        ? properties['DestinationConfig']['OnFailure']
+        : undefined;
+      const onFailureArn =
+        isRecord(destination) && typeof destination['Destination'] === 'string'
+          ? destination['Destination']
+          : undefined;
+      const deadLetterArn = configs.get(functionId)?.deadLetterArn;
+      configs.set(functionId, {
+        functionId,
+        ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
+        maximumRetryAttempts: numberOr(properties['MaximumRetryAttempts'], 2),
+        maximumEventAgeSeconds: numberOr(properties['MaximumEventAgeInSeconds'], 21_600),
+        ...(onFailureArn === undefined ? {} : { onFailureArn }),
+      });
+    }
+  }
+  return [...configs.values()];
 }
 
 /** Looks a function up by ARN (qualifier ignored), partial ARN or name. */

@@ -221,6 +221,67 @@ export interface QueueSpec {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
+/** An EventBridge event bus (`AWS::Events::EventBus`). */
+export interface EventBusSpec {
+  readonly id: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+}
+
+/** A target of an EventBridge rule. */
+export interface EventRuleTargetSpec {
+  /** The target's `Id` within its rule. */
+  readonly id: string;
+  /** A function (or alias) ARN, a queue ARN, or another service's ARN the local cloud does not run. */
+  readonly arn: string;
+  /** The function of the model a Lambda target names. */
+  readonly functionId?: string;
+  /** `Input`: a constant JSON text sent instead of the event. */
+  readonly input?: string;
+  /** `InputPath`: a JSONPath (`$.detail`) selecting the part of the event to send. */
+  readonly inputPath?: string;
+  /** `RetryPolicy.MaximumRetryAttempts` (EventBridge's default: 185). */
+  readonly maximumRetryAttempts: number;
+  /** `RetryPolicy.MaximumEventAgeInSeconds` (EventBridge's default: 86 400). */
+  readonly maximumEventAgeSeconds: number;
+  /** `DeadLetterConfig.Arn`: the SQS queue for events EventBridge could not deliver. */
+  readonly deadLetterArn?: string;
+}
+
+/** An EventBridge rule (`AWS::Events::Rule`) with an event pattern. */
+export interface EventRuleSpec {
+  readonly id: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  /** The bus's name (`default` when the rule names none). */
+  readonly eventBusName: string;
+  readonly eventPattern?: Readonly<Record<string, unknown>>;
+  /** `ScheduleExpression`: the local cloud does not run schedules yet. */
+  readonly scheduleExpression?: string;
+  readonly enabled: boolean;
+  readonly targets: readonly EventRuleTargetSpec[];
+}
+
+/**
+ * How Lambda runs a function's asynchronous invocations (EventBridge targets): from its
+ * `AWS::Lambda::EventInvokeConfig` and the function's `DeadLetterConfig`.
+ */
+export interface AsyncInvokeConfigSpec {
+  readonly functionId: string;
+  /** Retries after a function error: 0 to 2 (Lambda's default: 2). */
+  readonly maximumRetryAttempts: number;
+  /** Lambda's default: 21 600 (6 hours). */
+  readonly maximumEventAgeSeconds: number;
+  /** The on-failure destination (`DestinationConfig.OnFailure`): it receives Lambda's invocation record. */
+  readonly onFailureArn?: string;
+  /** The function's `DeadLetterConfig.TargetArn`: it receives the event itself. */
+  readonly deadLetterArn?: string;
+}
+
 /** A resource-based permission on a function (`AWS::Lambda::Permission`). */
 export interface LambdaPermissionSpec {
   readonly stackName: string;
@@ -250,6 +311,12 @@ export interface LocalModel {
   readonly routingRules: readonly RoutingRuleSpec[];
   readonly eventSourceMappings: readonly EventSourceMappingSpec[];
   readonly permissions: readonly LambdaPermissionSpec[];
+  /** From `AWS::Events::EventBus`; the `default` bus is not listed. @default none */
+  readonly eventBuses?: readonly EventBusSpec[];
+  /** From `AWS::Events::Rule`. @default none */
+  readonly eventRules?: readonly EventRuleSpec[];
+  /** One per function that has an `EventInvokeConfig` or a `DeadLetterConfig`. @default none */
+  readonly asyncInvokeConfigs?: readonly AsyncInvokeConfigSpec[];
   /** What the templates hold that the local cloud ignores or cannot run, one sentence each. */
   readonly warnings: readonly string[];
 }

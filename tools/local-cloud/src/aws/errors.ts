@@ -26,7 +26,7 @@ export class AwsError extends Error {
 }
 
 /** The services the local AWS endpoint answers, by signing name. */
-export type LocalService = 'dynamodb' | 'events' | 'ssm' | 'secretsmanager';
+export type LocalService = 'dynamodb' | 'events' | 'ssm' | 'secretsmanager' | 'sqs';
 
 /**
  * The `__type` of a common (Coral) error as a service writes it: DynamoDB qualifies it with the

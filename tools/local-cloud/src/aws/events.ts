@@ -26,10 +26,14 @@ export type PutEventsResultEntry =
 export interface PutEventsPlan {
   /** The ARNs of the buses the entries go to (the IAM resources). */
   readonly busArns: readonly string[];
-  /** Stores the accepted entries (calling `store` for each) and builds the answer. */
+  /**
+   * Stores the accepted entries (calling `store` for each) and builds the answer. With
+   * `failEntries` (an injected fault) every valid entry fails with `InternalFailure` instead.
+   */
   commit(
     functionId: string,
     store: (event: StoredEvent) => void,
+    options?: { readonly failEntries?: boolean },
   ): {
     FailedEntryCount: number;
     Entries: PutEventsResultEntry[];
@@ -120,7 +124,7 @@ export function planPutEvents(
   const buses = typed.map((entry) => busOf(entry.EventBusName, region, accountId));
   return {
     busArns: [...new Set(buses.map((bus) => bus.arn))],
-    commit(functionId, store) {
+    commit(functionId, store, options = {}) {
       const answers = typed.map((entry, index): PutEventsResultEntry => {
         if (typeof entry.Source !== 'string' || entry.Source.length === 0) return invalid('Source');
         if (typeof entry.DetailType !== 'string' || entry.DetailType.length === 0)
@@ -133,6 +137,12 @@ export function planPutEvents(
           detail = undefined;
         }
         if (!isRecord(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+        if (options.failEntries) {
+          return {
+            ErrorCode: 'InternalFailure',
+            ErrorMessage: 'Internal failure (injected by the local cloud).',
+          };
+        }
         const id = randomUUID();
         store({
           id,
@@ -151,4 +161,63 @@ export function planPutEvents(
       return { FailedEntryCount: answers.filter((answer) => 'ErrorCode' in answer).length, Entries: answers };
     },
   };
+}
+
+/** An event as EventBridge delivers it to a rule's targets (and as rules match it). */
+export interface EventEnvelope {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The envelope EventBridge wraps a put event in: what an event pattern is matched against and
+ * what a Lambda target receives (an SQS target receives it as its message body).
+ *
+ * @example
+ * ```ts
+ * toEventEnvelope(stored, 'eu-west-1', '000000000000');
+ * // { version: '0', id, 'detail-type': 'OrderPlaced', source: 'slice.orders', account, time, region, resources: [], detail }
+ * ```
+ */
+export function toEventEnvelope(event: StoredEvent, region: string, accountId: string): EventEnvelope {
+  return {
+    version: '0',
+    id: event.id,
+    'detail-type': event.detailType,
+    source: event.source,
+    account: accountId,
+    time: event.time,
+    region,
+    resources: event.resources,
+    detail: event.detail,
+  };
+}
+
+/** Which stored events a test or `/_local/events` asks for; an absent field matches every event. */
+export interface EventFilter {
+  readonly source?: string;
+  readonly detailType?: string;
+}
+
+/**
+ * The stored events that match a filter, oldest first.
+ *
+ * @example
+ * ```ts
+ * filterEvents(endpoint.events, { source: 'slice.orders', detailType: 'OrderPlaced' });
+ * ```
+ */
+export function filterEvents(events: readonly StoredEvent[], filter: EventFilter = {}): StoredEvent[] {
+  return events.filter(
+    (event) =>
+      (!filter.source || event.source === filter.source) &&
+      (!filter.detailType || event.detailType === filter.detailType),
+  );
 }

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { EventSourceMappingSpec } from '../assembly/types';
+import { evaluatePolicy } from '../aws/iam';
+import type { QueueStore } from '../aws/sqs';
 import type { StreamEntry, StreamRecord, StreamStore, TableStream } from '../aws/streams';
 import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../model';
 
@@ -16,14 +19,21 @@ export interface StreamEventSourcesOptions {
   readonly pollIntervalMs?: number;
   /** The delay before the first retry of a failed batch, doubled on each retry up to 2 s. @default 100 */
   readonly retryDelayMs?: number;
+  /**
+   * The local SQS queues: a mapping whose `DestinationConfig.OnFailure` names one of them gets
+   * Lambda's invocation record there for each batch that exhausts its retries. @default none
+   */
+  readonly queues?: QueueStore;
 }
 
 /** A batch the function could not process within `MaximumRetryAttempts`, as Lambda sends it to the on-failure destination. */
 export interface FailedStreamBatch {
   readonly mappingId: string;
   readonly functionId: string;
-  /** The `DestinationConfig.OnFailure.Destination` ARN, when the mapping has one (the local cloud keeps the record here instead). */
+  /** The `DestinationConfig.OnFailure.Destination` ARN, when the mapping has one. */
   readonly destination?: string;
+  /** Whether the invocation record reached the destination queue (it is kept here either way). */
+  readonly sentToDestination: boolean;
   readonly version: '1.0';
   readonly timestamp: string;
   readonly requestContext: {
@@ -122,7 +132,8 @@ function failureIndex(
  * `ReportBatchItemFailures` the records before the first reported failure are checkpointed and
  * the rest retried; a failed invocation is retried, halved first with `BisectBatchOnFunctionError`
  * (halving does not count as a retry); after `MaximumRetryAttempts` retries the batch is parked in
- * `failed` (its on-failure destination is not emulated) and polling moves on. Every retry and
+ * `failed` and Lambda's invocation record (`DDBStreamBatchInfo`, not the records) goes to the
+ * mapping's on-failure SQS queue when it has one; polling moves on. Every retry and
  * every parked record is logged.
  *
  * @example
@@ -162,6 +173,8 @@ export function startStreamEventSources(options: StreamEventSourcesOptions): Str
 
   const configs = options.mappings.flatMap((mapping): MappingConfig[] => {
     const properties = mapping.properties;
+    // Queues are polled by the SQS event sources (`sqs-event-sources.ts`).
+    if (mapping.eventSourceArn?.startsWith('arn:aws:sqs:')) return [];
     const stream = mapping.eventSourceArn ? options.streams.byArn(mapping.eventSourceArn) : undefined;
     if (!stream) {
       log(
@@ -204,16 +217,48 @@ export function startStreamEventSources(options: StreamEventSourcesOptions): Str
     ];
   });
 
+  /**
+   * Sends Lambda's invocation record for a batch that exhausted its retries to the mapping's
+   * on-failure queue, as Lambda does with the function's role (which needs `sqs:SendMessage`).
+   */
+  const sendToDestination = (config: MappingConfig, batch: FailedStreamBatch): boolean => {
+    const destination = config.destination;
+    if (destination === undefined) return false;
+    const queue = options.queues?.byArn(destination);
+    if (!queue) {
+      log(
+        `${config.id}: the on-failure destination ${destination} is not a queue of the local cloud; the record is only kept in /_local/streams`,
+      );
+      return false;
+    }
+    const fn = options.functions?.find((candidate) => candidate.id === config.functionId);
+    if (fn && !evaluatePolicy(fn.policy, 'sqs:SendMessage', [destination]).allowed) {
+      log(
+        `${config.id}: the role of ${fn.id} may not sqs:SendMessage to ${destination}: Lambda cannot deliver the on-failure record`,
+      );
+      return false;
+    }
+    const record = {
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: fn?.arn ?? config.functionId,
+        condition: batch.requestContext.condition,
+        approximateInvokeCount: batch.requestContext.approximateInvokeCount,
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: batch.version,
+      timestamp: batch.timestamp,
+      DDBStreamBatchInfo: { shardId: 'shardId-00000000000000000000-00000000', ...batch.DDBStreamBatchInfo },
+    };
+    queue.send({ body: JSON.stringify(record), senderId: 'lambda.amazonaws.com' });
+    return true;
+  };
+
   const park = (config: MappingConfig, entries: readonly StreamEntry[], invokes: number, error: string) => {
     const first = entries[0];
     const last = entries.at(-1);
     if (!first || !last) return;
-    for (const { record } of entries) {
-      log(
-        `${config.id}: parked record ${record.dynamodb.SequenceNumber} (${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}) after ${invokes} invocations (${error}); on-failure destination ${config.destination ?? '(none)'}`,
-      );
-    }
-    failed.push({
+    const batch: Omit<FailedStreamBatch, 'sentToDestination'> = {
       mappingId: config.id,
       functionId: config.functionId,
       ...(config.destination === undefined ? {} : { destination: config.destination }),
@@ -229,7 +274,14 @@ export function startStreamEventSources(options: StreamEventSourcesOptions): Str
         batchSize: entries.length,
         streamArn: config.stream.streamArn,
       },
-    });
+    };
+    const sentToDestination = sendToDestination(config, { ...batch, sentToDestination: false });
+    for (const { record } of entries) {
+      log(
+        `${config.id}: parked record ${record.dynamodb.SequenceNumber} (${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}) after ${invokes} invocations (${error}); on-failure destination ${config.destination ?? '(none)'}${sentToDestination ? ' (record sent)' : ''}`,
+      );
+    }
+    failed.push({ ...batch, sentToDestination });
   };
 
   /** Processes one batch to the end: every record is either delivered or parked, unless stopped. */
