@@ -174,7 +174,7 @@ describe('front door over HTTP', () => {
     });
     try {
       const before = await fetch(`${server.url}/kitchen`);
-      server.gateway.update(
+      await server.gateway.update(
         model({
           apis,
           functionIds: ['Menu/List', 'Legacy/Fn'],
@@ -186,6 +186,46 @@ describe('front door over HTTP', () => {
       expect(before.status).toBe(404);
       expect(await after.json()).toEqual({ from: 'monolith', path: '/kitchen' });
     } finally {
+      await server.close();
+    }
+  });
+
+  it('finishes a request in flight on the old model, and resolves update once it is answered', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = fakeRuntime({
+      'Menu/List': async () => {
+        await held;
+        return json(200, { from: 'menu' });
+      },
+      'Legacy/Fn': (event) => json(200, { from: 'monolith', path: event['path'] }),
+    });
+    const routingRules = [rule(1000, 'menuapi001', { basePaths: ['menu'] })];
+    const server = await serve({
+      model: model({ apis, functionIds: ['Menu/List', 'Legacy/Fn'], routingRules }),
+      runtime: slow.runtime,
+      issuer,
+    });
+    try {
+      const inFlight = fetch(`${server.url}/menu`);
+      while (slow.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      let updated = false;
+      const update = server.gateway
+        .update(
+          model({ apis, functionIds: ['Menu/List', 'Legacy/Fn'], routingRules: [rule(1, 'monolith01')] }),
+        )
+        .then(() => (updated = true));
+      const onNewModel = await fetch(`${server.url}/menu`);
+      const updatedBeforeRelease = updated;
+      release();
+      const onOldModel = await inFlight;
+      await update;
+
+      expect(await onNewModel.json()).toEqual({ from: 'monolith', path: '/menu' });
+      expect(updatedBeforeRelease).toBe(false);
+      expect(await onOldModel.json()).toEqual({ from: 'menu' });
+    } finally {
+      release();
       await server.close();
     }
   });

@@ -1,6 +1,8 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLambdaRuntime, type FunctionLogLine } from '../src/lambda';
-import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../src/model';
+import { createLambdaRuntime, type FunctionLogLine, type LocalLambdaRuntime } from '../src/lambda';
+import type { FunctionSpec, InvokeResult } from '../src/model';
 
 const codeDir = join(__dirname, 'fixtures', 'lambda');
 const awsEndpoint = 'http://127.0.0.1:4566';
@@ -38,7 +40,7 @@ async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void>
 }
 
 describe('createLambdaRuntime', () => {
-  let runtime: LambdaRuntime;
+  let runtime: LocalLambdaRuntime;
   let lines: FunctionLogLine[];
 
   beforeEach(() => {
@@ -418,6 +420,53 @@ describe('createLambdaRuntime', () => {
       errorMessage: 'The Lambda runtime stopped.',
     });
     await expect(runtime.invoke('SliceTest-dev/Counter', {})).rejects.toThrow('stopped');
+  });
+
+  it('forgets a deregistered function after its invocation in flight, which still answers', async () => {
+    runtime.register(fn('Gone', 'slow.handler'));
+    const busy = runtime.invoke('SliceTest-dev/Gone', { ms: 200 });
+    await eventually(() => runtime.environments('SliceTest-dev/Gone').some((env) => env.state === 'busy'));
+
+    runtime.deregister('SliceTest-dev/Gone');
+    const retired = runtime.environments('SliceTest-dev/Gone');
+    const answer = await busy;
+    await runtime.drained();
+
+    expect(retired).toEqual([
+      { functionId: 'SliceTest-dev/Gone', pid: expect.any(Number), state: 'retired' },
+    ]);
+    expect(answer).toMatchObject({ ok: true, payload: { pid: retired[0]?.pid } });
+    expect(isAlive(retired[0]?.pid ?? 0)).toBe(false);
+    await expect(runtime.invoke('SliceTest-dev/Gone', {})).rejects.toThrow('No function SliceTest-dev/Gone');
+  });
+
+  it('lists a warm environment as idle, with the pid that answered', async () => {
+    runtime.register(fn('Counter', 'state.handler'));
+    const { pid } = payloadOf<{ pid: number }>(await runtime.invoke('SliceTest-dev/Counter', {}));
+
+    expect(runtime.environments()).toEqual([{ functionId: 'SliceTest-dev/Counter', pid, state: 'idle' }]);
+  });
+
+  it('keeps the compiled code of a function in the compile cache folder it is given', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'local-cloud-compile-cache-'));
+    const cached = createLambdaRuntime({
+      awsEndpoint,
+      region: 'eu-west-1',
+      credentialsFor: () => ({ accessKeyId: 'AKIACACHE', secretAccessKey: 'local' }),
+      compileCacheDir: cacheDir,
+    });
+    try {
+      cached.register(fn('Echo', 'echo.handler'));
+
+      expect(payloadOf(await cached.invoke('SliceTest-dev/Echo', 'cached'))).toBe('cached');
+      const written = readdirSync(cacheDir, { recursive: true, withFileTypes: true }).filter((entry) =>
+        entry.isFile(),
+      );
+      expect(written.length).toBeGreaterThan(0);
+    } finally {
+      await cached.stop();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('rejects an invocation of a function it does not know', async () => {

@@ -53,8 +53,12 @@ export interface GatewayOptions {
 export interface Gateway {
   /** Serves one HTTP request; never rejects (a fault in the gateway answers 500). */
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
-  /** Serves another model (after a redeploy); authorizer caches and throttling buckets start afresh. */
-  update(model: LocalModel): void;
+  /**
+   * Serves another model (after a redeploy): requests arriving from now on see it, requests already
+   * in flight finish on the model they started with. Authorizer caches and throttling buckets start
+   * afresh. Resolves once every request begun on the previous model has been answered.
+   */
+  update(model: LocalModel): Promise<void>;
   /** The routing rules in effect, lowest priority first: the model's, or the derived ones. */
   routingRules(): readonly RoutingRuleSpec[];
 }
@@ -78,6 +82,9 @@ interface State {
   readonly functionIds: ReadonlyMap<string, string>;
   readonly permissions: ReadonlyMap<string, readonly LambdaPermissionSpec[]>;
   readonly permitted: Map<string, boolean>;
+  /** Requests being served on this state, and who waits for them to end (after an update). */
+  inFlight: number;
+  onDrained?: () => void;
 }
 
 /** A response ready to write, and what the access log says about it. */
@@ -232,6 +239,7 @@ function compile(model: LocalModel, stage: string | undefined): State {
     functionIds,
     permissions,
     permitted: new Map(),
+    inFlight: 0,
   };
 }
 
@@ -291,12 +299,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   async function serve(
+    current: State,
     request: IncomingMessage,
     requestId: string,
     extendedRequestId: string,
     started: number,
   ): Promise<Outcome> {
-    const current = state;
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -604,17 +612,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     routingRules: () => state.effectiveRules,
     update(model) {
+      const previous = state;
       state = compile(model, options.stage);
       buckets.clear();
       lambdaAuthorizers.clear();
+      if (previous.inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        previous.onDrained = resolve;
+      });
     },
     async handle(request, response) {
       const started = now();
       const requestId = randomUUID();
       const extendedRequestId = Buffer.from(randomHex(22), 'hex').toString('base64');
       let outcome: Outcome;
+      const current = state;
+      current.inFlight += 1;
       try {
-        outcome = await serve(request, requestId, extendedRequestId, started);
+        outcome = await serve(current, request, requestId, extendedRequestId, started);
       } catch (error) {
         outcome = {
           statusCode: 500,
@@ -634,9 +649,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         extendedRequestId,
       );
       if (outcome.close) flat.push('Connection', 'close');
-      if (!response.headersSent) {
-        response.writeHead(outcome.statusCode, flat);
-        response.end(request.method === 'HEAD' ? undefined : outcome.body);
+      try {
+        if (!response.headersSent) {
+          response.writeHead(outcome.statusCode, flat);
+          response.end(request.method === 'HEAD' ? undefined : outcome.body);
+        }
+      } finally {
+        current.inFlight -= 1;
+        if (current.inFlight === 0) current.onDrained?.();
       }
       options.log?.(
         `${outcome.statusCode} ${request.method ?? 'GET'} ${request.url ?? '/'}${outcome.route ? ` (${outcome.route})` : ''} ${Math.round(now() - started)} ms ${requestId}${outcome.note ? ` — ${outcome.note}` : ''}`,

@@ -11,6 +11,8 @@ export interface InitMessage {
   readonly codeDir: string;
   /** `index.handler`, `src/handlers/get-order.handler`. */
   readonly handler: string;
+  /** Where V8 keeps the compiled code between environments (`module.enableCompileCache`); none: compile every time. */
+  readonly compileCacheDir?: string;
 }
 
 /** What the handler's `context` is built from in the worker. */

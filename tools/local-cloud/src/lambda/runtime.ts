@@ -29,6 +29,36 @@ export interface LambdaRuntimeOptions {
   readonly log?: (line: FunctionLogLine) => void;
   /** Variables added to every function's environment, over its own. @default none */
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /**
+   * Keeps V8's compiled code of the functions' bundles on disk (`module.enableCompileCache`), so a
+   * cold start after the first of the same code skips compiling it. Module state is still fresh
+   * in every environment; only the compile step is saved. Lambda has no such cache: turn it off to
+   * time a cold start as Lambda would.
+   * @default a folder under the OS temporary directory
+   */
+  readonly compileCacheDir?: string | false;
+}
+
+/** One execution environment, as {@link LocalLambdaRuntime.environments} lists it. */
+export interface EnvironmentInfo {
+  readonly functionId: string;
+  /** The process id of the environment's child process. */
+  readonly pid: number;
+  /** `idle`: warm and waiting; `busy`: running an invocation; `retired`: finishing its last one. */
+  readonly state: 'idle' | 'busy' | 'retired';
+}
+
+/** The local runtime: a {@link LambdaRuntime} that can also forget a function and list its environments. */
+export interface LocalLambdaRuntime extends LambdaRuntime {
+  /**
+   * Forgets a function (a redeploy removed it): idle environments stop now, busy ones after their
+   * invocation; a later `invoke` of it throws. Forgetting an unknown function does nothing.
+   */
+  deregister(functionId: string): void;
+  /** The live environments, of one function or of all. */
+  environments(functionId?: string): readonly EnvironmentInfo[];
+  /** Resolves once every retired environment (of replaced or forgotten functions) has stopped. */
+  drained(): Promise<void>;
 }
 
 /** Lambda's limit on the init phase of an on-demand environment. */
@@ -265,10 +295,11 @@ function exitMessage(exit: Exit): string {
  * await runtime.stop();
  * ```
  */
-export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
+export function createLambdaRuntime(options: LambdaRuntimeOptions): LocalLambdaRuntime {
   const functions = new Map<string, FunctionState>();
   const environments = new Set<Environment>();
   const running = new Map<string, number>();
+  const compileCacheDir = options.compileCacheDir ?? join(tmpdir(), 'slice-local-cloud', 'compile-cache');
   let stopped = false;
 
   const log = (fn: FunctionSpec, text: string, stream: 'stdout' | 'stderr' = 'stdout') =>
@@ -277,6 +308,12 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   const retire = (environment: Environment) => {
     environment.retired = true;
     environment.kill();
+  };
+
+  /** Idle environments of a replaced or forgotten function stop now; busy ones after their invocation. */
+  const retireAll = (state: FunctionState) => {
+    for (const environment of state.idle.splice(0)) retire(environment);
+    for (const environment of environments) if (environment.state === state) environment.retired = true;
   };
 
   const release = (environment: Environment) => {
@@ -312,7 +349,12 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     const environment = start(state, worker);
     const started = performance.now();
     const outcome = await environment.exchange(
-      { type: 'init', codeDir: state.spec.codeDir, handler: state.spec.handler },
+      {
+        type: 'init',
+        codeDir: state.spec.codeDir,
+        handler: state.spec.handler,
+        ...(compileCacheDir === false ? {} : { compileCacheDir }),
+      },
       INIT_TIMEOUT_MS,
     );
     if (outcome.type === 'ready') return { environment, initDurationMs: performance.now() - started };
@@ -436,10 +478,41 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       if (stopped) throw new Error('The Lambda runtime is stopped.');
       const previous = functions.get(fn.id);
       functions.set(fn.id, { spec: fn, idle: [] });
+      if (previous) retireAll(previous);
+    },
+
+    deregister(functionId) {
+      const previous = functions.get(functionId);
       if (!previous) return;
-      // Idle environments of the old code stop now; busy ones after their invocation.
-      for (const environment of previous.idle.splice(0)) retire(environment);
-      for (const environment of environments) if (environment.state === previous) environment.retired = true;
+      functions.delete(functionId);
+      retireAll(previous);
+    },
+
+    environments(functionId) {
+      const list: EnvironmentInfo[] = [];
+      for (const environment of environments) {
+        const id = environment.state.spec.id;
+        if (environment.dead || environment.child.pid === undefined) continue;
+        if (functionId !== undefined && id !== functionId) continue;
+        list.push({
+          functionId: id,
+          pid: environment.child.pid,
+          state: environment.retired
+            ? 'retired'
+            : environment.state.idle.includes(environment)
+              ? 'idle'
+              : 'busy',
+        });
+      }
+      return list;
+    },
+
+    async drained() {
+      await Promise.all(
+        [...environments]
+          .filter((environment) => environment.retired)
+          .map((environment) => environment.exited),
+      );
     },
 
     async invoke(functionId, event) {

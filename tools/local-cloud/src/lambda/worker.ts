@@ -8,6 +8,7 @@
  * is the parent's job, because this process may not live to report it.
  */
 import { existsSync } from 'node:fs';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -80,6 +81,8 @@ async function init(message: InitMessage): Promise<void> {
         name: 'Runtime.ImportModuleError',
       });
     }
+    // The next environment of the same code reads the compiled code instead of compiling it again.
+    if (message.compileCacheDir !== undefined) enableCompileCache(message.compileCacheDir);
     let loaded: unknown;
     try {
       loaded = await import(pathToFileURL(file).href);
@@ -87,6 +90,8 @@ async function init(message: InitMessage): Promise<void> {
       const { errorType, errorMessage } = describe(error);
       throw Object.assign(new Error(`${errorType}: ${errorMessage}`), { name: 'Runtime.ImportModuleError' });
     }
+    // Written now: environments are killed, not exited, so the cache would never be written at exit.
+    if (message.compileCacheDir !== undefined) flushCompileCache();
     let target: unknown = loaded;
     for (const name of exportPath) {
       const holder = target as Record<string, unknown> | undefined;
