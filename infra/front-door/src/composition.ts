@@ -12,9 +12,37 @@ export interface CompositionFacts {
 }
 
 /**
+ * The catch-all's target: the monolith app exists, has owners, and its contract sits at the root
+ * (`/`), because it answers every path no service claims.
+ */
+function checkMonolith(facts: CompositionFacts): string[] {
+  if (!facts.apps.includes('monolith')) {
+    return [
+      "infra/front-door/src/routing.ts falls back to the monolith, but there is no apps/monolith: set fallback: 'placeholder'.",
+    ];
+  }
+  const problems: string[] = [];
+  if (!facts.codeowners.split('\n').some((line) => line.startsWith('/apps/monolith/ '))) {
+    problems.push(
+      'apps/monolith has no owner in .github/CODEOWNERS: tag it scope:legacy and run `npm run codeowners`.',
+    );
+  }
+  const contract = facts.contracts.find((info) => info.name === 'monolith');
+  if (!contract) {
+    problems.push('The monolith has no contract in libs/contracts/monolith: the catch-all publishes one.');
+  } else if (contract.basePath !== '/') {
+    problems.push(
+      `The monolith contract's base path is ${contract.basePath}, but the monolith is the catch-all: make it /.`,
+    );
+  }
+  return problems;
+}
+
+/**
  * Checks the routing manifest against the workspace: every base path has one service, every rule
- * names a service that exists, every routed service has owners, and every service's contract
- * declares the base path its rule routes.
+ * names a service that exists, every routed service has owners, every service's contract
+ * declares the base path its rule routes, and the monolith the catch-all falls back to exists
+ * with owners and a root contract.
  *
  * @returns one message per problem, each saying what to fix; empty when the composition is sound
  * @example
@@ -68,9 +96,15 @@ export function checkComposition(manifest: RoutingManifest, facts: CompositionFa
     }
   }
 
+  if (manifest.fallback === 'monolith') problems.push(...checkMonolith(facts));
+
   const services = new Set(manifest.services.map((route) => route.service));
   for (const rule of manifest.headerRules) {
-    if (rule.target !== 'monolith' && !services.has(rule.target)) {
+    if (rule.target === 'monolith' && manifest.fallback !== 'monolith') {
+      problems.push(
+        `The ${rule.header}: ${rule.value} rule targets the monolith, but the fallback is the ${manifest.fallback}: set fallback: 'monolith'.`,
+      );
+    } else if (rule.target !== 'monolith' && !services.has(rule.target)) {
       problems.push(
         `The ${rule.header}: ${rule.value} rule targets ${rule.target}, which has no route: route the service first.`,
       );

@@ -112,8 +112,8 @@ export class FrontDoorStack extends ServiceStack {
   }
 
   /**
-   * Until the monolith's stack is deployed, unmatched routes reach this placeholder: a MOCK API
-   * that answers 404 problem+json. `fallback: 'monolith'` in the manifest replaces it.
+   * On a platform without a monolith (`fallback: 'placeholder'` in the manifest), unmatched routes
+   * reach this placeholder: a MOCK API that answers 404 problem+json.
    */
   private placeholder(): Target {
     const accessLogs = new logs.LogGroup(this, 'PlaceholderAccessLogs', {

@@ -37,7 +37,10 @@ export interface HeaderRoute {
 export interface RoutingManifest {
   readonly services: readonly ServiceRoute[];
   readonly headerRules: readonly HeaderRoute[];
-  /** Where unmatched requests go: the legacy monolith, or the placeholder until it is deployed. */
+  /**
+   * Where unmatched requests go: the legacy monolith (its API id from `/slice/<stage>/monolith/api-id`),
+   * or a placeholder that answers 404 on a platform without a monolith.
+   */
   readonly fallback: 'monolith' | 'placeholder';
 }
 
@@ -60,7 +63,7 @@ export const routing: RoutingManifest = {
       purpose: 'Send a moved route to the monolith, to compare answers or to roll back at once.',
     },
   ],
-  fallback: 'placeholder',
+  fallback: 'monolith',
 };
 
 /** The lowest priority: the catch-all. */

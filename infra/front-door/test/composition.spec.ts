@@ -92,4 +92,31 @@ describe('the composition of the platform domain', () => {
     );
     expect(problems).toContainEqual('Two rules share priority 1000: each rule needs its own.');
   });
+
+  it('falls back to the monolith only when it exists, has owners and a contract at the root', () => {
+    expect(routing.fallback).toBe('monolith');
+    const withoutApp = { ...facts, apps: facts.apps.filter((app) => app !== 'monolith') };
+    expect(checkComposition(routing, withoutApp)).toEqual([
+      "infra/front-door/src/routing.ts falls back to the monolith, but there is no apps/monolith: set fallback: 'placeholder'.",
+    ]);
+    const codeowners = facts.codeowners
+      .split('\n')
+      .filter((line) => !line.startsWith('/apps/monolith/'))
+      .join('\n');
+    expect(checkComposition(routing, { ...facts, codeowners })).toContainEqual(
+      'apps/monolith has no owner in .github/CODEOWNERS: tag it scope:legacy and run `npm run codeowners`.',
+    );
+    const narrowed = facts.contracts.map((info) =>
+      info.name === 'monolith' ? { ...info, basePath: '/stores' } : info,
+    );
+    expect(checkComposition(routing, { ...facts, contracts: narrowed })).toContainEqual(
+      "The monolith contract's base path is /stores, but the monolith is the catch-all: make it /.",
+    );
+  });
+
+  it('refuses a header rule to the monolith while the fallback is the placeholder', () => {
+    expect(checkComposition({ ...routing, fallback: 'placeholder' }, facts)).toContainEqual(
+      "The x-slice-route: monolith rule targets the monolith, but the fallback is the placeholder: set fallback: 'monolith'.",
+    );
+  });
 });

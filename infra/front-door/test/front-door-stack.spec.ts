@@ -52,18 +52,30 @@ describe('SliceFrontDoor stack', () => {
     expect(rules()).toHaveLength(routing.services.length + routing.headerRules.length + 1);
   });
 
-  it('sends unmatched routes to the placeholder until the monolith is deployed, and to the monolith after', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Method', {
+  it('sends unmatched routes and the x-slice-route: monolith header to the monolith API id from SSM', () => {
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    const parameters = template.toJSON().Parameters as Record<string, { Default?: string }>;
+    const [monolithParameter] = Object.entries(parameters).find(
+      ([, parameter]) => parameter.Default === '/slice/dev/monolith/api-id',
+    ) ?? [''];
+    expect(monolithParameter).not.toBe('');
+    for (const priority of [catchAllPriority, routing.headerRules[0]?.priority]) {
+      const rule = rules().find((r) => r.Priority === priority);
+      expect(rule?.Actions[0]?.InvokeApi).toMatchObject({ ApiId: { Ref: monolithParameter } });
+    }
+  });
+
+  it('answers 404 from a placeholder on a platform without a monolith', () => {
+    const withoutMonolith = Template.fromStack(
+      new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {
+        stage: 'dev',
+        routing: { ...routing, headerRules: [], fallback: 'placeholder' },
+      }),
+    );
+    withoutMonolith.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'ANY',
       Integration: Match.objectLike({ Type: 'MOCK' }),
     });
-    const withMonolith = Template.fromStack(
-      new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {
-        stage: 'dev',
-        routing: { ...routing, fallback: 'monolith' },
-      }),
-    );
-    withMonolith.resourceCountIs('AWS::ApiGateway::RestApi', 0);
-    expect(JSON.stringify(withMonolith.toJSON().Parameters)).toContain('/slice/dev/monolith/api-id');
+    expect(JSON.stringify(withoutMonolith.toJSON().Parameters)).not.toContain('/slice/dev/monolith/api-id');
   });
 });

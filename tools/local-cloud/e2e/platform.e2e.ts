@@ -106,7 +106,8 @@ describe('the local domain', () => {
   }, 15_000);
 
   it('sends a path no service owns to the catch-all', async () => {
-    const response = await call('/stores');
+    // The catch-all is the monolith (apps/monolith); a path it does not serve either is its 404.
+    const response = await call('/no-such-route');
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ title: 'Not Found' });
   });

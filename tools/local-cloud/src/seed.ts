@@ -8,7 +8,19 @@ export interface SeedRequest {
   /** Who sends it: a local staff user, a customer, or nobody. */
   readonly as?: 'staff' | 'customer' | 'anonymous';
   readonly idempotencyKey?: string;
+  /** More headers, such as `x-slice-route: monolith` to seed the monolith's copy of a moved route. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+}
+
+/**
+ * Sends another seed file's requests again with extra headers, before the file's own requests:
+ * how the monolith gets the same demo menu as the Menu service, through its own routes.
+ */
+export interface SeedReplay {
+  /** The other seed file, from the workspace root: `apps/menu/seed/menu.json`. */
+  readonly file: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** A service's seed file: `apps/<service>/seed/*.json`. */
@@ -17,7 +29,10 @@ export interface SeedFile {
   readonly requests: readonly SeedRequest[];
 }
 
-/** The seed files of every app, in app order. */
+const readSeed = (path: string) =>
+  JSON.parse(readFileSync(path, 'utf8')) as { requests?: SeedRequest[]; replay?: SeedReplay[] };
+
+/** The seed files of every app, in app order; a file's replays come before its own requests. */
 export function findSeedFiles(root: string): SeedFile[] {
   const apps = join(root, 'apps');
   if (!existsSync(apps)) return [];
@@ -31,8 +46,14 @@ export function findSeedFiles(root: string): SeedFile[] {
         .sort()
         .map((file) => {
           const path = join(dir, file);
-          const { requests } = JSON.parse(readFileSync(path, 'utf8')) as { requests?: SeedRequest[] };
-          return { file: path, requests: requests ?? [] };
+          const { requests = [], replay = [] } = readSeed(path);
+          const replayed = replay.flatMap(({ file: other, headers }) =>
+            (readSeed(join(root, other)).requests ?? []).map((request) => ({
+              ...request,
+              headers: { ...request.headers, ...headers },
+            })),
+          );
+          return { file: path, requests: [...replayed, ...requests] };
         });
     });
 }
@@ -59,6 +80,7 @@ export async function seed(
       if (request.as && request.as !== 'anonymous')
         headers.authorization = `Bearer ${await tokenFor(request.as)}`;
       if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+      for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
       const response = await fetch(`${baseUrl}${request.path}`, {
         method: request.method,
         headers,
