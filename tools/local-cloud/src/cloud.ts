@@ -2,13 +2,34 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLocalIssuer } from '@slice/testing';
+import { createLocalIssuer, type TokenOptions } from '@slice/testing';
 import { loadAssemblies } from './assembly';
 import type { LocalModel } from './assembly';
-import { createLocalIdentities, startAwsEndpoint, type AwsEndpoint } from './aws';
+import {
+  createLocalIdentities,
+  filterEvents,
+  operatorCredentials,
+  startAwsEndpoint,
+  type AwsEndpoint,
+  type EventFilter,
+  type StoredEvent,
+} from './aws';
 import { createGateway, type Gateway } from './gateway';
-import { createLambdaRuntime, startStreamEventSources, type StreamEventSources } from './lambda';
-import type { LambdaRuntime } from './model';
+import {
+  createLambdaRuntime,
+  startEventRules,
+  startQueueEventSources,
+  type EventRules,
+  type LocalLambdaRuntime,
+  type QueueEventSources,
+} from './lambda';
+import {
+  createRedeployer,
+  createStreamSourcePool,
+  RedeployError,
+  type RedeploySummary,
+  type StreamSourcePool,
+} from './redeploy';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -33,6 +54,11 @@ export interface LocalCloudOptions {
   readonly log?: (line: string) => void;
   /** Changes the model before it runs; tests use it to take a grant away. */
   readonly transformModel?: (model: LocalModel) => LocalModel;
+  /**
+   * A directory to keep DynamoDB's data in, across restarts (`npm start -- --data-dir <dir>`).
+   * @default in memory
+   */
+  readonly dataDir?: string;
 }
 
 /** A running local cloud. */
@@ -40,12 +66,26 @@ export interface LocalCloud {
   readonly url: string;
   readonly model: LocalModel;
   readonly endpoint: AwsEndpoint;
-  readonly runtime: LambdaRuntime;
+  readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
   /** The functions reading the tables' streams, and the batches they could not process. */
-  readonly eventSources: StreamEventSources;
-  /** Mints a token of the local issuer, as the Cognito user pool would. */
-  token(user: { sub: string; groups?: string[]; email?: string }): Promise<string>;
+  readonly eventSources: StreamSourcePool;
+  /** The functions reading SQS queues. */
+  readonly queueSources: QueueEventSources;
+  /** The EventBridge rules: what they delivered to their targets. */
+  readonly rules: EventRules;
+  /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
+  localEvents(filter?: EventFilter): StoredEvent[];
+  /**
+   * Mints a token of the local issuer, as the Cognito user pool would; `options` mint the
+   * expired or foreign ones the contract suite must see refused.
+   */
+  token(user: { sub: string; groups?: string[]; email?: string }, options?: TokenOptions): Promise<string>;
+  /**
+   * Swaps one synthesized assembly (`dist/apps/menu/cdk.out`) into the running cloud, as
+   * `POST /_local/redeploy` does; `model` is the new one afterwards.
+   */
+  redeploy(assemblyDir: string): Promise<RedeploySummary>;
   /** Stops the server, every function environment and the local AWS endpoint. */
   stop(): Promise<void>;
 }
@@ -134,13 +174,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
   async function start(): Promise<LocalCloud> {
     const issuer = createLocalIssuer({ issuer: `${url}/_local/issuer`, audience: 'slice-local' });
-    const ssm = new Map([[`/slice/${stage}/platform/api-url`, url]]);
-    const loaded = loadAssemblies(dirs, { accountId: localAccountId, ssm });
-    const model = options.transformModel ? options.transformModel(loaded) : loaded;
+    const ssm = new Map([
+      [`/slice/${stage}/platform/api-url`, url],
+      // The local issuer stands in for the user pool, also for functions that verify tokens themselves.
+      [`/slice/${stage}/platform/token-issuer`, issuer.issuer],
+      [`/slice/${stage}/platform/user-pool-client-id`, issuer.audience],
+    ]);
+    const load = (from: readonly string[]) => {
+      const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
+      return options.transformModel ? options.transformModel(loaded) : loaded;
+    };
+    const model = load(dirs);
+    // What is served now: a redeploy replaces it.
+    const served = { current: model };
     for (const warning of model.warnings) log(`local cloud: ${warning}`);
 
-    const identities = createLocalIdentities();
+    const identities = createLocalIdentities({ accountId: localAccountId });
     for (const fn of model.functions) identities.credentialsFor(fn);
+    // Set once the runtime runs; the endpoint hands the rules every event put on a bus.
+    const bus: { rules?: EventRules } = {};
     const endpoint = await startAwsEndpoint({
       region: model.region,
       accountId: localAccountId,
@@ -150,7 +202,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       parameters: model.parameters,
       secrets: model.secrets,
       iam: options.iam ?? 'enforce',
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       log: (text) => log(`aws: ${text}`),
+      queues: model.queues,
+      eventBuses: (model.eventBuses ?? []).map((bus) => bus.name),
+      onEvent: (event) => bus.rules?.deliver(event),
     });
     started.push(endpoint);
     const runtime = createLambdaRuntime({
@@ -163,14 +219,35 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     started.push(runtime);
     for (const fn of model.functions) runtime.register(fn);
-    const eventSources = startStreamEventSources({
+    const eventSources = createStreamSourcePool({
       mappings: model.eventSourceMappings,
       streams: endpoint.streams,
       runtime,
       functions: model.functions,
+      queues: endpoint.queues,
       log: (text) => log(`streams: ${text}`),
     });
     started.push(eventSources);
+    const queueSources = startQueueEventSources({
+      mappings: model.eventSourceMappings,
+      queues: endpoint.queues,
+      runtime,
+      functions: model.functions,
+      log: (text) => log(`sqs: ${text}`),
+    });
+    started.push(queueSources);
+    const eventRules = startEventRules({
+      rules: model.eventRules ?? [],
+      queues: endpoint.queues,
+      runtime,
+      region: model.region,
+      accountId: localAccountId,
+      asyncInvokeConfigs: model.asyncInvokeConfigs ?? [],
+      permissions: model.permissions,
+      log: (text) => log(`events: ${text}`),
+    });
+    bus.rules = eventRules;
+    started.push(eventRules);
     const gateway = createGateway({
       model,
       runtime,
@@ -178,14 +255,39 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       stage,
       log: (line: string) => log(`gateway: ${line}`),
     });
+    const redeployer = createRedeployer({
+      root: options.root,
+      assemblyDirs: () => assemblyDirs(options.root),
+      load,
+      model: served,
+      endpoint,
+      identities,
+      runtime,
+      gateway,
+      streams: eventSources,
+      log: (line) => log(`redeploy: ${line}`),
+    });
+    /** A redeploy, then the queues, queue consumers and rules of the new model. */
+    const redeploy = async (assemblyDir: string) => {
+      const summary = await redeployer.redeploy(assemblyDir);
+      const next = served.current;
+      endpoint.queues.add(next.queues);
+      queueSources.update(next.eventSourceMappings, next.functions);
+      eventRules.update({
+        rules: next.eventRules ?? [],
+        asyncInvokeConfigs: next.asyncInvokeConfigs ?? [],
+        permissions: next.permissions,
+      });
+      return summary;
+    };
 
     handler = async (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path === '/_local/health')
         return json(res, 200, {
           status: 'ok',
-          functions: model.functions.length,
-          apis: model.restApis.length,
+          functions: served.current.functions.length,
+          apis: served.current.restApis.length,
         });
       if (path === '/_local/issuer/.well-known/jwks.json') return json(res, 200, await issuer.jwks());
       if (path === '/_local/token' && req.method === 'POST') {
@@ -205,14 +307,69 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           }),
         });
       }
+      if (path === '/_local/redeploy' && req.method === 'POST') {
+        // JSON only: a browser page cannot post it without a preflight this server never grants.
+        if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+          return json(res, 415, {
+            message: 'Send {"assembly":"dist/apps/<service>/cdk.out"} as application/json.',
+          });
+        let body: { assembly?: unknown };
+        try {
+          body = JSON.parse(await readBody(req)) as typeof body;
+        } catch {
+          return json(res, 400, { message: 'The body must be JSON: {"assembly":"dist/apps/menu/cdk.out"}' });
+        }
+        if (typeof body.assembly !== 'string' || !body.assembly)
+          return json(res, 400, {
+            message: 'assembly is required: the folder of the synthesized cloud assembly',
+          });
+        try {
+          return json(res, 200, await redeploy(body.assembly));
+        } catch (error) {
+          if (error instanceof RedeployError) return json(res, 422, { message: error.message });
+          throw error;
+        }
+      }
       if (path === '/_local/events') {
         const query = new URL(req.url ?? '/', url).searchParams;
-        const events = endpoint.events.filter(
-          (event) =>
-            (!query.get('source') || event.source === query.get('source')) &&
-            (!query.get('detailType') || event.detailType === query.get('detailType')),
-        );
+        const events = filterEvents(endpoint.events, {
+          source: query.get('source') ?? '',
+          detailType: query.get('detailType') ?? '',
+        });
         return json(res, 200, { events });
+      }
+      if (path === '/_local/queues') {
+        return json(res, 200, {
+          queues: endpoint.queues.all().map((queue) => ({
+            name: queue.name,
+            arn: queue.arn,
+            url: queue.url,
+            ...queue.counts(),
+            ...(queue.deadLetterTargetArn === undefined
+              ? {}
+              : { deadLetterTargetArn: queue.deadLetterTargetArn, maxReceiveCount: queue.maxReceiveCount }),
+            messages: queue.messages(),
+          })),
+        });
+      }
+      if (path === '/_local/tables') {
+        return json(res, 200, {
+          tables: served.current.tables.map((table) => ({
+            stack: table.stackName,
+            logicalId: table.logicalId,
+            tableName: table.tableName,
+            arn: table.arn,
+          })),
+        });
+      }
+      if (path === '/_local/credentials') {
+        // The developer's own identity for tools (`npm run migrate`): allowed everything, logged as `operator`.
+        return json(res, 200, {
+          endpoint: endpoint.url,
+          region: served.current.region,
+          stage,
+          ...operatorCredentials,
+        });
       }
       if (path === '/_local/streams') {
         return json(res, 200, {
@@ -231,18 +388,26 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     let stopped = false;
     return {
       url,
-      model,
+      get model() {
+        return served.current;
+      },
       endpoint,
       runtime,
       gateway,
       eventSources,
-      token: (user) => issuer.token({ groups: ['customer'], ...user }),
+      queueSources,
+      rules: eventRules,
+      localEvents: (filter) => filterEvents(endpoint.events, filter),
+      token: (user, tokenOptions) => issuer.token({ groups: ['customer'], ...user }, tokenOptions),
+      redeploy,
       async stop() {
         if (stopped) return;
         stopped = true;
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         await eventSources.stop();
+        await queueSources.stop();
+        await eventRules.stop();
         await runtime.stop();
         await endpoint.stop();
       },

@@ -211,7 +211,7 @@ describe('startAwsEndpoint', () => {
       });
     });
 
-    it('checks a transaction item by item, then answers that transactions are not supported yet', async () => {
+    it('checks a transaction item by item before applying it', async () => {
       const transact = (client: DynamoDBDocumentClient) =>
         client.send(
           new TransactWriteCommand({
@@ -223,10 +223,11 @@ describe('startAwsEndpoint', () => {
         name: 'AccessDeniedException',
         message: expect.stringContaining('dynamodb:PutItem'),
       });
-      await expect(transact(documentClient(writer))).rejects.toMatchObject({
-        name: 'UnknownOperationException',
-        message: expect.stringContaining('does not support TransactWriteItems yet'),
-      });
+      await transact(documentClient(writer));
+      const { Item } = await documentClient(writer).send(
+        new GetCommand({ TableName: orders.tableName, Key: { pk: 'ORDER#5', sk: 'ORDER' } }),
+      );
+      expect(Item).toEqual({ pk: 'ORDER#5', sk: 'ORDER' });
     });
 
     it('refuses a caller whose access key it does not know', async () => {
@@ -502,17 +503,17 @@ describe('startAwsEndpoint', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': 'AmazonSQS.SendMessage',
-          authorization: `AWS4-HMAC-SHA256 Credential=${local.credentialsFor(writer).accessKeyId}/20250301/${region}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+          'x-amz-target': 'Kinesis_20131202.PutRecord',
+          authorization: `AWS4-HMAC-SHA256 Credential=${local.credentialsFor(writer).accessKeyId}/20250301/${region}/kinesis/aws4_request, SignedHeaders=host, Signature=0`,
         },
         body: '{}',
       });
 
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
-        message: expect.stringContaining('does not emulate AmazonSQS.SendMessage'),
+        message: expect.stringContaining('does not emulate Kinesis_20131202.PutRecord'),
       });
-      expect(logs.some((line) => line.includes('AmazonSQS.SendMessage'))).toBe(true);
+      expect(logs.some((line) => line.includes('Kinesis_20131202.PutRecord'))).toBe(true);
     });
   });
 });

@@ -9,14 +9,33 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTable, startDynalite } from '@slice/testing';
+import type { QueueSpec } from '../assembly/types';
 import type { FunctionSpec, TableSpec } from '../model';
-import { DYNALITE_OPERATIONS, type RequiredPermission, dynamoDbPermissions } from './dynamodb';
+import {
+  DYNALITE_OPERATIONS,
+  LOCAL_DYNAMODB_OPERATIONS,
+  type RequiredPermission,
+  claimDataDir,
+  createDynamoDbCaller,
+  dynamoDbPermissions,
+} from './dynamodb';
 import { AwsError, type LocalService, commonErrorType } from './errors';
 import { type StoredEvent, planPutEvents } from './events';
+import { type FaultInjector, createFaultInjector, injectedError } from './faults';
 import { assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
 import { type ParameterSources, secretsManagerCall, ssmCall } from './parameters';
 import { sigV4Credential } from './sigv4';
-import { type AttributeMap, type StreamStore, createStreamStore, streamWriteTargets } from './streams';
+import { type QueueStore, createQueueStore, sqsCall } from './sqs';
+import {
+  type AttributeMap,
+  type StreamStore,
+  createStreamStore,
+  streamWriteTargets,
+  tableNameOf,
+} from './streams';
+import { type LockMode, createTableLocks } from './table-locks';
+import { createTransactions } from './transactions';
+import { type TimeToLive, createTimeToLive } from './ttl';
 
 /** How {@link startAwsEndpoint} serves the local AWS APIs. */
 export interface AwsEndpointOptions {
@@ -40,12 +59,30 @@ export interface AwsEndpointOptions {
   readonly iam: 'enforce' | 'warn';
   /** Receives denials, ignored IAM conditions and calls to services the endpoint does not emulate. @default discarded */
   readonly log?: (text: string) => void;
-  /** A directory to keep DynamoDB's data in (LevelDB). @default in memory */
+  /**
+   * A directory to keep DynamoDB's data in (LevelDB; created when missing): the tables and items
+   * survive a restart, stream records and TTL changes made with `UpdateTimeToLive` do not.
+   * @default in memory
+   */
   readonly dataDir?: string;
+  /**
+   * Milliseconds between two TTL sweeps of the tables with a `TimeToLiveSpecification`; `0` sweeps
+   * only on {@link AwsEndpoint.timeToLive}`.sweep()`.
+   * @default 1000
+   */
+  readonly ttlSweepIntervalMs?: number;
   /** How many events {@link AwsEndpoint.events} keeps, the oldest dropped first. @default 10000 */
   readonly maxStoredEvents?: number;
   /** Called for each event put, after it is stored. @default none */
   readonly onEvent?: (event: StoredEvent) => void;
+  /** The SQS queues the endpoint serves (`AmazonSQS.*`). @default none */
+  readonly queues?: readonly QueueSpec[];
+  /**
+   * The names of the event buses that exist (the templates' and `default`). EventBridge accepts
+   * an event for a bus that does not exist and drops it; the endpoint does too, and logs it.
+   * @default every bus exists
+   */
+  readonly eventBuses?: readonly string[];
 }
 
 /** A running local AWS endpoint. */
@@ -56,6 +93,12 @@ export interface AwsEndpoint {
   readonly events: StoredEvent[];
   /** The streams of the stream-enabled tables: every write that changed an item appends a record. */
   readonly streams: StreamStore;
+  /** TTL of the tables: their settings and the sweeper deleting expired items. */
+  readonly timeToLive: TimeToLive;
+  /** The SQS queues, with their messages. */
+  readonly queues: QueueStore;
+  /** Faults to inject into the next calls of an action (`events:PutEvents`…); for tests only. */
+  readonly faults: FaultInjector;
   /** Creates more tables; a table that already exists keeps its data. */
   addTables(tables: readonly TableSpec[]): Promise<void>;
   /** Replaces the functions whose policies are checked (after a redeploy). */
@@ -72,6 +115,7 @@ const targetPrefixes: Readonly<Record<string, LocalService>> = {
   AWSEvents: 'events',
   AmazonSSM: 'ssm',
   secretsmanager: 'secretsmanager',
+  AmazonSQS: 'sqs',
 };
 
 const contentTypes: Readonly<Record<LocalService, string>> = {
@@ -79,6 +123,7 @@ const contentTypes: Readonly<Record<LocalService, string>> = {
   events: 'application/x-amz-json-1.1',
   ssm: 'application/x-amz-json-1.1',
   secretsmanager: 'application/x-amz-json-1.1',
+  sqs: 'application/x-amz-json-1.0',
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -150,9 +195,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const { region, accountId } = options;
   const log = options.log ?? (() => undefined);
   const maxStoredEvents = options.maxStoredEvents ?? 10_000;
+  const releaseDataDir = options.dataDir === undefined ? () => undefined : claimDataDir(options.dataDir);
   const dynamo = await startDynalite({
     region,
     ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+  }).catch((error: unknown) => {
+    releaseDataDir();
+    throw error;
   });
   const dynamoUrl = new URL(dynamo.endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -161,6 +210,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const events: StoredEvent[] = [];
   const conditionsLogged = new Set<string>();
   const streams = createStreamStore({ region });
+  const call = createDynamoDbCaller({ endpoint: dynamo.endpoint, region, agent });
+  const locks = createTableLocks();
+  const transactions = createTransactions({ call, locks, streams, log });
+  const timeToLive = createTimeToLive({
+    call,
+    locks,
+    streams,
+    ...(options.ttlSweepIntervalMs === undefined ? {} : { intervalMs: options.ttlSweepIntervalMs }),
+    log,
+  });
+  const queues = createQueueStore(options.queues ?? []);
+  const faults = createFaultInjector();
+  const knownBuses = options.eventBuses && new Set(['default', ...options.eventBuses]);
   const sources: ParameterSources = {
     region,
     accountId,
@@ -201,6 +263,22 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       log(`IAM denied: ${caller.id}: ${message}`);
       throw new AwsError(400, commonErrorType(service, 'AccessDeniedException'), message);
     }
+  };
+
+  /** Fails the call when a fault is pending for `action`: throws, or answers `failed-entries` for the operation to apply. */
+  const injectFault = (
+    caller: FunctionSpec,
+    service: LocalService,
+    action: string,
+  ): 'failed-entries' | undefined => {
+    const kind = faults.take(action, caller.id);
+    if (kind === undefined) return undefined;
+    log(`fault injected: ${action} from ${caller.id} (${kind})`);
+    if (kind === 'failed-entries') return kind;
+    throw injectedError(
+      kind,
+      commonErrorType(service, kind === 'throttling' ? 'ThrottlingException' : 'InternalFailure'),
+    );
   };
 
   const proxyToDynalite = (req: IncomingMessage, res: ServerResponse, body: Buffer) =>
@@ -274,20 +352,16 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     const targets = streamWriteTargets(operation, payload, streams);
     if (targets.length === 0) return false;
     const read = async (tableName: string, key: AttributeMap): Promise<AttributeMap | undefined> => {
-      const answer = await callDynalite(
-        req,
-        'DynamoDB_20120810.GetItem',
-        Buffer.from(JSON.stringify({ TableName: tableName, Key: key, ConsistentRead: true })),
-      );
-      if (answer.status !== 200) {
-        throw new Error(`GetItem on ${tableName} answered ${answer.status}: ${answer.body.toString('utf8')}`);
-      }
-      const parsed = JSON.parse(answer.body.toString('utf8')) as { Item?: AttributeMap };
-      return parsed.Item;
+      const answer = await call('GetItem', { TableName: tableName, Key: key, ConsistentRead: true });
+      if (!answer.ok) throw new Error(`GetItem on ${tableName} answered ${answer.name}: ${answer.message}`);
+      return answer.output.Item as AttributeMap | undefined;
     };
     const readAll = () => Promise.all(targets.map(({ stream, key }) => read(stream.tableName, key)));
-    await streams.serialized(
-      targets.map(({ stream }) => stream.tableName),
+    await locks.run(
+      [
+        ...tablesOf(operation, payload).map((name) => [name, 'shared'] as const),
+        ...targets.map(({ stream }) => [stream.tableName, 'exclusive'] as const),
+      ],
       async () => {
         const before = await readAll();
         const answer = await callDynalite(req, `DynamoDB_20120810.${operation}`, body);
@@ -311,6 +385,26 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     return true;
   };
 
+  /** The tables a request names (top-level `TableName` or the keys of `RequestItems`). */
+  const tablesOf = (operation: string, payload: Record<string, unknown>): string[] => {
+    if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+      return isRecord(payload.RequestItems) ? Object.keys(payload.RequestItems).map(tableNameOf) : [];
+    }
+    return typeof payload.TableName === 'string' ? [tableNameOf(payload.TableName)] : [];
+  };
+
+  /** Item reads and writes dynalite does atomically: held `shared`, so they never see a transaction half way. */
+  const itemOperations = new Set([
+    'GetItem',
+    'BatchGetItem',
+    'Query',
+    'Scan',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'BatchWriteItem',
+  ]);
+
   const dynamodb = async (
     caller: FunctionSpec,
     operation: string,
@@ -319,8 +413,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     res: ServerResponse,
     body: Buffer,
   ) => {
-    const transaction = operation === 'TransactWriteItems' || operation === 'TransactGetItems';
-    if (!DYNALITE_OPERATIONS.has(operation) && !transaction) {
+    if (!DYNALITE_OPERATIONS.has(operation) && !LOCAL_DYNAMODB_OPERATIONS.has(operation)) {
       log(`DynamoDB ${operation} from ${caller.id}: not supported by the local cloud`);
       throw new AwsError(
         400,
@@ -329,14 +422,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       );
     }
     authorize(caller, 'dynamodb', dynamoDbPermissions(operation, payload, tableArn));
-    if (transaction) {
-      log(`DynamoDB ${operation} from ${caller.id}: not supported by the local cloud yet`);
-      throw new AwsError(
-        400,
-        'com.amazon.coral.service#UnknownOperationException',
-        `The local cloud's DynamoDB (dynalite) does not support ${operation} yet.`,
-      );
-    }
+    injectFault(caller, 'dynamodb', `dynamodb:${operation}`);
+    if (operation === 'TransactWriteItems')
+      return send(res, 'dynamodb', 200, await transactions.write(payload));
+    if (operation === 'TransactGetItems') return send(res, 'dynamodb', 200, await transactions.get(payload));
+    if (operation === 'DescribeTimeToLive')
+      return send(res, 'dynamodb', 200, await timeToLive.describe(payload));
+    if (operation === 'UpdateTimeToLive') return send(res, 'dynamodb', 200, await timeToLive.update(payload));
     // DynamoDB accepts a table's ARN for its name; dynalite only names.
     if (typeof payload.TableName === 'string' && payload.TableName.startsWith('arn:')) {
       const name = payload.TableName.slice(payload.TableName.lastIndexOf('table/') + 'table/'.length);
@@ -344,23 +436,37 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       body = Buffer.from(JSON.stringify(payload));
     }
     if (await writeWithStreams(operation, payload, req, res, body)) return;
-    await proxyToDynalite(req, res, body);
+    if (!itemOperations.has(operation)) return proxyToDynalite(req, res, body);
+    const shared = tablesOf(operation, payload).map((name): [string, LockMode] => [name, 'shared']);
+    await locks.run(shared, () => proxyToDynalite(req, res, body));
   };
 
   const putEvents = (caller: FunctionSpec, payload: Record<string, unknown>) => {
     const plan = planPutEvents(payload, region, accountId);
     authorize(caller, 'events', [{ action: 'events:PutEvents', resources: plan.busArns }]);
-    return plan.commit(caller.id, (event) => {
-      events.push(event);
-      if (events.length > maxStoredEvents) events.splice(0, events.length - maxStoredEvents);
-      try {
-        options.onEvent?.(event);
-      } catch (error) {
-        log(
-          `onEvent failed for event ${event.id}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    });
+    const failEntries = injectFault(caller, 'events', 'events:PutEvents') === 'failed-entries';
+    return plan.commit(
+      caller.id,
+      (event) => {
+        if (knownBuses && !knownBuses.has(event.eventBusName)) {
+          // EventBridge answers an EventId for a bus that does not exist and drops the event.
+          log(
+            `PutEvents from ${caller.id}: the bus ${event.eventBusName} does not exist; event ${event.id} (${event.source} ${event.detailType}) is dropped, as EventBridge drops it`,
+          );
+          return;
+        }
+        events.push(event);
+        if (events.length > maxStoredEvents) events.splice(0, events.length - maxStoredEvents);
+        try {
+          options.onEvent?.(event);
+        } catch (error) {
+          log(
+            `onEvent failed for event ${event.id}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      },
+      { failEntries },
+    );
   };
 
   const send = (res: ServerResponse, service: LocalService | undefined, status: number, body: unknown) => {
@@ -380,7 +486,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     const scoped = credential?.service;
     const service: LocalService | undefined =
       (prefix === undefined ? undefined : targetPrefixes[prefix]) ??
-      (scoped === 'dynamodb' || scoped === 'events' || scoped === 'ssm' || scoped === 'secretsmanager'
+      (scoped === 'dynamodb' ||
+      scoped === 'events' ||
+      scoped === 'ssm' ||
+      scoped === 'secretsmanager' ||
+      scoped === 'sqs'
         ? scoped
         : undefined);
     try {
@@ -412,7 +522,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         throw new AwsError(
           400,
           commonErrorType(undefined, 'UnknownOperationException'),
-          `The local cloud does not emulate ${what}: it serves DynamoDB, EventBridge PutEvents, SSM GetParameter(s) and Secrets Manager GetSecretValue.`,
+          `The local cloud does not emulate ${what}: it serves DynamoDB, EventBridge PutEvents, SQS, SSM GetParameter(s) and Secrets Manager GetSecretValue.`,
         );
       }
       let payload: unknown;
@@ -443,11 +553,19 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         }
         return send(res, service, 200, putEvents(caller, payload));
       }
+      if (service === 'sqs') {
+        const senderId = assumedRoleArn(accountId, caller.roleArn, caller.functionName);
+        const call = sqsCall(operation, payload, queues, senderId, region, accountId);
+        authorize(caller, service, call.permissions);
+        injectFault(caller, service, `sqs:${operation}`);
+        return send(res, service, 200, await call.answer());
+      }
       const call =
         service === 'ssm'
           ? ssmCall(operation, payload, sources)
           : secretsManagerCall(operation, payload, sources);
       authorize(caller, service, call.permissions);
+      injectFault(caller, service, `${service}:${operation}`);
       return send(res, service, 200, call.answer());
     } catch (error) {
       if (error instanceof AwsError) return send(res, service, error.status, error.toJSON());
@@ -466,6 +584,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const addTables = async (specs: readonly TableSpec[]) => {
     streams.add(specs);
     for (const table of specs) {
+      if (table.timeToLiveAttribute !== undefined)
+        timeToLive.enable(table.tableName, table.timeToLiveAttribute);
       tables.set(table.tableName, table);
       try {
         await createTable(dynamo.client, { ...table.createTableInput, TableName: table.tableName });
@@ -491,8 +611,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       });
     });
   } catch (error) {
+    await timeToLive.stop();
     agent.destroy();
     await dynamo.stop();
+    releaseDataDir();
     throw error;
   }
   const { address, port } = server.address() as AddressInfo;
@@ -502,6 +624,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     url: `http://${host}:${port}`,
     events,
     streams,
+    timeToLive,
+    queues,
+    faults,
     addTables,
     setFunctions(next) {
       functions = new Map(next.map((fn) => [fn.id, fn]));
@@ -511,8 +636,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await timeToLive.stop();
       agent.destroy();
       await dynamo.stop();
+      releaseDataDir();
     },
   };
 }

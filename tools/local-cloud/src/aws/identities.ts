@@ -16,8 +16,36 @@ export interface LocalIdentities {
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /**
+ * The developer's own credentials in the local cloud, as an operator's are in AWS: the fixed key
+ * of `GET /_local/credentials`, for tools such as `npm run migrate`. Its holder is allowed
+ * everything and shows up as `operator` in the endpoint's log.
+ */
+export const operatorCredentials: FunctionCredentials = {
+  accessKeyId: 'AKIALOCALOPERATOR000',
+  secretAccessKey: 'local-cloud-secret-not-checked',
+};
+
+/** The identity behind {@link operatorCredentials}: no function, a policy that allows everything. */
+export const operatorIdentity = (accountId: string): FunctionSpec => ({
+  id: 'operator',
+  stackName: '',
+  logicalId: 'operator',
+  functionName: 'operator',
+  arn: `arn:aws:iam::${accountId}:user/operator`,
+  handler: '',
+  codeDir: '',
+  runtime: '',
+  timeoutSeconds: 0,
+  memoryMb: 0,
+  environment: {},
+  roleArn: `arn:aws:iam::${accountId}:user/operator`,
+  policy: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+});
+
+/**
  * Gives every function its own local access key, so the local AWS endpoint knows which function
- * calls it and checks that function's IAM policy. Pass `credentialsFor` to the Lambda runtime and
+ * calls it and checks that function's IAM policy; the operator's key ({@link operatorCredentials})
+ * is known from the start. Pass `credentialsFor` to the Lambda runtime and
  * `identities` to the endpoint. Keys are derived from the function id, so a redeployed function
  * keeps its key and the endpoint sees its new policy.
  *
@@ -29,8 +57,10 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * const runtime = createLambdaRuntime({ awsEndpoint: aws.url, region, credentialsFor: local.credentialsFor });
  * ```
  */
-export function createLocalIdentities(): LocalIdentities {
-  const identities = new Map<string, FunctionSpec>();
+export function createLocalIdentities(options: { readonly accountId?: string } = {}): LocalIdentities {
+  const identities = new Map<string, FunctionSpec>([
+    [operatorCredentials.accessKeyId, operatorIdentity(options.accountId ?? '000000000000')],
+  ]);
   return {
     identities,
     credentialsFor(fn) {
