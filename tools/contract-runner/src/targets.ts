@@ -2,10 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { httpTarget, localTokens, type Target, type TargetUser } from '@slice/contract-tests';
 // The local cloud is a tool project (typed application); the runner starts it in process as its e2e does.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the in-process target is the local cloud itself
-import { startLocalCloud, type LocalCloud } from '@slice/local-cloud/src/cloud';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the demo seed the local cloud loads on `npm start`
-import { findSeedFiles, seed } from '@slice/local-cloud/src/seed';
+import { findSeedFiles, seed, startLocalCloud, type LocalCloud } from '@slice/local-cloud';
 
 const run = promisify(execFile);
 
