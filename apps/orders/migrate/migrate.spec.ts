@@ -94,6 +94,16 @@ const invalidRows = {
   }),
 };
 
+/** What each invalid row's reason names. */
+const why: Record<keyof typeof invalidRows, string> = {
+  'a total that is not the sum of the lines': 'totalCents: 1 is not the sum of the lines (2050)',
+  'a status the contract does not know': 'status:',
+  'a quantity above the contract limit': 'lines.0.quantity:',
+  'an id that is not a UUID': 'id: Invalid UUID',
+  'no delivery address': 'deliveryAddress:',
+  'a price in fractional cents': 'lines.0.unitPriceCents:',
+};
+
 /** The items a mapping made of a row; fails the test on a rejection. */
 const itemsOf = (mapped: ReturnType<typeof mapping.map>) => {
   if ('rejected' in mapped) throw new Error(`rejected: ${mapped.rejected}`);
@@ -131,19 +141,10 @@ beforeAll(async () => {
 afterAll(() => db.stop());
 
 describe('the Orders mapping', () => {
-  it.each(Object.entries(invalidRows))('rejects a legacy order with %s, saying why', (_, row) => {
+  it.each(Object.entries(invalidRows))('rejects a legacy order with %s, saying why', (label, row) => {
     const mapped = mapping.map(JSON.parse(JSON.stringify(row)) as Record<string, unknown>);
 
-    expect(mapped).toEqual({ rejected: expect.any(String) });
-  });
-
-  it('names the field that made a row invalid', () => {
-    expect(mapping.map(invalidRows['a total that is not the sum of the lines'])).toEqual({
-      rejected: expect.stringContaining('totalCents'),
-    });
-    expect(mapping.map(invalidRows['a status the contract does not know'])).toEqual({
-      rejected: expect.stringContaining('status'),
-    });
+    expect(mapped).toEqual({ rejected: expect.stringContaining(why[label as keyof typeof why]) });
   });
 
   it('stores a migrated order exactly as the Orders repository stores the same order', async () => {

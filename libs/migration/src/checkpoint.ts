@@ -12,7 +12,7 @@ export interface Counts {
   readonly skipped: number;
   /** Of `skipped`: the existing item differs from what the legacy row maps to now (see the report). */
   readonly differing: number;
-  /** Legacy rows refused by the mapping (see the report). */
+  /** Legacy rows refused by the mapping, and items the target table refused (see the report). */
   readonly rejected: number;
 }
 
@@ -31,6 +31,8 @@ const CheckpointSchema = z.object({
     .min(1),
   counts: z.object({ read: Count, copied: Count, skipped: Count, differing: Count, rejected: Count }),
   pages: Count,
+  /** Source items examined (before a Scan's filter); absent in checkpoints of earlier versions. */
+  scanned: Count.default(0),
   reportBytes: Count,
   startedAt: z.string(),
   updatedAt: z.string(),

@@ -6,8 +6,15 @@
 import { runMigrate, UsageError } from './run';
 
 const controller = new AbortController();
+let firstInterrupt = 0;
 process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130);
+  // One Ctrl-C can arrive twice: from the terminal, and relayed by the tsx (and npm) parent of
+  // this process. Only a second press, a moment later, means "quit at once".
+  if (controller.signal.aborted) {
+    if (Date.now() - firstInterrupt > 1000) process.exit(130);
+    return;
+  }
+  firstInterrupt = Date.now();
   process.stderr.write('\nStopping after the current page (Ctrl-C again to quit at once)…\n');
   controller.abort();
 });

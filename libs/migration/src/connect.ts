@@ -48,14 +48,16 @@ export interface ConnectOptions {
 
 async function localCredentials(url: string): Promise<z.infer<typeof LocalCredentials>> {
   let response: Response;
+  let body: unknown;
   try {
-    response = await fetch(`${url}/_local/credentials`);
+    response = await fetch(`${url}/_local/credentials`, { signal: AbortSignal.timeout(5000) });
+    body = response.ok ? await response.json().catch(() => undefined) : undefined;
   } catch (error) {
     throw new ConnectionError(`The local cloud does not answer at ${url}: start it with \`npm start\`.`, {
       cause: error,
     });
   }
-  const parsed = LocalCredentials.safeParse(response.ok ? await response.json() : undefined);
+  const parsed = LocalCredentials.safeParse(body);
   if (!parsed.success) {
     throw new ConnectionError(
       `${url}/_local/credentials answered ${response.status} without operator credentials: is it a Slice local cloud?`,

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,7 +17,7 @@ import {
   writeCheckpoint,
   zeroCounts,
 } from './checkpoint';
-import type { Mapping, Row } from './mapping';
+import { InvalidMappingError, type Mapping, type Row } from './mapping';
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions {
@@ -53,6 +54,11 @@ export interface MigrateOptions {
 export interface MigrationProgress {
   readonly counts: Counts;
   readonly pages: number;
+  /**
+   * Source items examined so far (a Scan's `ScannedCount`, before its filter): the position in
+   * the source table, for a progress bar against the table's `ItemCount`.
+   */
+  readonly scanned: number;
 }
 
 /** What {@link migrate} did. */
@@ -67,7 +73,13 @@ export interface MigrationResult extends MigrationProgress {
 
 /** One line of the report file. */
 export type ReportEntry =
-  | { readonly kind: 'rejected'; readonly key: Row; readonly reason: string }
+  | {
+      readonly kind: 'rejected';
+      readonly key: Row;
+      /** The target item's key when the target table refused the item (not the mapping). */
+      readonly target?: Row;
+      readonly reason: string;
+    }
   | {
       readonly kind: 'differing';
       readonly key: Row;
@@ -95,24 +107,56 @@ const canonical = (value: unknown): string =>
       : inner,
   );
 
+/**
+ * Runs `fn` over `items`, at most `limit` at once. After the first failure no new item starts;
+ * the calls in flight are awaited before the failure is thrown, so nothing keeps writing behind
+ * a run that has already stopped.
+ */
 async function eachLimit<T>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failure: { readonly error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const item = items[next] as T;
       next += 1;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 const isConditionFailed = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** DynamoDB refusing this one item (too large, an index key of the wrong type, …), not the call. */
+const isItemRefused = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ValidationException';
+
+/**
+ * Fails fast when the target table's key is not the one the mapping writes: DynamoDB would
+ * otherwise refuse every item one by one (each reported as rejected) instead of the run.
+ */
+async function assertTargetKey(client: DynamoDBDocumentClient, mapping: Mapping, table: string) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+  const schema = Table?.KeySchema ?? [];
+  const keys = ['HASH', 'RANGE'].flatMap((type) =>
+    schema.filter((key) => key.KeyType === type).map((key) => key.AttributeName),
+  );
+  if (keys.join(', ') !== mapping.targetKey.join(', ')) {
+    throw new InvalidMappingError(
+      `The ${mapping.service} mapping writes items keyed (${mapping.targetKey.join(', ')}), but ${table} is keyed (${keys.join(', ')}).`,
+    );
+  }
+}
 
 /** Cuts the report back to the length the checkpoint recorded (or starts it empty). */
 async function prepareReport(file: string, bytes: number): Promise<void> {
@@ -142,7 +186,9 @@ async function prepareReport(file: string, bytes: number): Promise<void> {
  * overwritten and a re-run is idempotent. An item that already exists is *skipped*; when it
  * differs from what the legacy row maps to now (the row changed after it was copied, or the
  * service changed the item since), it is kept as it is, counted as `differing` and written to
- * the report. Rows the mapping rejects go to the report with their key and reason.
+ * the report. Rows the mapping rejects go to the report with their key and reason, and so does
+ * an item the target table refuses (a `ValidationException`: too large, an index key of the
+ * wrong type): one bad item never stops its page or the run.
  *
  * After every page the checkpoint (each segment's `LastEvaluatedKey`, the counts, the report's
  * length) is saved, so a run that stops (the signal, a crash, an error the SDK's retries did not
@@ -193,12 +239,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
         outcome: 'complete',
         counts: saved.counts,
         pages: saved.pages,
+        scanned: saved.scanned,
         resumed: true,
         alreadyComplete: true,
       };
     }
   }
 
+  await assertTargetKey(client, mapping, targetTable);
   await prepareReport(reportFile, saved?.reportBytes ?? 0);
   const now = () => new Date().toISOString();
   let state: Checkpoint = saved ?? {
@@ -209,6 +257,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     segments: Array.from({ length: segments }, () => ({ done: false })),
     counts: zeroCounts,
     pages: 0,
+    scanned: 0,
     reportBytes: 0,
     startedAt: now(),
     updatedAt: now(),
@@ -250,8 +299,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     );
   };
 
-  /** Writes (or, dry, looks up) one target item: copied, skipped, or skipped with the attributes that differ. */
-  const place = async (item: Row): Promise<'copied' | 'skipped' | { differing: string[] }> => {
+  /**
+   * Writes (or, dry, looks up) one target item: copied, skipped, skipped with the attributes that
+   * differ, or refused by the target table (reported as rejected, so one bad item stops neither
+   * its page nor the run).
+   */
+  const place = async (
+    item: Row,
+  ): Promise<'copied' | 'skipped' | { differing: string[] } | { refused: string }> => {
     const key = pick(item, mapping.targetKey);
     if (Object.keys(key).length !== mapping.targetKey.length) {
       throw new TypeError(
@@ -270,6 +325,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
         );
         return 'copied';
       } catch (error) {
+        if (isItemRefused(error)) return { refused: (error as Error).message };
         if (!isConditionFailed(error)) throw error;
       }
     }
@@ -287,7 +343,16 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     const report: ReportEntry[] = [];
     const writes: Array<{ row: Row; item: Row }> = [];
     for (const row of rows) {
-      const mapped = mapping.map(row);
+      let mapped;
+      try {
+        mapped = mapping.map(row);
+      } catch (error) {
+        // A bug in the mapping, not a bad row: the run stops on it, naming the row to look at.
+        throw new InvalidMappingError(
+          `The ${mapping.service} mapping failed on the row ${JSON.stringify(pick(row, mapping.sourceKey))}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
       if ('rejected' in mapped) {
         report.push({ kind: 'rejected', key: pick(row, mapping.sourceKey), reason: mapped.rejected });
       } else {
@@ -298,7 +363,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     await eachLimit(writes, concurrency, async ({ row, item }) => {
       const outcome = await place(item);
       if (outcome === 'copied') tally.copied += 1;
-      else {
+      else if (typeof outcome === 'object' && 'refused' in outcome) {
+        report.push({
+          kind: 'rejected',
+          key: pick(row, mapping.sourceKey),
+          target: pick(item, mapping.targetKey),
+          reason: `The target table refused the item: ${outcome.refused}`,
+        });
+      } else {
         tally.skipped += 1;
         if (outcome !== 'skipped') {
           tally.differing += 1;
@@ -320,6 +392,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
   const commit = (
     segment: number,
     lastEvaluatedKey: Row | undefined,
+    scanned: number,
     read: number,
     tally: { copied: number; skipped: number; differing: number },
     report: readonly ReportEntry[],
@@ -343,12 +416,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
           rejected: counts.rejected + report.filter((entry) => entry.kind === 'rejected').length,
         },
         pages: state.pages + 1,
+        scanned: state.scanned + scanned,
         reportBytes: state.reportBytes + Buffer.byteLength(text),
         updatedAt: now(),
       };
       state = { ...state, complete: state.segments.every((entry) => entry.done) };
       if (!dryRun) await writeCheckpoint(checkpointFile, state);
-      onPage?.({ counts: state.counts, pages: state.pages });
+      onPage?.({ counts: state.counts, pages: state.pages, scanned: state.scanned });
     });
     return serial;
   };
@@ -361,7 +435,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
       const page = await readPage(segment, position.lastEvaluatedKey);
       const rows = (page.Items ?? []) as Row[];
       const { tally, report } = await processRows(rows);
-      await commit(segment, page.LastEvaluatedKey as Row | undefined, rows.length, tally, report);
+      await commit(
+        segment,
+        page.LastEvaluatedKey as Row | undefined,
+        page.ScannedCount ?? rows.length,
+        rows.length,
+        tally,
+        report,
+      );
       position = state.segments[segment];
     }
   };
@@ -381,6 +462,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     outcome: state.complete ? 'complete' : 'stopped',
     counts: state.counts,
     pages: state.pages,
+    scanned: state.scanned,
     resumed: saved !== undefined,
     alreadyComplete: false,
   };

@@ -5,7 +5,10 @@ import type { MigrationProgress } from './migrate';
 export interface ProgressBarOptions {
   /** @default process.stderr */
   readonly stream?: NodeJS.WriteStream;
-  /** About how many rows the source holds (e.g. `ItemCount` of `DescribeTable`); unknown without it. */
+  /**
+   * About how many items a Scan of the source examines (`ItemCount` of `DescribeTable`): the bar
+   * then shows the share of the table scanned. Without it (a Query source), only the counts.
+   */
   readonly estimatedRows?: number;
 }
 
@@ -16,8 +19,9 @@ export interface ProgressBar {
 }
 
 /**
- * A progress bar on stderr (rows read, copied, skipped, rejected), or nothing at all when the
- * stream is not a terminal (CI logs, a pipe): the final counts are printed either way by the CLI.
+ * A progress bar on stderr (the share of the source scanned; rows read, copied, skipped,
+ * rejected), or nothing at all when the stream is not a terminal (CI logs, a pipe): the final
+ * counts are printed either way by the CLI.
  *
  * @example
  * ```ts
@@ -33,27 +37,33 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
   const stream = options.stream ?? process.stderr;
   if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
   const estimate = options.estimatedRows ?? 0;
-  const counters = '{value} rows read | copied {copied} | skipped {skipped} | rejected {rejected}';
+  const counters = '{read} rows read | copied {copied} | skipped {skipped} | rejected {rejected}';
   const bar = new SingleBar(
     {
       stream,
-      format: estimate > 0 ? `{bar} {percentage}% | ${counters} | eta {eta_formatted}` : counters,
+      // The bar's value is the position in the source (items scanned, before the filter), so a
+      // filtered Scan of a table shared with other entities still ends at 100%.
+      format:
+        estimate > 0
+          ? `{bar} {percentage}% | {value}/{total} scanned | ${counters} | eta {eta_formatted}`
+          : counters,
       hideCursor: true,
       etaBuffer: 50,
     },
     Presets.shades_classic,
   );
   const payload = ({ counts }: MigrationProgress) => ({
+    read: counts.read,
     copied: counts.copied,
     skipped: counts.skipped,
     rejected: counts.rejected,
   });
-  bar.start(estimate, 0, { copied: 0, skipped: 0, rejected: 0 });
+  bar.start(estimate, 0, { read: 0, copied: 0, skipped: 0, rejected: 0 });
   return {
     update: (progress) => {
       // `ItemCount` is refreshed about every six hours: grow the total rather than overflow it.
-      if (progress.counts.read > bar.getTotal()) bar.setTotal(progress.counts.read);
-      bar.update(progress.counts.read, payload(progress));
+      if (progress.scanned > bar.getTotal()) bar.setTotal(progress.scanned);
+      bar.update(progress.scanned, payload(progress));
     },
     stop: () => bar.stop(),
   };

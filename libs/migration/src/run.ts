@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Counts } from './checkpoint';
+import { CheckpointError, type Counts } from './checkpoint';
 import { connect, type Connection, type ConnectOptions } from './connect';
 import { assertMapping, type Mapping } from './mapping';
 import { migrate, type MigrationResult } from './migrate';
@@ -41,10 +41,11 @@ Options:
   --segments <n>       parallel Scan segments (default 1)
   --concurrency <n>    writes in flight (default 16)`;
 
-const integer = (name: string, text: string): number => {
+/** The limits {@link migrate} enforces, checked here so a wrong flag is a usage error. */
+const integer = (name: string, text: string, max: number): number => {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`--${name} must be a positive integer.\n\n${usage}`);
+  if (!/^\d+$/.test(text) || value < 1 || value > max)
+    throw new UsageError(`--${name} must be an integer from 1 to ${max}.\n\n${usage}`);
   return value;
 };
 
@@ -101,9 +102,9 @@ export function parseMigrateArgs(
     checkpointFile,
     reportFile,
     localUrl: values.url ?? env.BASE_URL ?? 'http://localhost:3000',
-    pageSize: integer('page-size', values['page-size']),
-    segments: integer('segments', values.segments),
-    concurrency: integer('concurrency', values.concurrency),
+    pageSize: integer('page-size', values['page-size'], 10_000),
+    segments: integer('segments', values.segments, 1_000),
+    concurrency: integer('concurrency', values.concurrency, 256),
   };
 }
 
@@ -178,6 +179,11 @@ export async function runMigrate(args: readonly string[], io: MigrateIo): Promis
   const root = workspaceRoot(io.cwd);
   const command = parseMigrateArgs(args, root, io.env);
   const mapping = await loadMapping(root, command.service);
+  if (command.segments > 1 && mapping.source.kind !== 'scan') {
+    throw new UsageError(
+      `--segments applies to a Scan; the ${command.service} mapping reads with a Query.\n\n${usage}`,
+    );
+  }
   const connection = await (io.connect ?? connect)({
     service: command.service,
     stage: command.stage,
@@ -185,9 +191,11 @@ export async function runMigrate(args: readonly string[], io: MigrateIo): Promis
   });
   try {
     io.print(`${mapping.description}`);
+    // The table's item count measures a Scan's progress; a Query reads one partition of it.
+    const estimatedRows = mapping.source.kind === 'scan' ? connection.estimatedRows : undefined;
     const bar = createProgressBar({
       stream: io.stderr,
-      ...(connection.estimatedRows === undefined ? {} : { estimatedRows: connection.estimatedRows }),
+      ...(estimatedRows === undefined ? {} : { estimatedRows }),
     });
     let result: MigrationResult;
     try {
@@ -206,6 +214,15 @@ export async function runMigrate(args: readonly string[], io: MigrateIo): Promis
         onPage: bar.update,
         ...(io.signal ? { signal: io.signal } : {}),
       });
+    } catch (error) {
+      // Throttling or an outage the SDK's retries did not overcome, a mapping that throws, a table
+      // keyed otherwise: every finished page is saved.
+      if (!command.dryRun && !(error instanceof CheckpointError)) {
+        io.print(
+          `stopped by an error: fix its cause and run the same command to resume after the last finished page (${command.checkpointFile})`,
+        );
+      }
+      throw error;
     } finally {
       bar.stop();
     }

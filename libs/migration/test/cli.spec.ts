@@ -44,6 +44,9 @@ describe('parseMigrateArgs', () => {
     [['Orders']],
     [['orders', 'menu']],
     [['orders', '--page-size', '0']],
+    [['orders', '--page-size', '1.5']],
+    [['orders', '--page-size', '20000']],
+    [['orders', '--concurrency', 'many']],
     [['orders', '--force']],
   ])('refuses %j with the usage', (args) => {
     expect(() => parseMigrateArgs(args, '/repo')).toThrow(UsageError);
@@ -106,6 +109,30 @@ describe('runMigrate', () => {
 
   it('names the missing mapping file of an unknown service', async () => {
     await expect(runMigrate(['kitchen'], io(jest.fn()))).rejects.toThrow('apps/kitchen/migrate/index.ts');
+  });
+
+  it('refuses parallel segments for a mapping that reads with a Query, before connecting', async () => {
+    const connect = jest.fn();
+
+    await expect(runMigrate(['queried', '--segments', '4'], io(connect))).rejects.toThrow(
+      /--segments applies to a Scan/,
+    );
+    expect(connect).not.toHaveBeenCalled();
+  });
+
+  it('says how to resume when the run stops on an error', async () => {
+    const checkpoint = join(workDir(), 'things.checkpoint.json');
+    const missing = { ...connection('local'), sourceTable: 'no-such-table' };
+
+    await expect(
+      runMigrate(
+        ['things', '--checkpoint', checkpoint],
+        io(() => Promise.resolve(missing)),
+      ),
+    ).rejects.toThrow(/not found/i);
+    expect(lines).toContain(
+      `stopped by an error: fix its cause and run the same command to resume after the last finished page (${checkpoint})`,
+    );
   });
 
   it('refuses a module that does not export a mapping', async () => {
