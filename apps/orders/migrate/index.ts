@@ -8,12 +8,13 @@ import { DeliveryAddress, Order, OrderStatus } from '@slice/contracts-orders';
 import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
 import { z } from 'zod';
 import { orderRow } from '../src/adapters/dynamodb-order-repository';
+import { backfillCorrelationId } from '../src/domain/order';
 
 /**
- * The correlation id of every migrated order. The outbox announces each migrated order once
- * (`<orderId>:placed`, as for any new order); consumers can tell a backfill from a new order by it.
+ * The correlation id of every migrated order: the outbox does not announce a migrated order as
+ * placed (it is history), but does announce its cancellation later, as for any order.
  */
-export const migrationCorrelationId = 'migration:monolith';
+export const migrationCorrelationId = backfillCorrelationId;
 
 /** An `ORDER` row of the monolith's table, as the monolith wrote it (integer cents, ISO times). */
 export const LegacyOrder = z.object({

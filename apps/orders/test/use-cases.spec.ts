@@ -1,7 +1,13 @@
 import { ForbiddenError } from '@slice/contract';
 import type { Caller } from '../src/domain/order';
 import type { OrderDeps } from '../src/domain/ports';
-import { ItemNotOrderable, MixedCurrencies, OrderNotCancellable, OrderNotFound } from '../src/domain/order';
+import {
+  backfillCorrelationId,
+  ItemNotOrderable,
+  MixedCurrencies,
+  OrderNotCancellable,
+  OrderNotFound,
+} from '../src/domain/order';
 import { announceOrderChange, cancelOrder, getOrder, listOrders, placeOrder } from '../src/domain/use-cases';
 import { address, diavola, fixedMenu, margherita, testDeps } from './fakes';
 
@@ -165,5 +171,17 @@ describe('announceOrderChange', () => {
     await announceOrderChange(gone, gone, 'c', { events: { placed, cancelled } });
     expect(placed).toHaveBeenCalledTimes(1);
     expect(cancelled).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not announce an order copied from the monolith, but does announce its cancellation', async () => {
+    const placed = jest.fn(() => Promise.resolve());
+    const cancelled = jest.fn(() => Promise.resolve());
+    const deps = testDeps();
+    const order = await placeOne(alice, deps);
+    const gone = { ...order, status: 'CANCELLED' as const, cancelledAt: order.placedAt };
+    await announceOrderChange(undefined, order, backfillCorrelationId, { events: { placed, cancelled } });
+    await announceOrderChange(order, gone, 'cancel-request', { events: { placed, cancelled } });
+    expect(placed).not.toHaveBeenCalled();
+    expect(cancelled).toHaveBeenCalledWith(gone, 'cancel-request');
   });
 });

@@ -1,6 +1,13 @@
 import type { Order, OrderStatus, PlaceOrderRequest } from '@slice/contracts-orders';
 import { ForbiddenError } from '@slice/contract';
-import { canRead, OrderNotCancellable, OrderNotFound, priceLines, type Caller } from './order';
+import {
+  backfillCorrelationId,
+  canRead,
+  OrderNotCancellable,
+  OrderNotFound,
+  priceLines,
+  type Caller,
+} from './order';
 import type { OrderDeps, OrderPage, PageQuery } from './ports';
 
 /** `POST /orders`: prices the items from Menu, totals on the server, stores the order PLACED. */
@@ -66,7 +73,9 @@ export async function cancelOrder(
 
 /**
  * Table stream: a new order is `OrderPlaced`, a PLACED order that became CANCELLED is
- * `OrderCancelled`. The event ids are stable, so a redelivered change is the same event.
+ * `OrderCancelled`. The event ids are stable, so a redelivered change is the same event. An order
+ * copied from the monolith ({@link backfillCorrelationId}) was placed long ago: consumers such as
+ * the kitchen must not act on it, so its arrival is not announced (a later cancel still is).
  */
 export async function announceOrderChange(
   before: Order | undefined,
@@ -74,7 +83,8 @@ export async function announceOrderChange(
   correlationId: string,
   { events }: Pick<OrderDeps, 'events'>,
 ): Promise<void> {
-  if (!before) await events.placed(after, correlationId);
-  else if (before.status === 'PLACED' && after.status === 'CANCELLED')
+  if (!before) {
+    if (correlationId !== backfillCorrelationId) await events.placed(after, correlationId);
+  } else if (before.status === 'PLACED' && after.status === 'CANCELLED')
     await events.cancelled(after, correlationId);
 }
