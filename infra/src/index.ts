@@ -1,1 +1,2 @@
 export * from './platform-stack';
+export * from './routing-header-guard';

@@ -8,6 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { acknowledge, ServiceStack, stageConfig, type ServiceStackProps } from '@slice/cdk';
 import type { Construct } from 'constructs';
+import { RoutingHeaderGuard } from './routing-header-guard';
 
 /** The platform's own entry in the service vocabulary: tags, stack name `SlicePlatform-<stage>`. */
 export const platformService = {
@@ -20,13 +21,21 @@ export const platformService = {
 } as const;
 
 /** Props of {@link PlatformStack}. */
-export type PlatformStackProps = Omit<ServiceStackProps, 'service'>;
+export interface PlatformStackProps extends Omit<ServiceStackProps, 'service'> {
+  /**
+   * The CIDRs that may send the front door's routing header (`x-slice-route`); see
+   * {@link RoutingHeaderGuard}. Empty: nobody.
+   * @default the stage's `previewSources` (`libs/cdk/src/stages/<stage>.ts`), else []
+   */
+  readonly previewSources?: readonly string[];
+}
 
 /**
  * `SlicePlatform-<stage>`: what every service builds on and reads from SSM
  * (`/slice/<stage>/platform/...`): the EventBridge bus with its archive and DLQ, the Cognito user
  * pool with `staff` and `customer` groups and an app client, the regional WAF web ACL for the
- * service stages, API Gateway's account logging role, and the platform URL. Deployed before the
+ * service stages (which also keeps the front door's routing header to the stage's
+ * `previewSources`), API Gateway's account logging role, and the platform URL. Deployed before the
  * services; the front door (`SliceFrontDoor-<stage>`) is deployed after them.
  */
 export class PlatformStack extends ServiceStack {
@@ -34,7 +43,7 @@ export class PlatformStack extends ServiceStack {
   readonly users: cognito.UserPool;
   readonly webAcl: wafv2.CfnWebACL;
 
-  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+  constructor(scope: Construct, id: string, { previewSources, ...props }: PlatformStackProps) {
     super(scope, id, { ...props, service: platformService });
     const config = stageConfig(this.stage);
     const removalPolicy = this.isDevelopment ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -92,6 +101,12 @@ export class PlatformStack extends ServiceStack {
       generateSecret: false,
     });
 
+    // First: the cheapest rule, and its 403 names the header instead of a managed rule's bare 403.
+    // It only blocks, so a listed source still passes the managed rules and the rate limit.
+    const routingHeaderGuard = new RoutingHeaderGuard(this, 'RoutingHeaderGuard', {
+      sources: previewSources ?? config.previewSources ?? [],
+      priority: 5,
+    });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -100,7 +115,9 @@ export class PlatformStack extends ServiceStack {
         metricName: `slice-${this.stage}`,
         sampledRequestsEnabled: true,
       },
+      customResponseBodies: routingHeaderGuard.customResponseBodies,
       rules: [
+        routingHeaderGuard.rule,
         managedRule('AWSManagedRulesCommonRuleSet', 10, [
           // The services answer an oversized body with a 413 problem+json naming it (100 KB);
           // the WAF's 8 KB block would answer a bare 403 first.

@@ -47,7 +47,9 @@ export interface RoutingManifest {
 /**
  * Slice's routing today: Menu and Orders are extracted; everything else is still the monolith's.
  * `x-slice-route: monolith` sends a moved route back to the monolith, for comparison and instant
- * rollback.
+ * rollback. The platform WAF answers this header with 403 from any source outside the stage's
+ * `previewSources` (`infra/src/routing-header-guard.ts`), so nobody else reaches the monolith's
+ * data behind a moved route; a rule on another header name is not guarded.
  */
 export const routing: RoutingManifest = {
   services: [

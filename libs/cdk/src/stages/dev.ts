@@ -1,5 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StageConfig } from './types';
+import { everySource, type StageConfig } from './types';
 
 /** The dev stage: where every merge to main lands first. Replace the domain and zone with yours. */
 export const dev: StageConfig = {
@@ -9,4 +9,6 @@ export const dev: StageConfig = {
   hostedZone: { name: 'dev.slice.example.com', id: 'Z00000000000000000DEV' },
   logRetention: RetentionDays.TWO_WEEKS,
   rollout: { type: 'all-at-once' },
+  // Anyone may send `x-slice-route` here, to compare a moved route with the monolith.
+  previewSources: everySource,
 };

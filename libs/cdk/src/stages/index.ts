@@ -3,7 +3,7 @@ import { dev } from './dev';
 import { prod } from './prod';
 import type { StageConfig } from './types';
 
-export type { RolloutPolicy, StageConfig } from './types';
+export { everySource, type RolloutPolicy, type StageConfig } from './types';
 
 /** Every stage, by name. Add a stage by adding its file here. */
 export const stages: Readonly<Record<string, StageConfig>> = { dev, prod };

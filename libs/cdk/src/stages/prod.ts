@@ -9,4 +9,7 @@ export const prod: StageConfig = {
   hostedZone: { name: 'slice.example.com', id: 'Z0000000000000000PROD' },
   logRetention: RetentionDays.SIX_MONTHS,
   rollout: { type: 'canary', percent: 10, minutes: 5 },
+  // Nobody may send `x-slice-route` in prod. To compare or roll back from the office or VPN, add its
+  // egress CIDRs here (`'203.0.113.0/24'`, `'2001:db8::/48'`) in a reviewed change; deploy `infra`.
+  previewSources: [],
 };

@@ -21,4 +21,24 @@ export interface StageConfig {
   readonly hostedZone: { readonly name: string; readonly id: string };
   readonly logRetention: RetentionDays;
   readonly rollout: RolloutPolicy;
+  /**
+   * The source addresses (IPv4 or IPv6 CIDRs, such as `203.0.113.0/24` or `2001:db8::/48`) that may
+   * send the front door's routing header (`x-slice-route`, which reaches the monolith even for routes
+   * that moved to a service). The platform's WAF answers the header from any other source with 403.
+   * An empty list means nobody may use the header; {@link everySource} allows it from anywhere. WAF
+   * accepts no `/0` range.
+   * @default [] (nobody)
+   */
+  readonly previewSources?: readonly string[];
 }
+
+/**
+ * Every IPv4 and IPv6 address, as WAF accepts it: the two halves of each address space, because WAF
+ * refuses `/0` ranges. For stages where anyone may use the routing header (dev).
+ *
+ * @example
+ * ```ts
+ * export const dev: StageConfig = { ...settings, previewSources: everySource };
+ * ```
+ */
+export const everySource: readonly string[] = ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1'];
