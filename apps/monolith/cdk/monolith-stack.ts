@@ -88,6 +88,8 @@ export class MonolithStack extends ServiceStack {
     });
     this.api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: `slice-monolith-${stage}`,
+      // Reached through the platform domain only, where the WAF guards the routing header.
+      disableExecuteApiEndpoint: true,
       description: `${monolithContract.service.title}: every legacy route behind one {proxy+} resource (${stage})`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       cloudWatchRole: false,

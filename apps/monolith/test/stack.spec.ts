@@ -63,6 +63,10 @@ describe('SliceMonolith stack', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
   });
 
+  it('is reached through the platform domain only: its execute-api endpoint is disabled', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+  });
+
   it('verifies tokens in the function against the platform user pool, read from SSM', () => {
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
     const variables = fn?.Properties.Environment.Variables as Record<string, unknown>;

@@ -156,7 +156,8 @@ export interface ServiceApiProps<R extends Record<string, Route> = Record<string
  * required path, query and header parameters checked by the gateway, CORS preflight, and
  * problem+json bodies for every answer the gateway gives itself. The stage is named after the
  * stage, logs JSON access logs, traces with X-Ray, throttles, and alarms on 5xx rate, p99
- * latency and throttled requests. The API id and stage name are published to SSM
+ * latency and throttled requests. Its default `execute-api` endpoint is disabled: requests come
+ * through the platform domain only. The API id and stage name are published to SSM
  * (`/slice/<stage>/<service>/api-id`, `.../stage-name`) for the platform's routing rules.
  *
  * Request bodies are validated by the handler's middleware against the same contract, not by
@@ -198,7 +199,10 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
   /** Every alarm of the API, for a deployment group to roll back on. */
   readonly alarms: cloudwatch.IAlarm[];
 
-  /** The URL of the stage (`https://<id>.execute-api.<region>.amazonaws.com/<stage>/`). */
+  /**
+   * The URL of the stage (`https://<id>.execute-api.<region>.amazonaws.com/<stage>/`). It does not
+   * answer: the default endpoint is disabled, and callers use the platform domain.
+   */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: ServiceApiProps<R>) {
@@ -236,6 +240,9 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
       restApiName: `slice-${service}-${stage}`,
       description: `${contract.service.title} ${contract.service.version} (${service}, ${stage})`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // The platform domain is the only way in: its routing rules, the WAF and the stage limits
+      // apply to every request, and the header guard cannot be bypassed through execute-api.
+      disableExecuteApiEndpoint: true,
       // The account-level CloudWatch role is the platform's: one per account and region, not
       // one per service stack (they would overwrite each other).
       cloudWatchRole: false,

@@ -140,6 +140,8 @@ describe('ServiceApi', () => {
       Name: 'slice-pizzas-prod',
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
+    // Only the platform domain reaches the API, so its WAF and routing rules cannot be bypassed.
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
