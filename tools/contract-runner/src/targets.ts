@@ -1,10 +1,21 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { httpTarget, localTokens, type Target, type TargetUser } from '@slice/contract-tests';
-// The local cloud is a tool project (typed application); the runner starts it in process as its e2e does.
 import { findSeedFiles, seed, startLocalCloud, type LocalCloud } from '@slice/local-cloud';
 
 const run = promisify(execFile);
+
+/** Fails with what to do when no local cloud answers at `baseUrl` (its health route, within 2 s). */
+async function expectLocalCloud(baseUrl: string): Promise<void> {
+  const answer = await fetch(new URL('/_local/health', baseUrl), { signal: AbortSignal.timeout(2000) }).catch(
+    () => undefined,
+  );
+  if (!answer?.ok) {
+    throw new Error(
+      `No local Slice cloud answers at ${baseUrl}: start it with \`npm start\` (or point BASE_URL at it), then run this again.`,
+    );
+  }
+}
 
 /** Where the suite runs: in process (the local cloud on a loopback port), `npm start`, or a deployed stage. */
 export type TargetKind = 'in-process' | 'local' | 'remote';
@@ -90,6 +101,7 @@ export async function startTarget(kind: TargetKind, env: TargetEnvironment): Pro
   }
   const baseUrl = env.baseUrl ?? 'http://localhost:3000';
   if (kind === 'local') {
+    await expectLocalCloud(baseUrl);
     return {
       baseUrl,
       stop: () => Promise.resolve(),

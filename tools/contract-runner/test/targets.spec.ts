@@ -69,4 +69,14 @@ describe('the local target', () => {
     expect(response.headers['x-correlation-id']).toBe('c-1');
     expect(seen.at(-1)).toEqual(expect.objectContaining({ url: '/menu?limit=2' }));
   });
+
+  it('fails saying how to start the platform when nothing answers at BASE_URL', async () => {
+    const idle = createServer();
+    await new Promise<void>((resolve) => idle.listen(0, '127.0.0.1', resolve));
+    const freeUrl = `http://127.0.0.1:${(idle.address() as AddressInfo).port}`;
+    await new Promise((resolve) => idle.close(resolve));
+    await expect(startTarget('local', { root, baseUrl: freeUrl })).rejects.toThrow(
+      `No local Slice cloud answers at ${freeUrl}: start it with \`npm start\``,
+    );
+  });
 });
