@@ -131,10 +131,12 @@ export class SuiteContext {
       correlationId: options.correlationId ?? this.unique('ct-corr'),
     });
     let response = await this.target.send(http);
-    // A 503 with Retry-After is the contract telling the client to come back (a dependency was
-    // slow: on a small machine, a burst of cold starts). A client that follows the contract
-    // retries, with the same Idempotency-Key, up to three times; a 5xx after that counts.
-    for (let retry = 0; retry < 3 && response.status === 503; retry += 1) {
+    // A 429 or 503 with Retry-After is the contract telling the client to come back: the suite is
+    // a burst above the stage's rate limit, or a dependency was slow (on a small machine, a burst
+    // of cold starts). A client that follows the contract retries, with the same Idempotency-Key,
+    // up to three times; a 5xx after that counts.
+    const comeBack = (status: number) => status === 429 || status === 503;
+    for (let retry = 0; retry < 3 && comeBack(response.status); retry += 1) {
       const retryAfter = Number(response.headers['retry-after']);
       if (!Number.isFinite(retryAfter)) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfter, 2) * 1000));

@@ -1,5 +1,6 @@
 import { formatSummary } from '../src/report';
 import { runContractSuite, type SuiteReport } from '../src/suite';
+import type { Target } from '../src/target';
 import { fakeShop, type ShopBreaks } from './fakes';
 import { billingExpectations, shopContract, shopFixtures } from './sample-contract';
 
@@ -117,5 +118,40 @@ describe('the contract suite against a provider that breaks its contract', () =>
         expect.stringMatching(/^cancelOrder \[ownership\]/),
       ]),
     );
+  });
+});
+
+describe('the contract suite as a client that follows Retry-After', () => {
+  /** The shop, answering every request to items with `status` first, `times` times in a row. */
+  const comingBack = async (status: number, times: number): Promise<Target> => {
+    const shop = await fakeShop();
+    let refused = 0;
+    return {
+      ...shop,
+      send: (request) => {
+        if (request.path.startsWith('/shop/items') && refused < times) {
+          refused += 1;
+          return Promise.resolve({
+            status,
+            headers: { 'content-type': 'application/problem+json', 'retry-after': '0' },
+            body: JSON.stringify({ type: 'about:blank', title: 'Come back', status }),
+          });
+        }
+        return shop.send(request);
+      },
+    };
+  };
+  const runAgainst = async (target: Target) =>
+    runContractSuite({ contract: shopContract, fixtures: shopFixtures, target, runs: 5, seed: 7 });
+
+  it.each([429, 503])('retries a %i with Retry-After and judges the answer that follows', async (status) => {
+    const report = await runAgainst(await comingBack(status, 2));
+    expect(failed(report)).toEqual([]);
+  });
+
+  it('fails the case when the provider keeps answering 503', async () => {
+    const report = await runAgainst(await comingBack(503, 1000));
+    expect(report.passed).toBe(false);
+    expect(failed(report).some((line) => line.includes('503'))).toBe(true);
   });
 });
