@@ -22,7 +22,7 @@ import {
 import { AwsError, type LocalService, commonErrorType } from './errors';
 import { type StoredEvent, planPutEvents } from './events';
 import { type FaultInjector, createFaultInjector, injectedError } from './faults';
-import { assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
+import { type IamDecision, assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
 import { type ParameterSources, secretsManagerCall, ssmCall } from './parameters';
 import { sigV4Credential } from './sigv4';
 import { type QueueStore, createQueueStore, sqsCall } from './sqs';
@@ -106,6 +106,9 @@ export interface AwsEndpoint {
   /** Stops the server and DynamoDB, dropping in-memory data. */
   stop(): Promise<void>;
 }
+
+/** How many IAM decisions {@link startAwsEndpoint} remembers per policy. */
+const MAX_DECISIONS_PER_POLICY = 1000;
 
 /** DynamoDB's limit on a request. */
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -235,13 +238,35 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       ? name
       : (tables.get(name)?.arn ?? `arn:aws:dynamodb:${region}:${accountId}:table/${name}`);
 
+  /**
+   * {@link evaluatePolicy}, remembered per policy, action and resources: a warm function asks the
+   * same question on every call. A redeploy brings new policy objects, so their answers start afresh.
+   */
+  const decisions = new WeakMap<FunctionSpec['policy'], Map<string, IamDecision>>();
+  const decide = (policy: FunctionSpec['policy'], action: string, resources: readonly string[]) => {
+    let known = decisions.get(policy);
+    if (!known) {
+      known = new Map();
+      decisions.set(policy, known);
+    }
+    const key = `${action} ${resources.join(' ')}`;
+    let decision = known.get(key);
+    if (!decision) {
+      decision = evaluatePolicy(policy, action, resources);
+      // Bounded: a caller naming ever new resources must not grow the cache without end.
+      if (known.size >= MAX_DECISIONS_PER_POLICY) known.clear();
+      known.set(key, decision);
+    }
+    return decision;
+  };
+
   const authorize = (
     caller: FunctionSpec,
     service: LocalService,
     permissions: readonly RequiredPermission[],
   ) => {
     for (const { action, resources } of permissions) {
-      const decision = evaluatePolicy(caller.policy, action, resources);
+      const decision = decide(caller.policy, action, resources);
       for (const statement of decision.ignoredConditions) {
         const key = `${caller.id} ${JSON.stringify(statement)}`;
         if (conditionsLogged.has(key)) continue;
