@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsEndpoint, createLocalIdentities, startAwsEndpoint } from '../src/aws';
 import type { FunctionSpec, PolicyStatement, TableSpec } from '../src/model';
+import { testFunction as fn } from './aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '123456789012';
@@ -48,24 +49,6 @@ function table(name: string): TableSpec {
 const orders = table('Orders');
 const audit = table('Audit');
 const busArn = `arn:aws:events:${region}:${accountId}:event-bus/slice-dev`;
-
-function fn(name: string, policy: PolicyStatement[]): FunctionSpec {
-  return {
-    id: `SliceTest-dev/${name}`,
-    stackName: 'SliceTest-dev',
-    logicalId: name,
-    functionName: `SliceTest-dev-${name}`,
-    arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-${name}`,
-    handler: 'index.handler',
-    codeDir: '/nowhere',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    environment: {},
-    roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-${name}Role`,
-    policy,
-  };
-}
 
 const xray: PolicyStatement = { Effect: 'Allow', Action: ['xray:PutTraceSegments'], Resource: '*' };
 const writer = fn('PlaceOrder', [

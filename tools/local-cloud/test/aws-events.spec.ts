@@ -8,7 +8,7 @@ import {
   planPutEvents,
   startAwsEndpoint,
 } from '../src/aws';
-import type { FunctionSpec } from '../src/model';
+import { testFunction } from './aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '000000000000';
@@ -92,21 +92,11 @@ describe('planPutEvents', () => {
 describe('PutEvents on the local endpoint', () => {
   const local = createLocalIdentities();
   const logs: string[] = [];
-  const publisher: FunctionSpec = {
-    id: 'SliceOrders-dev/Publish',
-    stackName: 'SliceOrders-dev',
-    logicalId: 'Publish',
-    functionName: 'SliceOrders-dev-Publish',
-    arn: `arn:aws:lambda:${region}:${accountId}:function:SliceOrders-dev-Publish`,
-    handler: 'index.handler',
-    codeDir: '/nowhere',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    environment: {},
-    roleArn: `arn:aws:iam::${accountId}:role/SliceOrders-dev-PublishRole`,
-    policy: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }],
-  };
+  const publisher = testFunction(
+    'Publish',
+    [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }],
+    { stack: 'SliceOrders-dev', accountId },
+  );
   let aws: AwsEndpoint;
   const put = (entries: ReturnType<typeof entry>[], maxAttempts = 1) =>
     new EventBridgeClient({

@@ -9,6 +9,7 @@ import {
   startAwsEndpoint,
 } from '../src/aws';
 import type { FunctionSpec } from '../src/model';
+import { testFunction } from './aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '000000000000';
@@ -187,21 +188,11 @@ describe('the SQS API of the local endpoint', () => {
   const local = createLocalIdentities();
   let aws: AwsEndpoint;
 
-  const fn = (name: string, actions: string[]): FunctionSpec => ({
-    id: `SliceKitchen-dev/${name}`,
-    stackName: 'SliceKitchen-dev',
-    logicalId: name,
-    functionName: `SliceKitchen-dev-${name}`,
-    arn: `arn:aws:lambda:${region}:${accountId}:function:SliceKitchen-dev-${name}`,
-    handler: 'index.handler',
-    codeDir: '/nowhere',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    environment: {},
-    roleArn: `arn:aws:iam::${accountId}:role/SliceKitchen-dev-${name}Role`,
-    policy: [{ Effect: 'Allow', Action: actions, Resource: tickets.arn }],
-  });
+  const fn = (name: string, actions: string[]) =>
+    testFunction(name, [{ Effect: 'Allow', Action: actions, Resource: tickets.arn }], {
+      stack: 'SliceKitchen-dev',
+      accountId,
+    });
   const producer = fn('Producer', ['sqs:SendMessage', 'sqs:GetQueueUrl']);
   const consumer = fn('Consumer', [
     'sqs:ReceiveMessage',

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -7,37 +6,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsEndpoint, type StreamViewType, createLocalIdentities, startAwsEndpoint } from '../src/aws';
-import type { FunctionSpec, TableSpec } from '../src/model';
+import type { TableSpec } from '../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 
-const region = 'eu-west-1';
-const accountId = '123456789012';
-
-function table(name: string, viewType?: StreamViewType): TableSpec {
-  const tableName = `SliceTest-dev-${name}`;
-  const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
-  return {
-    id: `SliceTest-dev/${name}`,
-    stackName: 'SliceTest-dev',
-    logicalId: name,
-    tableName,
-    arn,
-    ...(viewType ? { streamArn: `${arn}/stream/2026-01-01T00:00:00.000` } : {}),
-    createTableInput: {
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      ...(viewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } } : {}),
-    },
-  };
-}
-
+const table = (name: string, viewType?: StreamViewType) =>
+  testTable(name, { sortKey: true, ...(viewType ? { viewType } : {}) });
 const tables = {
   NEW_AND_OLD_IMAGES: table('Both', 'NEW_AND_OLD_IMAGES'),
   NEW_IMAGE: table('New', 'NEW_IMAGE'),
@@ -47,21 +20,9 @@ const tables = {
 const plain = table('Plain');
 const all = [...Object.values(tables), plain];
 
-const writer: FunctionSpec = {
-  id: 'SliceTest-dev/Writer',
-  stackName: 'SliceTest-dev',
-  logicalId: 'Writer',
-  functionName: 'SliceTest-dev-Writer',
-  arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-Writer`,
-  handler: 'index.handler',
-  codeDir: '/nowhere',
-  runtime: 'nodejs24.x',
-  timeoutSeconds: 3,
-  memoryMb: 128,
-  environment: {},
-  roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-WriterRole`,
-  policy: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: all.map((spec) => spec.arn) }],
-};
+const writer = testFunction('Writer', [
+  { Effect: 'Allow', Action: 'dynamodb:*', Resource: all.map((spec) => spec.arn) },
+]);
 
 describe('DynamoDB streams of the local AWS endpoint', () => {
   const local = createLocalIdentities();
@@ -79,14 +40,7 @@ describe('DynamoDB streams of the local AWS endpoint', () => {
       parameters: new Map(),
       iam: 'enforce',
     });
-    client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: aws.url,
-        region,
-        credentials: local.credentialsFor(writer),
-        maxAttempts: 1,
-      }),
-    );
+    client = DynamoDBDocumentClient.from(dynamoDbClient(aws.url, local.credentialsFor(writer)));
   });
 
   afterAll(() => aws.stop());

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -16,64 +15,18 @@ import {
   createTransactions,
   startAwsEndpoint,
 } from '../src/aws';
-import type { FunctionSpec, PolicyStatement, TableSpec } from '../src/model';
-
-const region = 'eu-west-1';
-const accountId = '123456789012';
-
-function table(name: string, withStream: boolean): TableSpec {
-  const tableName = `SliceTest-dev-${name}`;
-  const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
-  return {
-    id: `SliceTest-dev/${name}`,
-    stackName: 'SliceTest-dev',
-    logicalId: name,
-    tableName,
-    arn,
-    ...(withStream ? { streamArn: `${arn}/stream/2026-01-01T00:00:00.000` } : {}),
-    createTableInput: {
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      ...(withStream
-        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
-        : {}),
-    },
-  };
-}
+import type { FunctionSpec, TableSpec } from '../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 
 /** Stream-enabled, as the services' tables are. */
-const orders = table('Orders', true);
-const stock = table('Stock', false);
+const orders = testTable('Orders', { sortKey: true, viewType: 'NEW_AND_OLD_IMAGES' });
+const stock = testTable('Stock', { sortKey: true });
 
-function fn(name: string, policy: PolicyStatement[]): FunctionSpec {
-  return {
-    id: `SliceTest-dev/${name}`,
-    stackName: 'SliceTest-dev',
-    logicalId: name,
-    functionName: `SliceTest-dev-${name}`,
-    arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-${name}`,
-    handler: 'index.handler',
-    codeDir: '/nowhere',
-    runtime: 'nodejs24.x',
-    timeoutSeconds: 3,
-    memoryMb: 128,
-    environment: {},
-    roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-${name}Role`,
-    policy,
-  };
-}
-
-const writer = fn('Writer', [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: [orders.arn, stock.arn] }]);
+const writer = testFunction('Writer', [
+  { Effect: 'Allow', Action: 'dynamodb:*', Resource: [orders.arn, stock.arn] },
+]);
 /** May put orders and read stock, but not check a condition on stock. */
-const placer = fn('Placer', [
+const placer = testFunction('Placer', [
   { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: orders.arn },
   { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: stock.arn },
 ]);
@@ -84,14 +37,7 @@ describe('DynamoDB transactions of the local AWS endpoint', () => {
   let client: DynamoDBDocumentClient;
 
   const clientFor = (spec: FunctionSpec) =>
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: aws.url,
-        region,
-        credentials: local.credentialsFor(spec),
-        maxAttempts: 1,
-      }),
-    );
+    DynamoDBDocumentClient.from(dynamoDbClient(aws.url, local.credentialsFor(spec)));
 
   beforeAll(async () => {
     aws = await startAwsEndpoint({

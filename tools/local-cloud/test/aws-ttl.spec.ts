@@ -1,4 +1,8 @@
-import { DescribeTimeToLiveCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AwsEndpoint,
@@ -6,50 +10,17 @@ import {
   createLocalIdentities,
   startAwsEndpoint,
 } from '../src/aws';
-import type { FunctionSpec, TableSpec } from '../src/model';
+import type { TableSpec } from '../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 
-const region = 'eu-west-1';
-const accountId = '123456789012';
-
-function table(name: string, ttlAttribute?: string): TableSpec {
-  const tableName = `SliceTest-dev-${name}`;
-  const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
-  return {
-    id: `SliceTest-dev/${name}`,
-    stackName: 'SliceTest-dev',
-    logicalId: name,
-    tableName,
-    arn,
-    streamArn: `${arn}/stream/2026-01-01T00:00:00.000`,
-    createTableInput: {
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    },
-    ...(ttlAttribute === undefined ? {} : { timeToLiveAttribute: ttlAttribute }),
-  };
-}
-
+const table = (name: string, ttlAttribute?: string) =>
+  testTable(name, { viewType: 'NEW_AND_OLD_IMAGES', ...(ttlAttribute ? { ttlAttribute } : {}) });
 const sessions = table('Sessions', 'expiresAt');
 const carts = table('Carts');
 
-const writer: FunctionSpec = {
-  id: 'SliceTest-dev/Writer',
-  stackName: 'SliceTest-dev',
-  logicalId: 'Writer',
-  functionName: 'SliceTest-dev-Writer',
-  arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-Writer`,
-  handler: 'index.handler',
-  codeDir: '/nowhere',
-  runtime: 'nodejs24.x',
-  timeoutSeconds: 3,
-  memoryMb: 128,
-  environment: {},
-  roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-WriterRole`,
-  policy: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: [sessions.arn, carts.arn] }],
-};
+const writer = testFunction('Writer', [
+  { Effect: 'Allow', Action: 'dynamodb:*', Resource: [sessions.arn, carts.arn] },
+]);
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sixYears = 6 * 365 * 24 * 60 * 60;
@@ -68,13 +39,7 @@ describe('TTL of the local AWS endpoint', () => {
       ttlSweepIntervalMs: 0,
       ...options,
     });
-  const clientOf = (aws: AwsEndpoint) =>
-    new DynamoDBClient({
-      endpoint: aws.url,
-      region,
-      credentials: local.credentialsFor(writer),
-      maxAttempts: 1,
-    });
+  const clientOf = (aws: AwsEndpoint) => dynamoDbClient(aws.url, local.credentialsFor(writer));
 
   describe('sweeps', () => {
     let aws: AwsEndpoint;

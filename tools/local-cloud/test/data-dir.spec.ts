@@ -2,47 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsEndpoint, DataDirInUseError, createLocalIdentities, startAwsEndpoint } from '../src/aws';
-import type { FunctionSpec, TableSpec } from '../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 
-const region = 'eu-west-1';
-const accountId = '123456789012';
-const tableName = 'SliceTest-dev-Orders';
-const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
+const orders = testTable('Orders', { viewType: 'NEW_AND_OLD_IMAGES' });
+const { tableName } = orders;
 
-const orders: TableSpec = {
-  id: 'SliceTest-dev/Orders',
-  stackName: 'SliceTest-dev',
-  logicalId: 'Orders',
-  tableName,
-  arn,
-  streamArn: `${arn}/stream/2026-01-01T00:00:00.000`,
-  createTableInput: {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  },
-};
-
-const writer: FunctionSpec = {
-  id: 'SliceTest-dev/Writer',
-  stackName: 'SliceTest-dev',
-  logicalId: 'Writer',
-  functionName: 'SliceTest-dev-Writer',
-  arn: `arn:aws:lambda:${region}:${accountId}:function:SliceTest-dev-Writer`,
-  handler: 'index.handler',
-  codeDir: '/nowhere',
-  runtime: 'nodejs24.x',
-  timeoutSeconds: 3,
-  memoryMb: 128,
-  environment: {},
-  roleArn: `arn:aws:iam::${accountId}:role/SliceTest-dev-WriterRole`,
-  policy: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: arn }],
-};
+const writer = testFunction('Writer', [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: orders.arn }]);
 
 describe('the local AWS endpoint with a data directory', () => {
   const local = createLocalIdentities();
@@ -70,14 +37,7 @@ describe('the local AWS endpoint with a data directory', () => {
       ttlSweepIntervalMs: 0,
       ...options,
     });
-    const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: aws.url,
-        region,
-        credentials: local.credentialsFor(writer),
-        maxAttempts: 1,
-      }),
-    );
+    const client = DynamoDBDocumentClient.from(dynamoDbClient(aws.url, local.credentialsFor(writer)));
     try {
       return await work(client, aws);
     } finally {
