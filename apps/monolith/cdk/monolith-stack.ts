@@ -8,13 +8,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import {
   acknowledge,
+  addProblemResponses,
   corsAllowHeaders,
   CursorSigningKey,
-  gatewayProblems,
   IdempotencyTable,
   liveAlias,
-  problemHeaders,
-  problemTemplate,
   SafeRollout,
   ServiceFunction,
   ServiceStack,
@@ -111,14 +109,7 @@ export class MonolithStack extends ServiceStack {
         maxAge: Duration.hours(1),
       },
     });
-    for (const problem of gatewayProblems) {
-      this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
-        type: problem.type,
-        statusCode: String(problem.error.status),
-        responseHeaders: problemHeaders(problem, corsOrigins),
-        templates: { 'application/json': problemTemplate(problem) },
-      });
-    }
+    addProblemResponses(this.api, corsOrigins);
     const integration = new apigateway.LambdaIntegration(live);
     const root = this.api.root.addMethod('ANY', integration);
     const proxy = this.api.root.addResource('{proxy+}').addMethod('ANY', integration);

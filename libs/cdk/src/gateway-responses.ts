@@ -136,3 +136,23 @@ export function problemHeaders(
   if (problem.retryAfter) headers['Retry-After'] = "'1'";
   return headers;
 }
+
+/**
+ * Makes every answer the gateway gives itself (401, 403, 404, 413, 415, 429, 4XX, 5XX) a
+ * problem+json document with the API's CORS headers, as the Lambda answers are.
+ *
+ * @example
+ * ```ts
+ * addProblemResponses(api, ['https://slice.example.com']);
+ * ```
+ */
+export function addProblemResponses(api: apigateway.RestApi, corsOrigins: readonly string[]): void {
+  for (const problem of gatewayProblems) {
+    api.addGatewayResponse(`Problem${problem.type.responseType}`, {
+      type: problem.type,
+      statusCode: String(problem.error.status),
+      responseHeaders: problemHeaders(problem, corsOrigins),
+      templates: { 'application/json': problemTemplate(problem) },
+    });
+  }
+}

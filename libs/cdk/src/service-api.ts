@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { gatewayProblems, problemHeaders, problemTemplate } from './gateway-responses';
+import { addProblemResponses } from './gateway-responses';
 import { acknowledge } from './nag';
 import { isDevelopmentStage, serviceParameterName } from './service-stack';
 
@@ -275,14 +275,7 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
       'The gateway validates required parameters; bodies are validated by the handler middleware against the same contract, which answers problem+json naming each invalid field.',
     );
 
-    for (const problem of gatewayProblems) {
-      this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
-        type: problem.type,
-        statusCode: String(problem.error.status),
-        responseHeaders: problemHeaders(problem, corsOrigins),
-        templates: { 'application/json': problemTemplate(problem) },
-      });
-    }
+    addProblemResponses(this.api, corsOrigins);
 
     const validator = this.api.addRequestValidator('ParameterValidator', {
       validateRequestParameters: true,
