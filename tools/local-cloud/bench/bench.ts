@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { operatorCredentials } from '../src/aws';
+import { operatorCredentials } from '../src/endpoint';
 import { type LocalCloud, startLocalCloud } from '../src/cloud';
 import { findSeedFiles, seed } from '../src/seed';
 

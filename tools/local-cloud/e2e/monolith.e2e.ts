@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
-import { compileRules, matchRule } from '../src/gateway/routing';
+import { compileRules, matchRule } from '../src/services/apigateway/routing';
 import { findSeedFiles, seed } from '../src/seed';
 
 const root = resolve(__dirname, '../../..');

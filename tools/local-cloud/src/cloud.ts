@@ -13,8 +13,8 @@ import {
   type AwsEndpoint,
   type EventFilter,
   type StoredEvent,
-} from './aws';
-import { createGateway, type Gateway } from './gateway';
+} from './endpoint';
+import { createGateway, type Gateway } from './services/apigateway';
 import {
   createLambdaRuntime,
   startEventRules,
@@ -22,7 +22,7 @@ import {
   type EventRules,
   type LocalLambdaRuntime,
   type QueueEventSources,
-} from './lambda';
+} from './services/lambda';
 import {
   createRedeployer,
   createStreamSourcePool,

@@ -8,15 +8,15 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventSourceMappingSpec, LocalModel } from './assembly';
-import type { AwsEndpoint, LocalIdentities } from './aws';
-import type { Gateway } from './gateway';
+import type { AwsEndpoint, LocalIdentities } from './endpoint';
+import type { Gateway } from './services/apigateway';
 import {
   type FailedStreamBatch,
   type LocalLambdaRuntime,
   type StreamEventSources,
   type StreamEventSourcesOptions,
   startStreamEventSources,
-} from './lambda';
+} from './services/lambda';
 import type { FunctionSpec } from './model';
 
 /** What a redeploy did to one kind of resource, by id (`<stackName>/<logicalId>`). */

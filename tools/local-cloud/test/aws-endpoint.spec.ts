@@ -9,7 +9,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type AwsEndpoint, createLocalIdentities, startAwsEndpoint } from '../src/aws';
+import { type AwsEndpoint, createLocalIdentities, startAwsEndpoint } from '../src/endpoint';
 import type { FunctionSpec, PolicyStatement, TableSpec } from '../src/model';
 import { testFunction as fn } from './aws-fixtures';
 

@@ -1,4 +1,4 @@
-import { compileEventPattern, InvalidEventPatternError } from '../src/aws';
+import { compileEventPattern, InvalidEventPatternError } from '../src/endpoint';
 
 const event = {
   version: '0',

@@ -7,7 +7,7 @@ import {
   filterEvents,
   planPutEvents,
   startAwsEndpoint,
-} from '../src/aws';
+} from '../src/endpoint';
 import { testFunction } from './aws-fixtures';
 
 const region = 'eu-west-1';

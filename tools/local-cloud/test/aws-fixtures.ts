@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { StreamViewType } from '../src/aws';
-import type { FunctionCredentials } from '../src/lambda/environment';
+import type { StreamViewType } from '../src/endpoint';
+import type { FunctionCredentials } from '../src/services/lambda/environment';
 import type { FunctionSpec, PolicyStatement, TableSpec } from '../src/model';
 
 /**

@@ -6,7 +6,7 @@ import {
   evaluatePolicy,
   resourceMatches,
   sigV4Credential,
-} from '../src/aws';
+} from '../src/endpoint';
 import type { PolicyStatement } from '../src/model';
 
 const tableArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/SliceOrders-dev-Table';

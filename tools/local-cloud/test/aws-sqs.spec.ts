@@ -7,7 +7,7 @@ import {
   md5OfMessageAttributes,
   sqsCall,
   startAwsEndpoint,
-} from '../src/aws';
+} from '../src/endpoint';
 import type { FunctionSpec } from '../src/model';
 import { testFunction } from './aws-fixtures';
 

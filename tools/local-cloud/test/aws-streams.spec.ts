@@ -5,7 +5,12 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type AwsEndpoint, type StreamViewType, createLocalIdentities, startAwsEndpoint } from '../src/aws';
+import {
+  type AwsEndpoint,
+  type StreamViewType,
+  createLocalIdentities,
+  startAwsEndpoint,
+} from '../src/endpoint';
 import type { TableSpec } from '../src/model';
 import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 

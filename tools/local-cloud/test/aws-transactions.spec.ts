@@ -14,7 +14,7 @@ import {
   createTableLocks,
   createTransactions,
   startAwsEndpoint,
-} from '../src/aws';
+} from '../src/endpoint';
 import type { FunctionSpec, TableSpec } from '../src/model';
 import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 

@@ -9,7 +9,7 @@ import {
   type AwsEndpointOptions,
   createLocalIdentities,
   startAwsEndpoint,
-} from '../src/aws';
+} from '../src/endpoint';
 import type { TableSpec } from '../src/model';
 import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 

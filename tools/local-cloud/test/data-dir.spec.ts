@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type AwsEndpoint, DataDirInUseError, createLocalIdentities, startAwsEndpoint } from '../src/aws';
+import {
+  type AwsEndpoint,
+  DataDirInUseError,
+  createLocalIdentities,
+  startAwsEndpoint,
+} from '../src/endpoint';
 import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
 
 const orders = testTable('Orders', { viewType: 'NEW_AND_OLD_IMAGES' });

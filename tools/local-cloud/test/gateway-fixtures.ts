@@ -15,7 +15,7 @@ import type {
   RestResourceSpec,
   RoutingRuleSpec,
 } from '../src/assembly/types';
-import { createGateway, type Gateway, type GatewayOptions } from '../src/gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../src/services/apigateway';
 import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../src/model';
 
 export const accountId = '000000000000';

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { createLocalIssuer } from '@slice/testing';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { proxyResponse } from '../src/gateway';
+import { proxyResponse } from '../src/services/apigateway';
 import {
   type Handler,
   accountId,

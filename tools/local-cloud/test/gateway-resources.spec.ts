@@ -1,5 +1,5 @@
 import { createLocalIssuer } from '@slice/testing';
-import { ResourceRouter } from '../src/gateway';
+import { ResourceRouter } from '../src/services/apigateway';
 import {
   corsPreflight,
   fakeRuntime,

@@ -5,7 +5,7 @@ import {
   type RenderContext,
   renderGatewayError,
   renderTemplate,
-} from '../src/gateway';
+} from '../src/services/apigateway';
 
 const render: RenderContext = {
   context: { requestId: 'r-1', stage: 'dev', resourcePath: '/orders' },

@@ -1,6 +1,6 @@
 import { createLocalIssuer } from '@slice/testing';
 import type { RoutingRuleSpec } from '../src/assembly/types';
-import { compileRules, deriveRoutingRules, matchRule } from '../src/gateway';
+import { compileRules, deriveRoutingRules, matchRule } from '../src/services/apigateway';
 import { corsPreflight, fakeRuntime, json, lambdaMethod, model, restApi, serve } from './gateway-fixtures';
 
 const rule = (priority: number, apiId: string, extra: Partial<RoutingRuleSpec> = {}): RoutingRuleSpec => ({

@@ -1,5 +1,5 @@
 import { devNull } from 'node:os';
-import { functionEnvironment, logStreamName } from '../src/lambda';
+import { functionEnvironment, logStreamName } from '../src/services/lambda';
 import type { FunctionSpec } from '../src/model';
 
 const fn: FunctionSpec = {

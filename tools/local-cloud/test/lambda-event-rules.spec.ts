@@ -1,6 +1,6 @@
 import type { EventRuleSpec, EventRuleTargetSpec, LambdaPermissionSpec, QueueSpec } from '../src/assembly';
-import { createQueueStore, type QueueStore, type StoredEvent } from '../src/aws';
-import { type EventRules, startEventRules } from '../src/lambda';
+import { createQueueStore, type QueueStore, type StoredEvent } from '../src/endpoint';
+import { type EventRules, startEventRules } from '../src/services/lambda';
 import type { InvokeResult } from '../src/model';
 
 const region = 'eu-west-1';

@@ -1,6 +1,6 @@
 import type { EventSourceMappingSpec } from '../src/assembly';
-import { type StreamRecord, type StreamStore, createQueueStore, createStreamStore } from '../src/aws';
-import { type StreamEventSources, functionIdFor, startStreamEventSources } from '../src/lambda';
+import { type StreamRecord, type StreamStore, createQueueStore, createStreamStore } from '../src/endpoint';
+import { type StreamEventSources, functionIdFor, startStreamEventSources } from '../src/services/lambda';
 import type { FunctionSpec, InvokeResult, TableSpec } from '../src/model';
 
 const region = 'eu-west-1';

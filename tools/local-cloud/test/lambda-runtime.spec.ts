@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLambdaRuntime, type FunctionLogLine, type LocalLambdaRuntime } from '../src/lambda';
+import { createLambdaRuntime, type FunctionLogLine, type LocalLambdaRuntime } from '../src/services/lambda';
 import type { FunctionSpec, InvokeResult } from '../src/model';
 
 const codeDir = join(__dirname, 'fixtures', 'lambda');

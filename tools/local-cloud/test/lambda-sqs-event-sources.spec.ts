@@ -1,6 +1,6 @@
 import type { EventSourceMappingSpec, QueueSpec } from '../src/assembly';
-import { createQueueStore, type QueueStore } from '../src/aws';
-import { type QueueEventSources, type SqsEventRecord, startQueueEventSources } from '../src/lambda';
+import { createQueueStore, type QueueStore } from '../src/endpoint';
+import { type QueueEventSources, type SqsEventRecord, startQueueEventSources } from '../src/services/lambda';
 import type { InvokeResult } from '../src/model';
 
 const region = 'eu-west-1';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EventSourceMappingSpec } from '../assembly/types';
-import { evaluatePolicy } from '../aws/iam';
-import type { QueueStore } from '../aws/sqs';
-import type { StreamEntry, StreamRecord, StreamStore, TableStream } from '../aws/streams';
-import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../model';
+import type { EventSourceMappingSpec } from '../../assembly/types';
+import { evaluatePolicy } from '../../endpoint/iam';
+import type { QueueStore } from '../sqs/sqs';
+import type { StreamEntry, StreamRecord, StreamStore, TableStream } from '../dynamodb/streams';
+import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
 
 /** Options of {@link startStreamEventSources}. */
 export interface StreamEventSourcesOptions {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FunctionCredentials } from '../lambda/environment';
+import type { FunctionCredentials } from '../services/lambda/environment';
 import type { FunctionSpec } from '../model';
 
 /** Local credentials for functions, and who holds which access key. */

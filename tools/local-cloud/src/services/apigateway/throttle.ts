@@ -1,4 +1,4 @@
-import type { MethodSettingSpec } from '../assembly/types';
+import type { MethodSettingSpec } from '../../assembly/types';
 
 /** Rate (requests per second, steady state) and burst (bucket size) of a method. */
 export interface ThrottleLimits {

@@ -18,24 +18,24 @@ import {
   claimDataDir,
   createDynamoDbCaller,
   dynamoDbPermissions,
-} from './dynamodb';
+} from '../services/dynamodb/dynamodb';
 import { AwsError, type LocalService, commonErrorType } from './errors';
-import { type StoredEvent, planPutEvents } from './events';
+import { type StoredEvent, planPutEvents } from '../services/events/events';
 import { type FaultInjector, createFaultInjector, injectedError } from './faults';
 import { type IamDecision, assumedRoleArn, denialMessage, evaluatePolicy } from './iam';
-import { type ParameterSources, secretsManagerCall, ssmCall } from './parameters';
+import { type ParameterSources, secretsManagerCall, ssmCall } from '../services/ssm/parameters';
 import { sigV4Credential } from './sigv4';
-import { type QueueStore, createQueueStore, sqsCall } from './sqs';
+import { type QueueStore, createQueueStore, sqsCall } from '../services/sqs/sqs';
 import {
   type AttributeMap,
   type StreamStore,
   createStreamStore,
   streamWriteTargets,
   tableNameOf,
-} from './streams';
-import { type LockMode, createTableLocks } from './table-locks';
-import { createTransactions } from './transactions';
-import { type TimeToLive, createTimeToLive } from './ttl';
+} from '../services/dynamodb/streams';
+import { type LockMode, createTableLocks } from '../services/dynamodb/table-locks';
+import { createTransactions } from '../services/dynamodb/transactions';
+import { type TimeToLive, createTimeToLive } from '../services/dynamodb/ttl';
 
 /** How {@link startAwsEndpoint} serves the local AWS APIs. */
 export interface AwsEndpointOptions {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { TableSpec } from '../model';
+import type { TableSpec } from '../../model';
 
 /** What a stream record carries, as the table's `StreamSpecification.StreamViewType` says. */
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDbAnswer, DynamoDbCall } from './dynamodb';
-import { AwsError } from './errors';
+import { AwsError } from '../../endpoint/errors';
 import type { AttributeMap, StreamStore } from './streams';
 import { tableNameOf } from './streams';
 import type { TableLocks } from './table-locks';

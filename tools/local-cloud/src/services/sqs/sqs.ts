@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { QueueSpec } from '../assembly/types';
-import type { RequiredPermission } from './dynamodb';
-import { AwsError } from './errors';
+import type { QueueSpec } from '../../assembly/types';
+import type { RequiredPermission } from '../dynamodb/dynamodb';
+import { AwsError } from '../../endpoint/errors';
 
 /** SQS's default limit on a message (a queue's `MaximumMessageSize`) and on a batch, in bytes. */
 const MAX_MESSAGE_BYTES = 256 * 1024;

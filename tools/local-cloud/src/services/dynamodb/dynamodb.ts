@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { AwsError } from './errors';
+import { AwsError } from '../../endpoint/errors';
 
 /** One permission a request needs: an action on resources. */
 export interface RequiredPermission {

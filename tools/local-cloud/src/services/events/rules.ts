@@ -4,12 +4,12 @@ import type {
   EventRuleSpec,
   EventRuleTargetSpec,
   LambdaPermissionSpec,
-} from '../assembly/types';
-import { compileEventPattern, InvalidEventPatternError } from '../aws/event-pattern';
-import { type EventEnvelope, type StoredEvent, toEventEnvelope } from '../aws/events';
-import { resourceMatches } from '../aws/iam';
-import type { MessageAttributeValue, QueueStore } from '../aws/sqs';
-import type { InvokeResult, LambdaRuntime } from '../model';
+} from '../../assembly/types';
+import { compileEventPattern, InvalidEventPatternError } from './event-pattern';
+import { type EventEnvelope, type StoredEvent, toEventEnvelope } from './events';
+import { resourceMatches } from '../../endpoint/iam';
+import type { MessageAttributeValue, QueueStore } from '../sqs/sqs';
+import type { InvokeResult, LambdaRuntime } from '../../model';
 
 /** Options of {@link startEventRules}. */
 export interface EventRulesOptions {

@@ -1,5 +1,5 @@
 import type { DynamoDbCall } from './dynamodb';
-import { AwsError } from './errors';
+import { AwsError } from '../../endpoint/errors';
 import { type StreamStore, tableNameOf, ttlUserIdentity } from './streams';
 import type { TableLocks } from './table-locks';
 

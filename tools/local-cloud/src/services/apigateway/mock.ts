@@ -1,4 +1,4 @@
-import type { IntegrationResponseSpec } from '../assembly/types';
+import type { IntegrationResponseSpec } from '../../assembly/types';
 import { mappingValue, type RenderContext, type RenderedResponse, renderTemplate } from './responses';
 
 /**

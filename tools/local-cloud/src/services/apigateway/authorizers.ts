@@ -1,7 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, type JWTPayload } from 'jose';
 import { claimsOf } from '@slice/testing';
-import type { AuthorizerSpec } from '../assembly/types';
-import type { LambdaRuntime } from '../model';
+import type { AuthorizerSpec } from '../../assembly/types';
+import type { LambdaRuntime } from '../../model';
 import { type GatewayError, gatewayErrors } from './responses';
 import { globPattern } from './routing';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { devNull } from 'node:os';
-import type { FunctionSpec } from '../model';
+import type { FunctionSpec } from '../../model';
 
 /** The local credentials of one function: every AWS call it makes is attributed to it. */
 export interface FunctionCredentials {

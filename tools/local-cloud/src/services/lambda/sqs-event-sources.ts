@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EventSourceMappingSpec } from '../assembly/types';
-import type { LocalQueue, QueueStore, ReceivedMessage } from '../aws/sqs';
-import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../model';
-import { functionIdFor } from './event-sources';
+import type { EventSourceMappingSpec } from '../../assembly/types';
+import type { LocalQueue, QueueStore, ReceivedMessage } from '../sqs/sqs';
+import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
+import { functionIdFor } from './stream-event-sources';
 
 /** Options of {@link startQueueEventSources}. */
 export interface QueueEventSourcesOptions {

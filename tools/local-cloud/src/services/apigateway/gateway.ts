@@ -10,8 +10,8 @@ import type {
   RestApiSpec,
   RoutingRuleSpec,
   StageSpec,
-} from '../assembly/types';
-import type { LambdaRuntime } from '../model';
+} from '../../assembly/types';
+import type { LambdaRuntime } from '../../model';
 import {
   type AuthorizationResult,
   type AuthorizerRequest,

@@ -1,4 +1,4 @@
-import type { GatewayResponseSpec } from '../assembly/types';
+import type { GatewayResponseSpec } from '../../assembly/types';
 
 /** The gateway response types of API Gateway REST APIs. */
 export type GatewayResponseType =

@@ -1,5 +1,5 @@
-import { AwsError } from './errors';
-import type { RequiredPermission } from './dynamodb';
+import { AwsError } from '../../endpoint/errors';
+import type { RequiredPermission } from '../dynamodb/dynamodb';
 
 /** Where the SSM and Secrets Manager answers come from. */
 export interface ParameterSources {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AwsError } from './errors';
+import { AwsError } from '../../endpoint/errors';
 
 /** An event a function put on a bus, as the local endpoint keeps it. */
 export interface StoredEvent {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { build } from 'esbuild';
-import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../model';
+import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
 import { type FunctionCredentials, functionEnvironment, logGroupName, logStreamName } from './environment';
 import { END_OF_INVOCATION, type InitMessage, type InvokeMessage, type WorkerMessage } from './protocol';
 

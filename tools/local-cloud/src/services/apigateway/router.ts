@@ -1,4 +1,4 @@
-import type { MethodSpec, RestResourceSpec } from '../assembly/types';
+import type { MethodSpec, RestResourceSpec } from '../../assembly/types';
 
 /** A resource of an API, ready to serve. */
 export interface CompiledResource {

@@ -1,4 +1,4 @@
-import type { RestApiSpec, RoutingRuleSpec } from '../assembly/types';
+import type { RestApiSpec, RoutingRuleSpec } from '../../assembly/types';
 
 /** Priority of the first rule {@link deriveRoutingRules} makes; the others follow in steps of 100. */
 const derivedPriority = 1000;

@@ -1,5 +1,5 @@
 export * from './environment';
 export * from './runtime';
-export * from './event-sources';
-export * from './event-rules';
+export * from './stream-event-sources';
+export * from '../events/rules';
 export * from './sqs-event-sources';
