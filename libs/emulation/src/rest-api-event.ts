@@ -25,11 +25,15 @@ export interface RestApiEventOptions {
    */
   readonly resource?: string;
   /**
-   * The path parameters, decoded. Give them only to override what `resource` and `path` yield.
+   * The path parameters, as they appear in the path (still percent-encoded, as API Gateway passes
+   * them). Give them only to override what `resource` and `path` yield.
    * @default read from `path` by matching it against `resource`
    */
   readonly pathParameters?: Readonly<Record<string, string>>;
-  /** Query parameters, decoded; an array is a repeated parameter (`?tag=a&tag=b`). */
+  /**
+   * Query parameters, decoded as API Gateway decodes them (see {@link queryParametersOf}, which
+   * reads a raw query string); an array is a repeated parameter (`?tag=a&tag=b`).
+   */
   readonly query?: Readonly<Record<string, MultiValue>>;
   /** Request headers; names keep their case, as API Gateway keeps it. An array repeats the header. */
   readonly headers?: Readonly<Record<string, MultiValue>>;
@@ -43,8 +47,8 @@ export interface RestApiEventOptions {
   /** @default false, or true for a body given as bytes */
   readonly isBase64Encoded?: boolean;
   /**
-   * The claims a Cognito user-pool authorizer passes on: every value a string, as {@link claimsOf}
-   * makes them. Sets `requestContext.authorizer.claims`.
+   * The claims a Cognito user-pool authorizer passes on: every value a string, as `claimsOf` of
+   * `@slice/testing` makes them. Sets `requestContext.authorizer.claims`.
    * @default no Cognito authorizer ran
    */
   readonly claims?: Readonly<Record<string, string>>;
@@ -124,13 +128,15 @@ const executeApiDomain = /^[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.
 
 /**
  * Reads the path parameters of `path` against an API Gateway resource template. A `{name}`
- * matches one segment, a trailing `{name+}` the rest of the path (without its leading slash);
- * values are percent-decoded, as API Gateway passes them. Returns `null` for a resource without
- * parameters, and throws when the path does not match the resource.
+ * matches one segment, a trailing `{name+}` the rest of the path (without its leading slash).
+ * Values are passed exactly as they appear in the request path, still percent-encoded, as a REST
+ * API passes them to a Lambda proxy integration (`/orders/o%201` gives `o%201`; decoding is the
+ * function's choice). Returns `null` for a resource without parameters, and throws when the path
+ * does not match the resource.
  *
  * @example
  * ```ts
- * pathParametersOf('/orders/{orderId}', '/orders/o%2F1'); // { orderId: 'o/1' }
+ * pathParametersOf('/orders/{orderId}', '/orders/o%2F1'); // { orderId: 'o%2F1' }
  * pathParametersOf('/{proxy+}', '/a/b');                 // { proxy: 'a/b' }
  * ```
  */
@@ -150,7 +156,46 @@ export function pathParametersOf(resource: string, path: string): Record<string,
   if (!match) {
     throw new Error(`The path ${path} does not match the resource ${resource}.`);
   }
-  return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+  return Object.fromEntries(names.map((name, index) => [name, match[index + 1] ?? '']));
+}
+
+/** One name or value of a query string: `+` is a space, then percent-escapes are decoded. */
+function decodeQueryComponent(raw: string): string {
+  const spaced = raw.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    // A stray `%` is kept as written rather than failing the request.
+    return spaced;
+  }
+}
+
+/**
+ * Parses a raw query string (without the `?`) the way a REST API does before it builds the proxy
+ * event: pairs are split on `&` and on `;` (API Gateway documents that a semicolon splits the
+ * data), a `+` is a space and percent-escapes are decoded, a name without `=` has the value `''`,
+ * and repeated names keep every value in order. Any name is safe, `__proto__` and `constructor`
+ * included: the answer is a `Map`.
+ *
+ * @example
+ * ```ts
+ * queryParametersOf('q=red+pepper&tag=a&tag=b&flag');
+ * // Map { 'q' => ['red pepper'], 'tag' => ['a', 'b'], 'flag' => [''] }
+ * restApiEvent({ method: 'GET', path: '/menu', query: Object.fromEntries(queryParametersOf(raw)) });
+ * ```
+ */
+export function queryParametersOf(raw: string): Map<string, string[]> {
+  const parameters = new Map<string, string[]>();
+  for (const part of raw.split(/[&;]/)) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    const name = decodeQueryComponent(equals === -1 ? part : part.slice(0, equals));
+    const value = equals === -1 ? '' : decodeQueryComponent(part.slice(equals + 1));
+    const values = parameters.get(name);
+    if (values) values.push(value);
+    else parameters.set(name, [value]);
+  }
+  return parameters;
 }
 
 function lastValues(values: Readonly<Record<string, MultiValue>> | undefined): {

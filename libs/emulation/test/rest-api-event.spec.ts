@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { pathParametersOf, requestTime, restApiEvent } from '../src';
+import { pathParametersOf, queryParametersOf, requestTime, restApiEvent } from '../src';
 
 const documented = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'rest-api-proxy-event.aws-docs.json'), 'utf8'),
@@ -135,11 +135,11 @@ describe('restApiEvent', () => {
     expect(event.requestContext.resourcePath).toBe('/orders/{orderId}/items/{line}');
   });
 
-  it('keeps the path percent-encoded and decodes the path parameters', () => {
+  it('keeps the path and its path parameters percent-encoded, as a REST API passes them', () => {
     const event = restApiEvent({ method: 'GET', path: '/orders/a%2Bb%20c', resource: '/orders/{orderId}' });
 
     expect(event.path).toBe('/orders/a%2Bb%20c');
-    expect(event.pathParameters).toEqual({ orderId: 'a+b c' });
+    expect(event.pathParameters).toEqual({ orderId: 'a%2Bb%20c' });
   });
 
   it('prefers explicit path parameters', () => {
@@ -305,6 +305,58 @@ describe('pathParametersOf', () => {
   it('answers null for a resource without parameters', () => {
     expect(pathParametersOf('/menu', '/menu')).toBeNull();
   });
+});
+
+describe('queryParametersOf', () => {
+  it('reads a literal + as a space and %2B as a plus', () => {
+    expect(queryParametersOf('q=red+pepper&email=a%2Bb%40example.com')).toEqual(
+      new Map([
+        ['q', ['red pepper']],
+        ['email', ['a+b@example.com']],
+      ]),
+    );
+  });
+
+  it('splits on semicolons as well as ampersands, as API Gateway documents', () => {
+    expect(queryParametersOf('a=1;b=2&a=3')).toEqual(
+      new Map([
+        ['a', ['1', '3']],
+        ['b', ['2']],
+      ]),
+    );
+  });
+
+  it('gives a name without = the empty value, and skips empty pairs', () => {
+    expect(queryParametersOf('flag&&x=')).toEqual(
+      new Map([
+        ['flag', ['']],
+        ['x', ['']],
+      ]),
+    );
+  });
+
+  it('keeps a malformed percent-escape as written', () => {
+    expect(queryParametersOf('discount=100%&q=%E0%A4%A')).toEqual(
+      new Map([
+        ['discount', ['100%']],
+        ['q', ['%E0%A4%A']],
+      ]),
+    );
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'reads a parameter named %s like any other',
+    (name) => {
+      const parsed = queryParametersOf(`${name}=1&${name}=2`);
+
+      expect(parsed.get(name)).toEqual(['1', '2']);
+      expect(restApiEvent({ method: 'GET', path: '/menu', query: Object.fromEntries(parsed) })).toMatchObject(
+        {
+          multiValueQueryStringParameters: { [name]: ['1', '2'] },
+        },
+      );
+    },
+  );
 });
 
 describe('requestTime', () => {
