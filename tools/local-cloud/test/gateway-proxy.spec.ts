@@ -61,7 +61,7 @@ describe('the Lambda proxy event', () => {
       expect(event.resource).toBe('/orders/{orderId}');
       expect(event.path).toBe('/orders/o%2D1');
       expect(event.httpMethod).toBe('GET');
-      expect(event.pathParameters).toEqual({ orderId: 'o-1' });
+      expect(event.pathParameters).toEqual({ orderId: 'o%2D1' });
       expect(event.queryStringParameters).toEqual({ expand: 'payments', flag: '' });
       expect(event.multiValueQueryStringParameters).toEqual({ expand: ['items', 'payments'], flag: [''] });
       expect(event.headers['X-Correlation-Id']).toBe('c-1');
@@ -145,7 +145,7 @@ describe('the Lambda proxy event', () => {
 });
 
 describe('the Lambda proxy response', () => {
-  it('writes status, headers, multi-value headers and a base64 body decoded', async () => {
+  it('writes status, headers, multi-value headers and a base64 body decoded for a binary Accept type', async () => {
     const handler: Handler = () => ({
       statusCode: 201,
       headers: { Location: '/orders/o-1', 'Content-Type': 'image/png' },
@@ -153,8 +153,8 @@ describe('the Lambda proxy response', () => {
       body: Buffer.from([1, 2, 3]).toString('base64'),
       isBase64Encoded: true,
     });
-    await withApi({ 'Orders/Fn': handler }, ordersApi(), async (url) => {
-      const response = await fetch(`${url}/orders`, { method: 'POST' });
+    await withApi({ 'Orders/Fn': handler }, ordersApi({ binaryMediaTypes: ['image/png'] }), async (url) => {
+      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { Accept: 'image/png' } });
 
       expect(response.status).toBe(201);
       expect(response.headers.get('location')).toBe('/orders/o-1');
@@ -179,7 +179,7 @@ describe('the Lambda proxy response', () => {
     );
   });
 
-  it('answers 502 for a function that throws, with the API DEFAULT_5XX body but the 502 status', async () => {
+  it('answers the status and body of the API DEFAULT_5XX for a function that throws', async () => {
     const failing: Handler = () => {
       throw new Error('boom');
     };
@@ -190,7 +190,7 @@ describe('the Lambda proxy response', () => {
         const response = await fetch(`${url}/orders`);
         const body = (await response.json()) as Record<string, unknown>;
 
-        expect(response.status).toBe(502);
+        expect(response.status).toBe(500);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(body['type']).toBe('urn:slice:problem:internal');
         expect(JSON.stringify(body)).not.toContain('boom');

@@ -36,11 +36,19 @@ describe('resource matching', () => {
     expect(matched('/orders/o-1')).toEqual({ resource: '/orders/{orderId}', parameters: { orderId: 'o-1' } });
   });
 
-  it('reads path parameters percent-decoded', () => {
+  it('keeps path parameters percent-encoded, as API Gateway passes them', () => {
     expect(matched('/orders/o%201/cancel')).toEqual({
       resource: '/orders/{orderId}/cancel',
-      parameters: { orderId: 'o 1' },
+      parameters: { orderId: 'o%201' },
     });
+    expect(matched('/files/a%2Fb/c')).toEqual({
+      resource: '/files/{path+}',
+      parameters: { path: 'a%2Fb/c' },
+    });
+  });
+
+  it('matches a literal segment by its decoded form', () => {
+    expect(matched('/orders/mi%6Ee')).toEqual({ resource: '/orders/mine', parameters: {} });
   });
 
   it('lets a trailing {name+} take the rest of the path, but never nothing', () => {

@@ -69,13 +69,41 @@ describe('gateway responses', () => {
     expect(rendered.body).toBe('{"error":"Missing Authentication Token","id":"r-1"}');
   });
 
-  it('keeps the status of a function error (502) while using the DEFAULT_5XX body', () => {
+  it('gives a function error (502) the status and body of the DEFAULT_5XX response', () => {
     const responses = new Map([['DEFAULT_5XX', response('DEFAULT_5XX', { statusCode: 500 })]]);
 
     const rendered = renderGatewayError(responses, gatewayErrors.badGateway(), render);
 
-    expect(rendered.statusCode).toBe(502);
+    expect(rendered.statusCode).toBe(500);
     expect(rendered.body).toBe('{"error":"Internal server error","id":"r-1"}');
+  });
+
+  it('keeps a function error at 502 when the DEFAULT_5XX response sets no status', () => {
+    const responses = new Map([['DEFAULT_5XX', response('DEFAULT_5XX')]]);
+
+    expect(renderGatewayError(responses, gatewayErrors.badGateway(), render).statusCode).toBe(502);
+  });
+
+  it('lets a type with its own status code keep it over the DEFAULT_5XX status', () => {
+    const responses = new Map([
+      ['DEFAULT_5XX', response('DEFAULT_5XX', { statusCode: 500 })],
+      ['INTEGRATION_TIMEOUT', response('INTEGRATION_TIMEOUT', { statusCode: 503 })],
+    ]);
+
+    expect(renderGatewayError(responses, gatewayErrors.integrationTimeout(), render).statusCode).toBe(503);
+  });
+
+  it('ignores every customization of REQUEST_TOO_LARGE, which API Gateway does not support', () => {
+    const responses = new Map([
+      ['REQUEST_TOO_LARGE', response('REQUEST_TOO_LARGE', { statusCode: 400 })],
+      ['DEFAULT_4XX', response('DEFAULT_4XX', { statusCode: 400 })],
+    ]);
+
+    expect(renderGatewayError(responses, gatewayErrors.requestTooLarge(), render)).toEqual({
+      statusCode: 413,
+      headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'RequestTooLargeException' },
+      body: '{"message":"Request Too Long"}',
+    });
   });
 
   it('renders $context and $stageVariables in plain and ${} notation, null messages as null', () => {

@@ -276,17 +276,18 @@ function policyOf(payload: unknown): Policy | string {
   const statement = policyDocument['Statement'];
   const statements = (Array.isArray(statement) ? statement : [statement]).filter(isRecord);
   if (statements.length === 0) return 'the policy document has no statement';
-  const values: Record<string, string | number | boolean> = {};
+  const values: [string, string | number | boolean][] = [];
   if (context !== undefined && context !== null) {
     if (!isRecord(context)) return 'the authorizer context must be an object';
     for (const [name, value] of Object.entries(context)) {
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         return `the authorizer context value ${name} must be a string, number or boolean`;
       }
-      values[name] = value;
+      values.push([name, value]);
     }
   }
-  return { principalId: String(principalId), statements, context: values };
+  // fromEntries defines each key as an own property: a `__proto__` key stays a context value.
+  return { principalId: String(principalId), statements, context: Object.fromEntries(values) };
 }
 
 const listOf = (value: unknown): string[] =>

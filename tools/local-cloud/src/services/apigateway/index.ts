@@ -6,7 +6,9 @@ export {
   LambdaAuthorizers,
   type TokenIssuer,
 } from './authorizers';
-export { createGateway, type Gateway, type GatewayOptions, maxRequestBytes } from './gateway';
+export { createGateway, type Gateway, type GatewayOptions } from './gateway';
+export { accountThrottleQuota, maxMethodArnBytes, maxRequestBytes } from './limit';
+export { queryParametersOf } from '@slice/emulation';
 export { mockResponse } from './mock';
 export { type ProxyResponse, proxyResponse } from './proxy';
 export {

@@ -35,7 +35,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * must be an object with only `statusCode` (a number or numeric string, 200 when absent),
  * `headers` (scalar values), `multiValueHeaders` (lists of scalars), `body` (a string or null) and
  * `isBase64Encoded`. Header values from both maps are merged, `multiValueHeaders` winning for a
- * name in both; `Content-Type` defaults to `application/json`.
+ * name in both; `Content-Type` defaults to `application/json`. A base64 body is decoded only when
+ * `binary` says the client's first `Accept` media type is one of the API's binary media types;
+ * otherwise API Gateway sends the base64 text as it is.
  *
  * @example
  * ```ts
@@ -44,7 +46,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * proxyResponse({ statusCode: 200, body: { id: 1 } }); // 'body must be a string, not an object'
  * ```
  */
-export function proxyResponse(payload: unknown): ProxyResponse | string {
+export function proxyResponse(
+  payload: unknown,
+  { binary = true }: { readonly binary?: boolean } = {},
+): ProxyResponse | string {
   if (!isRecord(payload))
     return `the function returned ${payload === null ? 'null' : Array.isArray(payload) ? 'a list' : typeof payload}, not an object`;
   const extra = Object.keys(payload).filter((key) => !allowedKeys.has(key));
@@ -102,6 +107,6 @@ export function proxyResponse(payload: unknown): ProxyResponse | string {
   return {
     statusCode: status,
     headers: pairs,
-    body: isBase64Encoded === true ? Buffer.from(text, 'base64') : text,
+    body: isBase64Encoded === true && binary ? Buffer.from(text, 'base64') : text,
   };
 }

@@ -94,7 +94,10 @@ export const gatewayErrors = {
     message: 'Endpoint request timed out',
     errorType: 'InternalServerErrorException',
   }),
-  /** A function error or malformed proxy response: 502, as API Gateway answers for Lambda. */
+  /**
+   * A function error or malformed proxy response: 502 Bad Gateway, as API Gateway answers for a
+   * Lambda proxy integration, unless the API's `DEFAULT_5XX` sets another status.
+   */
   badGateway: (): GatewayError => ({
     type: 'DEFAULT_5XX',
     statusCode: 502,
@@ -198,12 +201,16 @@ export interface RenderedResponse {
   readonly body: string;
 }
 
+/** Gateway response types API Gateway answers with its own default whatever the API customizes. */
+const notCustomizable = new Set<GatewayResponseType>(['REQUEST_TOO_LARGE']);
+
 /**
  * Builds the answer for a gateway error the way API Gateway does: the API's gateway response for
- * the error's type, else its `DEFAULT_4XX`/`DEFAULT_5XX` (whose status code, when set, replaces
- * the type's), else API Gateway's default `{"message":…}`. Errors that are themselves
- * `DEFAULT_5XX` (a function error: 502) keep their status; the customized response gives the body
- * and headers.
+ * the error's type, else its `DEFAULT_4XX`/`DEFAULT_5XX`, else API Gateway's default
+ * `{"message":…}`. The status is the type's own response's status code, else the
+ * `DEFAULT_4XX`/`DEFAULT_5XX` one (setting it "changes the status codes of all other 5XX
+ * responses", a function error's 502 included), else the type's default. `413 REQUEST_TOO_LARGE`
+ * cannot be customized: it is always API Gateway's own answer.
  *
  * @example
  * ```ts
@@ -216,13 +223,13 @@ export function renderGatewayError(
   error: GatewayError,
   render: RenderContext,
 ): RenderedResponse {
-  const isDefaultType = error.type === 'DEFAULT_4XX' || error.type === 'DEFAULT_5XX';
-  const specific = responses.get(error.type);
-  const fallback = isDefaultType
-    ? undefined
-    : responses.get(error.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  const customizable = !notCustomizable.has(error.type);
+  const specific = customizable ? responses.get(error.type) : undefined;
+  const fallback = customizable
+    ? responses.get(error.statusCode >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX')
+    : undefined;
   const chosen = specific ?? fallback;
-  const statusCode = isDefaultType ? error.statusCode : (chosen?.statusCode ?? error.statusCode);
+  const statusCode = specific?.statusCode ?? fallback?.statusCode ?? error.statusCode;
   const templates =
     chosen && Object.keys(chosen.responseTemplates).length > 0 ? chosen.responseTemplates : undefined;
   const template = templates?.['application/json'] ?? (templates ? Object.values(templates)[0] : undefined);

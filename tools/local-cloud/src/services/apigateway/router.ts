@@ -14,7 +14,7 @@ interface Node {
   resource?: CompiledResource;
 }
 
-/** The resource a path matched and its path parameters (decoded). */
+/** The resource a path matched and its path parameters (as in the path: still percent-encoded). */
 export interface ResourceMatch {
   readonly resource: CompiledResource;
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -33,7 +33,9 @@ function decode(segment: string): string {
 /**
  * The resource tree of a REST API, matched the way API Gateway matches: segment by segment, a
  * literal segment before a `{param}`, and a trailing `{name+}` taking the rest of the path (one
- * segment or more). A single trailing slash is ignored.
+ * segment or more). A single trailing slash is ignored. A literal segment matches its decoded form
+ * (`/a%62c` reaches `/abc`); path parameter values stay percent-encoded, as API Gateway passes them
+ * to a proxy integration.
  *
  * @example
  * ```ts
@@ -98,14 +100,14 @@ export class ResourceRouter {
     if (current.param) {
       const viaParam = this.walk(current.param.node, segments, index + 1, {
         ...parameters,
-        [current.param.name]: decode(segment),
+        [current.param.name]: segment,
       });
       if (viaParam) return viaParam;
     }
     if (current.greedy) {
       return {
         resource: current.greedy.resource,
-        pathParameters: { ...parameters, [current.greedy.name]: decode(segments.slice(index).join('/')) },
+        pathParameters: { ...parameters, [current.greedy.name]: segments.slice(index).join('/') },
       };
     }
     return undefined;
