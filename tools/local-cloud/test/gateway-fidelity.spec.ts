@@ -5,6 +5,7 @@
 import { connect } from 'node:net';
 import { createLocalIssuer } from '@slice/testing';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MethodSpec } from '../src/assembly/types';
 import {
   type Handler,
   cognitoAuthorizer,
@@ -309,6 +310,29 @@ describe('quotas', () => {
       },
       { accountThrottle: { rateLimit: 1, burstLimit: 2 }, now: () => clock },
     );
+  });
+});
+
+describe('aliases and versions', () => {
+  it('invokes the function of an integration URI that names an alias through a stage variable', async () => {
+    const functionArn = 'arn:aws:lambda:eu-west-1:000000000000:function:Items-Fn:${stageVariables.alias}';
+    const aliased: MethodSpec = {
+      ...lambdaMethod('GET', 'Items/Fn'),
+      // No functionId: the gateway finds the function from the ARN, as it does for a template's URI.
+      integration: {
+        type: 'AWS_PROXY',
+        uri: `arn:aws:apigateway:eu-west-1:lambda:path/${functionArn}`,
+        functionArn,
+        timeoutMs: 29_000,
+      },
+    };
+    const api = itemsApi({ stageVariables: { alias: 'live' }, resources: { '/items': [aliased] } });
+    await withGateway({ 'Items/Fn': echo }, api, async (url) => {
+      const response = await fetch(`${url}/items`);
+
+      expect(response.status).toBe(200);
+      expect((await eventOf(response)).stageVariables).toEqual({ alias: 'live' });
+    });
   });
 });
 
