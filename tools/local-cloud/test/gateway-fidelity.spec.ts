@@ -232,6 +232,19 @@ describe('gateway responses', () => {
     });
   });
 
+  it('a throttled function answers 500 Internal server error', async () => {
+    const throttled: Handler = () => {
+      throw Object.assign(new Error('Rate Exceeded.'), { errorType: 'Throttled' });
+    };
+    await withGateway({ 'Items/Fn': throttled }, itemsApi(), async (url) => {
+      const response = await fetch(`${url}/items`);
+
+      expect(response.status).toBe(500);
+      expect(response.headers.get('x-amzn-errortype')).toBe('InternalServerErrorException');
+      expect(await response.json()).toEqual({ message: 'Internal server error' });
+    });
+  });
+
   it('a DEFAULT_4XX status applies to a 4xx type the API does not customize', async () => {
     const api = itemsApi({
       gatewayResponses: [
