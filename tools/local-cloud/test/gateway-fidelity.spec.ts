@@ -98,6 +98,14 @@ describe('query strings', () => {
     });
   });
 
+  it('keep names case-sensitive', async () => {
+    await withGateway({ 'Items/Fn': echo }, itemsApi(), async (url) => {
+      const event = await eventOf(await fetch(`${url}/items?Tag=a&tag=b`));
+
+      expect(event.multiValueQueryStringParameters).toEqual({ Tag: ['a'], tag: ['b'] });
+    });
+  });
+
   it('split on a semicolon as on an ampersand', async () => {
     await withGateway({ 'Items/Fn': echo }, itemsApi(), async (url) => {
       const event = await eventOf(await fetch(`${url}/items?a=1;b=2`));
