@@ -71,12 +71,11 @@ async function serve(
   request: IncomingMessage,
   ids: RequestIds,
 ): Promise<Outcome> {
-  const routed = routeRequest(state, clientRequest(request), ids);
-  if (!('fail' in routed)) {
+  const exchange = routeRequest(state, clientRequest(request), ids);
+  if ('statusCode' in exchange) {
     await readRequestBody(request, 0);
-    return routed;
+    return exchange;
   }
-  const exchange = routed;
   const body = await readRequestBody(request, maxRequestBytes);
   if (body === undefined)
     return exchange.fail(gatewayErrors.requestTooLarge(), 'the request is over 10 MB', true);
