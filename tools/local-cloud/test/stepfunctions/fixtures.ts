@@ -117,3 +117,13 @@ export const historyOf = async (sfn: StepFunctions, executionArn: string): Promi
 };
 
 export const lambdaArn = (name: string) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`;
+
+/** The error a call throws (a test fails when it throws nothing). */
+export const thrown = (call: () => unknown): unknown => {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('Expected the call to throw.');
+};

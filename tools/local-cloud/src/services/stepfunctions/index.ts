@@ -23,3 +23,4 @@ export {
 } from './step-functions';
 export type { IntegrationOutcome, IntegrationRequest, TaskIntegrations } from './tasks/integrations';
 export { parseResource, type TaskResource, type TaskService } from './tasks/resources';
+export { OPERATIONS, planOperation, type OperationPlan } from './operations';

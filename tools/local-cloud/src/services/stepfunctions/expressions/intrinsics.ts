@@ -95,7 +95,9 @@ class Parser {
     while (this.position < this.text.length) {
       const c = this.text[this.position++] as string;
       if (c === '\\') {
-        value += this.text[this.position++] ?? '';
+        // \' and \\ are literal here; \{ and \} stay escaped for States.Format to read.
+        const escaped = this.text[this.position++] ?? '';
+        value += escaped === '{' || escaped === '}' ? `\\${escaped}` : escaped;
       } else if (c === "'") return value;
       else value += c;
     }
@@ -140,7 +142,7 @@ const format = (args: readonly Json[]): Json => {
   const template = string(args[0] ?? null, 'States.Format');
   const values = args.slice(1);
   let used = 0;
-  const text = template.replace(/\\([{}\\'])|\{\}/g, (match, escaped: string | undefined) => {
+  const text = template.replace(/\\([{}])|\{\}/g, (match, escaped: string | undefined) => {
     if (escaped) return escaped;
     if (used >= values.length) throw failure('States.Format has more {} than arguments.');
     const value = values[used++] as Json;
