@@ -232,4 +232,43 @@ describe('task integrations', () => {
       error: 'States.Timeout',
     });
   });
+
+  it('reads TimeoutSecondsPath and HeartbeatSecondsPath from the input', async () => {
+    const { sfn, clock, integrations } = harness();
+    integrations.functions.set('slow', () => new Promise(() => undefined));
+    const machine = sfn.putStateMachine({
+      name: 'SlowByPath',
+      roleArn: ROLE_ARN,
+      definition: {
+        StartAt: 'Call',
+        States: {
+          Call: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: 'slow' },
+            TimeoutSecondsPath: '$.limits.timeout',
+            HeartbeatSecondsPath: '$.limits.heartbeat',
+            End: true,
+          },
+        },
+      },
+    });
+
+    const { executionArn } = sfn.startExecution({
+      stateMachineArn: machine.arn,
+      input: '{"limits":{"timeout":45,"heartbeat":40}}',
+    });
+    await clock.advance(44_999);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    await clock.advance(1);
+    const events = await historyOf(sfn, executionArn);
+
+    expect(eventOf(events, 'TaskScheduled').taskScheduledEventDetails).toMatchObject({
+      timeoutInSeconds: 45,
+      heartbeatInSeconds: 40,
+    });
+    expect(eventOf(events, 'TaskTimedOut').taskTimedOutEventDetails).toMatchObject({
+      error: 'States.Timeout',
+    });
+  });
 });

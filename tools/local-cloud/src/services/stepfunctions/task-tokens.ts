@@ -21,6 +21,7 @@ interface OpenToken {
 }
 
 const PREFIX = 'AQ';
+const MAX_CLOSED = 10_000;
 
 /**
  * The task tokens of `.waitForTaskToken` tasks: a token is open while its task waits, and
@@ -81,6 +82,9 @@ export class TaskTokens {
   }
 
   private close(token: string): void {
-    if (this.open.delete(token)) this.closed.add(token);
+    if (!this.open.delete(token)) return;
+    this.closed.add(token);
+    // Remember enough ended tokens to answer late callers with TaskTimedOut, not all of them forever.
+    if (this.closed.size > MAX_CLOSED) this.closed.delete(this.closed.values().next().value as string);
   }
 }
