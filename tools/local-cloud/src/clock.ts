@@ -77,7 +77,9 @@ interface PendingTimer {
  * {@link TestClock.advanceTo} fire every timer that falls due, in time order (timers due at the
  * same instant in the order they were set), with the clock showing each timer's own due time
  * while it runs; a timer set by a fired timer and due within the advance fires in the same call.
- * Each fired timer's work is awaited before the next fires.
+ * Each fired timer's work is awaited before the next fires: the promise its callback returns, and
+ * the promise reactions and immediate callbacks it queues. Work that waits on real I/O (a call to
+ * a Lambda worker process) is not: await its result (an execution's `whenDone`) or advance again.
  *
  * @example
  * ```ts
