@@ -1,4 +1,5 @@
 import { evaluateIntrinsic } from '../../src/services/stepfunctions/expressions/intrinsics';
+import { evaluateJsonataTemplate } from '../../src/services/stepfunctions/expressions/jsonata';
 import type { PathScope } from '../../src/services/stepfunctions/expressions/jsonpath';
 import type { Json } from '../../src/services/stepfunctions';
 import { thrown } from './fixtures';
@@ -59,5 +60,29 @@ describe('intrinsic functions', () => {
       error: 'States.IntrinsicFailure',
       message: expect.stringMatching(message),
     });
+  });
+});
+
+describe('the JSONata functions Step Functions adds', () => {
+  const evaluate = (expression: string) =>
+    evaluateJsonataTemplate(
+      `{% ${expression} %}`,
+      { states: { input: {}, context: {} }, variables: {} },
+      'Output',
+    );
+
+  it.each<[string, Json]>([
+    ['$partition([1, 2, 3], 2)', [[1, 2], [3]]],
+    ['$range(0, 10, 5)', [0, 5, 10]],
+    ["$hash('input data', 'SHA-1')", 'aaff4a450a104cd177d28d18d74485e8cae074b7'],
+    ['$parse(\'{"a":[1]}\').a[0]', 1],
+    ['$random() < 1', true],
+    ['$length($uuid())', 36],
+  ])('%s', async (expression, expected) => {
+    expect(await evaluate(expression)).toEqual(expected);
+  });
+
+  it('leaves out $eval, as Step Functions does', async () => {
+    await expect(evaluate("$eval('1 + 1')")).rejects.toMatchObject({ error: 'States.QueryEvaluationError' });
   });
 });

@@ -26,12 +26,23 @@ export const evaluateIntrinsic = (text: string, scope: PathScope): Json => {
 const run = (argument: Argument, scope: PathScope): Json => {
   if (argument.kind === 'literal') return argument.value;
   if (argument.kind === 'path') return readPath(argument.path, scope);
-  const implementation = FUNCTIONS[argument.name];
-  if (!implementation) throw failure(`The intrinsic function ${argument.name} is not supported.`);
-  return implementation(argument.args.map((arg) => run(arg, scope)));
+  return callIntrinsic(
+    argument.name,
+    argument.args.map((arg) => run(arg, scope)),
+  );
 };
 
 const failure = (message: string) => new StatesError(StatesErrors.IntrinsicFailure, message);
+
+/**
+ * Calls one intrinsic function with evaluated arguments (`'States.ArrayRange', [1, 9, 2]`): how
+ * the JSONata functions Step Functions adds (`$range`, `$partition`, `$hash`) reuse them.
+ */
+export const callIntrinsic = (name: string, args: readonly Json[]): Json => {
+  const implementation = FUNCTIONS[name];
+  if (!implementation) throw failure(`The intrinsic function ${name} is not supported.`);
+  return implementation(args);
+};
 
 class Parser {
   private position = 0;

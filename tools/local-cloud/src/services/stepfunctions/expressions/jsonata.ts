@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import { StatesError, StatesErrors } from '../errors';
 import { type Json, type JsonObject, isRecord } from '../json';
+import { callIntrinsic } from './intrinsics';
 
 /** The reserved `$states` of a JSONata state. */
 export interface StatesBinding {
@@ -17,6 +19,22 @@ export interface JsonataScope {
 }
 
 const EXPRESSION = /^\{%([\s\S]*)%\}$/;
+
+/**
+ * The functions Step Functions adds to JSONata, and `$eval`, which it leaves out (`$parse`
+ * stands in). A failure inside one is the expression's failure.
+ */
+const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: Json[]) => Json> = {
+  partition: (array, size) => callIntrinsic('States.ArrayPartition', [array ?? null, size ?? null]),
+  range: (start, end, step) => callIntrinsic('States.ArrayRange', [start ?? null, end ?? null, step ?? null]),
+  hash: (value, algorithm) => callIntrinsic('States.Hash', [value ?? null, algorithm ?? null]),
+  random: () => Math.random(),
+  uuid: () => randomUUID(),
+  parse: (text) => callIntrinsic('States.StringToJson', [text ?? null]),
+  eval: () => {
+    throw new Error('$eval is not available in Step Functions; use $parse.');
+  },
+};
 
 /** True for a string that is one JSONata expression (`{% ... %}`). */
 export const isJsonataExpression = (value: unknown): value is string =>
@@ -69,7 +87,11 @@ const evaluateExpression = async (text: string, scope: JsonataScope, field: stri
   const expression = compile(source, field);
   let value: unknown;
   try {
-    value = await expression.evaluate(undefined, { ...scope.variables, states: scope.states });
+    value = await expression.evaluate(undefined, {
+      ...STEP_FUNCTIONS_FUNCTIONS,
+      ...scope.variables,
+      states: scope.states,
+    });
   } catch (error) {
     throw queryError(
       field,
