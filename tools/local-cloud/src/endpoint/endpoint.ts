@@ -14,12 +14,12 @@ import type { FunctionSpec, TableSpec } from '../model';
 import {
   DYNALITE_OPERATIONS,
   LOCAL_DYNAMODB_OPERATIONS,
-  type RequiredPermission,
   claimDataDir,
   createDynamoDbCaller,
   dynamoDbPermissions,
 } from '../services/dynamodb/dynamodb';
 import { AwsError, type LocalService, commonErrorType } from './errors';
+import type { RequiredPermission } from '../services/service';
 import { type StoredEvent, planPutEvents } from '../services/events/events';
 import { type FaultInjector, createFaultInjector, injectedError } from './faults';
 import { type IamDecision, assumedRoleArn, denialMessage, evaluatePolicy } from './iam';

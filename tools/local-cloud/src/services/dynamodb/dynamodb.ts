@@ -2,12 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { AwsError } from '../../endpoint/errors';
-
-/** One permission a request needs: an action on resources. */
-export interface RequiredPermission {
-  readonly action: string;
-  readonly resources: readonly string[];
-}
+import type { RequiredPermission } from '../service';
 
 /** The operations dynalite implements; the local endpoint forwards only these. */
 export const DYNALITE_OPERATIONS: ReadonlySet<string> = new Set([

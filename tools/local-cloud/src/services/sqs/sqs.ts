@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { QueueSpec } from '../../assembly/types';
-import type { RequiredPermission } from '../dynamodb/dynamodb';
+import type { RequiredPermission } from '../service';
 import { AwsError } from '../../endpoint/errors';
 
 /** SQS's default limit on a message (a queue's `MaximumMessageSize`) and on a batch, in bytes. */

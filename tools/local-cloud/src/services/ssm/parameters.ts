@@ -1,5 +1,5 @@
 import { AwsError } from '../../endpoint/errors';
-import type { RequiredPermission } from '../dynamodb/dynamodb';
+import type { RequiredPermission } from '../service';
 
 /** Where the SSM and Secrets Manager answers come from. */
 export interface ParameterSources {
