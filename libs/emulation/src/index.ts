@@ -2,4 +2,5 @@
  * The emulated AWS parts that both the local cloud (`npm start`) and the services' tests run:
  * what each stands in for is in its module's name.
  */
+export * from './dynalite';
 export * from './rest-api-event';

@@ -24,20 +24,3 @@ export class AwsError extends Error {
     return { __type: this.type, message: this.message };
   }
 }
-
-/** The services the local AWS endpoint answers, by signing name. */
-export type LocalService = 'dynamodb' | 'events' | 'ssm' | 'secretsmanager' | 'sqs';
-
-/**
- * The `__type` of a common (Coral) error as a service writes it: DynamoDB qualifies it with the
- * Coral namespace, the newer JSON services do not.
- *
- * @example
- * ```ts
- * commonErrorType('dynamodb', 'AccessDeniedException'); // 'com.amazon.coral.service#AccessDeniedException'
- * commonErrorType('events', 'AccessDeniedException'); // 'AccessDeniedException'
- * ```
- */
-export function commonErrorType(service: LocalService | undefined, name: string): string {
-  return service === 'dynamodb' || service === undefined ? `com.amazon.coral.service#${name}` : name;
-}

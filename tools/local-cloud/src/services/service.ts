@@ -106,7 +106,26 @@ export interface AwsProtocol {
   commonErrorType(name: string): string;
 }
 
-/** A redeploy, as each service sees it. */
+/** What a redeploy did to one kind of resource, by id (`<stackName>/<logicalId>`). */
+export interface ResourceChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** What a redeploy changes, kind by kind, in the redeployed stacks. */
+export interface ModelChanges {
+  /** A function is changed when its code asset, environment or settings differ (not its policy). */
+  readonly functions: ResourceChanges;
+  /** Functions whose role policy changed. */
+  readonly policies: readonly string[];
+  readonly apis: ResourceChanges;
+  readonly tables: ResourceChanges;
+  readonly eventSourceMappings: ResourceChanges;
+}
+
+/** A redeploy, as each part of the local cloud sees it. */
 export interface ModelChange {
   /** The model served until now. */
   readonly previous: LocalModel;
@@ -114,12 +133,25 @@ export interface ModelChange {
   readonly next: LocalModel;
   /** The stacks that were redeployed. */
   readonly stacks: ReadonlySet<string>;
+  /** What changed in them. */
+  readonly changes: ModelChanges;
 }
 
-/** What a service did with a redeploy. */
+/** What a part of the local cloud did with a redeploy. */
 export interface ServiceUpdate {
   /** What it did not apply without a restart, one sentence each (a changed table's keys...). */
   readonly notes?: readonly string[];
+}
+
+/**
+ * A part of the local cloud that a redeploy updates and a stop stops: every {@link AwsService},
+ * and the parts no SDK calls (the gateway, the event sources).
+ */
+export interface LocalPart {
+  /** Takes the model of a redeploy: creates what is new, drops what went, keeps what stayed. */
+  update(change: ModelChange): Promise<ServiceUpdate>;
+  /** Stops its timers, servers and processes; in-memory state is dropped. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -141,7 +173,7 @@ export interface ServiceUpdate {
  * }
  * ```
  */
-export interface AwsService {
+export interface AwsService extends LocalPart {
   /** The SigV4 signing name (`dynamodb`, `sqs`, `lambda`): the service of the credential scope. */
   readonly signingName: string;
   /** The `X-Amz-Target` prefix of a JSON-protocol API (`DynamoDB_20120810`); none for a REST API. */
@@ -154,8 +186,4 @@ export interface AwsService {
    * for an operation it does not serve or an input AWS rejects before authorizing it.
    */
   call(request: ServiceRequest, caller: FunctionSpec): ServiceCall;
-  /** Takes the model of a redeploy: creates what is new, drops what went, keeps what stayed. */
-  update(change: ModelChange): Promise<ServiceUpdate>;
-  /** Stops its timers, servers and processes; in-memory state is dropped. */
-  stop(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-// dynalite ships no type declarations; this covers the part of its API the testing kit uses.
+// dynalite ships no type declarations; this covers the part of its API the local DynamoDB uses.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 
