@@ -3,6 +3,7 @@
  * domain: the `e2e` target synthesizes every stack first (`dependsOn`), then this suite starts
  * the local cloud in-process on a free port, seeds the demo menu and talks HTTP to it.
  */
+import { request } from 'node:http';
 import { resolve } from 'node:path';
 import type { LocalModel } from '../src/assembly';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
@@ -150,4 +151,40 @@ describe('IAM from the templates', () => {
       await denied.stop();
     }
   }, 60_000);
+});
+
+/** A raw request to the local domain, so the test sets `Host` and `Origin` as a browser would. */
+const raw = (method: string, path: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((done, fail) => {
+    const { port } = new URL(cloud.url);
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+
+describe('the admin routes', () => {
+  it('answer a cross-origin preflight to /_local/token with 403 and no Access-Control-Allow-Origin', async () => {
+    const { port } = new URL(cloud.url);
+    const preflight = await raw('OPTIONS', '/_local/token', {
+      host: `localhost:${port}`,
+      origin: 'https://evil.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    });
+
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuse a request whose Host is not the local domain, while the APIs behind it still answer', async () => {
+    const { port } = new URL(cloud.url);
+    const rebound = await raw('GET', '/_local/credentials', { host: `rebound.example:${port}` });
+    const menu = await raw('GET', '/menu?category=pizza', { host: `localhost:${port}` });
+
+    expect(rebound.status).toBe(403);
+    expect(menu.status).toBe(200);
+  });
 });

@@ -8,24 +8,19 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventSourceMappingSpec, LocalModel } from './assembly';
-import type { AwsEndpoint, LocalIdentities } from './endpoint';
-import type { Gateway } from './services/apigateway';
 import {
   type FailedStreamBatch,
-  type LocalLambdaRuntime,
   type StreamEventSources,
   type StreamEventSourcesOptions,
   startStreamEventSources,
 } from './services/lambda';
 import type { FunctionSpec } from './model';
+import type { LocalPart, ModelChange, ModelChanges, ResourceChanges } from './services/service';
 
-/** What a redeploy did to one kind of resource, by id (`<stackName>/<logicalId>`). */
-export interface ResourceChanges {
-  readonly added: readonly string[];
-  readonly changed: readonly string[];
-  readonly unchanged: readonly string[];
-  readonly removed: readonly string[];
-}
+export type { ResourceChanges } from './services/service';
+
+/** One step of a redeploy: a part of the local cloud taking the new model. */
+export type RedeployStep = Pick<LocalPart, 'update'>;
 
 /** The answer of `POST /_local/redeploy`. */
 export interface RedeploySummary {
@@ -86,12 +81,7 @@ function diff<T extends Identified & { readonly id?: string; readonly logicalId:
 }
 
 /** What redeploying `stacks` from `next` changes in the running `current` model. */
-export interface RedeployPlan {
-  readonly functions: ResourceChanges;
-  readonly policies: readonly string[];
-  readonly apis: ResourceChanges;
-  readonly tables: ResourceChanges;
-  readonly eventSourceMappings: ResourceChanges;
+export interface RedeployPlan extends ModelChanges {
   /** The model to run: `current` with the resources of `stacks` taken from `next`. */
   readonly model: LocalModel;
 }
@@ -227,11 +217,12 @@ export interface RedeployTargets {
   load(dirs: readonly string[]): LocalModel;
   /** The model being served, and where the new one goes. */
   readonly model: { current: LocalModel };
-  readonly endpoint: Pick<AwsEndpoint, 'addTables' | 'setFunctions'>;
-  readonly identities: Pick<LocalIdentities, 'credentialsFor'>;
-  readonly runtime: LocalLambdaRuntime;
-  readonly gateway: Pick<Gateway, 'update'>;
-  readonly streams: Pick<StreamSourcePool, 'update'>;
+  /**
+   * The parts that take the new model, in the order that keeps every request answered: the AWS
+   * services (new tables first), the functions, their event sources and rules, the gateway, and
+   * last the removal of functions the gateway no longer routes to.
+   */
+  readonly steps: readonly RedeployStep[];
   /** @default discarded */
   readonly log?: (line: string) => void;
 }
@@ -242,114 +233,81 @@ export interface Redeployer {
   redeploy(assemblyDir: string): Promise<RedeploySummary>;
 }
 
+/** The assembly folder a client named, if it is one under `dist/`; a {@link RedeployError} if not. */
+function assemblyUnder(root: string, assemblyDir: string): string {
+  const dist = resolve(root, 'dist');
+  const assembly = resolve(root, assemblyDir);
+  const inside = relative(dist, assembly);
+  if (inside.startsWith('..') || inside === '' || resolve(dist, inside) !== assembly)
+    throw new RedeployError(`Only assemblies under ${dist} can be redeployed, not ${assembly}.`);
+  if (!existsSync(join(assembly, 'manifest.json')))
+    throw new RedeployError(
+      `${assembly} is not a cloud assembly (it has no manifest.json): synthesize the service first.`,
+    );
+  return assembly;
+}
+
+/** Every assembly loaded afresh, with the redeployed one, and the stacks that one holds. */
+function loadWith(targets: RedeployTargets, assembly: string): { next: LocalModel; stacks: Set<string> } {
+  const dirs = targets.assemblyDirs().map((dir) => resolve(dir));
+  if (!dirs.includes(assembly)) dirs.push(assembly);
+  let next: LocalModel;
+  try {
+    next = targets.load(dirs);
+  } catch (error) {
+    throw new RedeployError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const stacks = new Set(
+    next.stacks
+      .filter((stack) => stack.assemblyDir === assembly || stack.assemblyDir.startsWith(`${assembly}${sep}`))
+      .map((stack) => stack.name),
+  );
+  return { next, stacks };
+}
+
+async function redeployOnce(targets: RedeployTargets, assemblyDir: string): Promise<RedeploySummary> {
+  const started = performance.now();
+  const assembly = assemblyUnder(targets.root, assemblyDir);
+  const { next, stacks } = loadWith(targets, assembly);
+  const previous = targets.model.current;
+  const { model, ...changes } = planRedeploy(previous, next, stacks);
+  const change: ModelChange = { previous, next: model, stacks, changes };
+  const notes: string[] = [];
+  for (const step of targets.steps) notes.push(...((await step.update(change)).notes ?? []));
+  targets.model.current = model;
+  const summary: RedeploySummary = {
+    assembly,
+    stacks: [...stacks],
+    ...changes,
+    notes,
+    durationMs: Math.round(performance.now() - started),
+  };
+  const log = targets.log ?? (() => undefined);
+  log(
+    `redeployed ${summary.stacks.join(', ') || assembly}: functions ${count(changes.functions)}; APIs ${count(changes.apis)}; tables ${count(changes.tables)}`,
+  );
+  for (const note of notes) log(note);
+  return summary;
+}
+
 /**
- * Redeploys one cloud assembly into the running local cloud, in the order that keeps every
- * request answered: new tables first, then the new policies, then the new and changed functions
- * (a changed function's busy environments finish their invocation on the old code, then stop),
- * the stream event sources, and last the gateway, whose requests in flight finish on the old
- * model before removed functions are forgotten. Unchanged functions keep their warm environments.
+ * Redeploys one cloud assembly into the running local cloud: loads every assembly afresh with
+ * it, plans what changed in its stacks, and asks each part of the cloud to take the new model, in
+ * the order of `steps` (see {@link RedeployTargets.steps}). Unchanged functions keep their warm
+ * environments; every other service keeps its data and its stream positions.
  *
  * @example
  * ```ts
- * const redeployer = createRedeployer({ root, assemblyDirs, load, model, endpoint, identities, runtime, gateway, streams });
+ * const redeployer = createRedeployer({ root, assemblyDirs, load, model, steps: [endpoint.services, functionsPart(...), gatewayPart(gateway)] });
  * const summary = await redeployer.redeploy('dist/apps/menu/cdk.out');
  * summary.functions.changed; // ['SliceMenu-dev/GetMenuItem1A2B3C4D']
  * ```
  */
 export function createRedeployer(targets: RedeployTargets): Redeployer {
-  const log = targets.log ?? (() => undefined);
-  const dist = resolve(targets.root, 'dist');
   let queue: Promise<unknown> = Promise.resolve();
-
-  const run = async (assemblyDir: string): Promise<RedeploySummary> => {
-    const started = performance.now();
-    const assembly = resolve(targets.root, assemblyDir);
-    const inside = relative(dist, assembly);
-    if (inside.startsWith('..') || inside === '' || resolve(dist, inside) !== assembly)
-      throw new RedeployError(`Only assemblies under ${dist} can be redeployed, not ${assembly}.`);
-    if (!existsSync(join(assembly, 'manifest.json')))
-      throw new RedeployError(
-        `${assembly} is not a cloud assembly (it has no manifest.json): synthesize the service first.`,
-      );
-    const dirs = targets.assemblyDirs().map((dir) => resolve(dir));
-    if (!dirs.includes(assembly)) dirs.push(assembly);
-    let next: LocalModel;
-    try {
-      next = targets.load(dirs);
-    } catch (error) {
-      throw new RedeployError(error instanceof Error ? error.message : String(error), { cause: error });
-    }
-    const stacks = new Set(
-      next.stacks
-        .filter(
-          (stack) => stack.assemblyDir === assembly || stack.assemblyDir.startsWith(`${assembly}${sep}`),
-        )
-        .map((stack) => stack.name),
-    );
-    const current = targets.model.current;
-    const plan = planRedeploy(current, next, stacks);
-    const notes: string[] = [];
-    const byId = new Map(plan.model.functions.map((fn) => [fn.id, fn]));
-
-    const added = new Set(plan.tables.added);
-    await targets.endpoint.addTables(plan.model.tables.filter((table) => added.has(table.id)));
-    for (const id of plan.tables.changed)
-      notes.push(
-        `The table ${id} changed (keys, indexes, stream or TTL): the local cloud keeps it as it was; restart it (npm start) to apply the change.`,
-      );
-    for (const id of plan.tables.removed)
-      notes.push(`The table ${id} is no longer in the template: the local cloud keeps it and its data.`);
-
-    const swapped = [...plan.functions.added, ...plan.functions.changed].flatMap((id) => {
-      const fn = byId.get(id);
-      return fn ? [fn] : [];
-    });
-    for (const fn of [...swapped, ...plan.policies.flatMap((id) => byId.get(id) ?? [])])
-      targets.identities.credentialsFor(fn);
-    targets.endpoint.setFunctions(plan.model.functions);
-    for (const fn of swapped) targets.runtime.register(fn);
-
-    const mappingsChanged =
-      plan.eventSourceMappings.added.length +
-        plan.eventSourceMappings.changed.length +
-        plan.eventSourceMappings.removed.length >
-      0;
-    if (mappingsChanged) targets.streams.update(plan.model.eventSourceMappings, plan.model.functions);
-    for (const id of plan.eventSourceMappings.changed)
-      notes.push(`The event source mapping ${id} changed: it restarted at its starting position.`);
-
-    const nothingChanged =
-      swapped.length === 0 &&
-      plan.functions.removed.length === 0 &&
-      plan.apis.added.length + plan.apis.changed.length + plan.apis.removed.length === 0 &&
-      isDeepStrictEqual(current.routingRules, plan.model.routingRules) &&
-      isDeepStrictEqual(current.permissions, plan.model.permissions);
-    targets.model.current = plan.model;
-    // An unchanged redeploy keeps the gateway as it is: its throttling buckets and authorizer caches too.
-    if (!nothingChanged) await targets.gateway.update(plan.model);
-    for (const id of plan.functions.removed) targets.runtime.deregister(id);
-
-    const summary: RedeploySummary = {
-      assembly,
-      stacks: [...stacks],
-      functions: plan.functions,
-      policies: plan.policies,
-      apis: plan.apis,
-      tables: plan.tables,
-      eventSourceMappings: plan.eventSourceMappings,
-      notes,
-      durationMs: Math.round(performance.now() - started),
-    };
-    log(
-      `redeployed ${summary.stacks.join(', ') || assembly}: functions ${count(plan.functions)}; APIs ${count(plan.apis)}; tables ${count(plan.tables)}`,
-    );
-    for (const note of notes) log(note);
-    return summary;
-  };
-
   return {
     redeploy(assemblyDir) {
-      const result = queue.then(() => run(assemblyDir));
+      const result = queue.then(() => redeployOnce(targets, assemblyDir));
       queue = result.catch(() => undefined);
       return result;
     },

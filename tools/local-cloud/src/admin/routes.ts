@@ -1,0 +1,189 @@
+import type { IncomingMessage } from 'node:http';
+import type { TokenOptions } from '@slice/testing';
+import type { LocalModel } from '../assembly/types';
+import { operatorCredentials } from '../endpoint/identities';
+import { type StoredEvent, filterEvents } from '../services/events/events';
+import type { FailedStreamBatch } from '../services/lambda/stream-event-sources';
+import type { TableStream } from '../services/dynamodb/streams';
+import type { LocalQueue } from '../services/sqs/sqs';
+import { readBody } from '../http';
+import { isRecord } from '../json';
+
+/** What the admin routes read and act on. */
+export interface AdminContext {
+  /** The local domain, `http://localhost:<port>`. */
+  readonly url: string;
+  readonly stage: string;
+  /** The model served now. */
+  model(): LocalModel;
+  /** The local AWS endpoint's URL, for `GET /_local/credentials`. */
+  readonly endpointUrl: string;
+  readonly events: () => readonly StoredEvent[];
+  readonly queues: () => readonly LocalQueue[];
+  readonly streams: () => readonly TableStream[];
+  readonly failedStreamBatches: () => readonly FailedStreamBatch[];
+  readonly issuer: {
+    jwks(): Promise<unknown>;
+    token(user: { sub: string; groups: string[]; email?: string }, options?: TokenOptions): Promise<string>;
+  };
+  /** Redeploys an assembly; a `RedeployError` is the client's mistake (422). */
+  redeploy(assemblyDir: string): Promise<unknown>;
+  readonly isRedeployError: (error: unknown) => boolean;
+}
+
+/** An admin route's answer: a status and a JSON body. */
+export interface AdminAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** One admin route: its method and how it answers. */
+export interface AdminRoute {
+  readonly method: 'GET' | 'POST';
+  answer(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer>;
+}
+
+/** The admin bodies are small: a token request, an assembly path. */
+const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+const ok = (body: unknown): AdminAnswer => ({ status: 200, body });
+const clientError = (status: number, message: string): AdminAnswer => ({ status, body: { message } });
+
+/** The JSON object of a request body, or the answer refusing it. */
+async function jsonBody(
+  req: IncomingMessage,
+  example: string,
+): Promise<Record<string, unknown> | AdminAnswer> {
+  const body = await readBody(req, MAX_ADMIN_BODY_BYTES);
+  if (body === undefined) return clientError(413, `The body must be at most ${MAX_ADMIN_BODY_BYTES} bytes.`);
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
+    if (isRecord(parsed)) return parsed;
+  } catch {
+    // answered below
+  }
+  return clientError(400, `The body must be JSON: ${example}`);
+}
+
+const isAnswer = (value: Record<string, unknown> | AdminAnswer): value is AdminAnswer =>
+  typeof value.status === 'number' && 'body' in value;
+
+async function token(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const user = await jsonBody(req, '{"sub":"alice","groups":["customer"]}');
+  if (isAnswer(user)) return user;
+  if (typeof user.sub !== 'string' || !user.sub) return clientError(400, 'sub is required');
+  const groups = Array.isArray(user.groups) ? user.groups.map(String) : ['customer'];
+  const email = typeof user.email === 'string' ? { email: user.email } : {};
+  return ok({ token: await context.issuer.token({ sub: user.sub, groups, ...email }) });
+}
+
+async function redeploy(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  // JSON only: a form post (which a page may send without a preflight) is refused.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    return clientError(415, 'Send {"assembly":"dist/apps/<service>/cdk.out"} as application/json.');
+  const body = await jsonBody(req, '{"assembly":"dist/apps/menu/cdk.out"}');
+  if (isAnswer(body)) return body;
+  if (typeof body.assembly !== 'string' || !body.assembly)
+    return clientError(400, 'assembly is required: the folder of the synthesized cloud assembly');
+  try {
+    return ok(await context.redeploy(body.assembly));
+  } catch (error) {
+    if (context.isRedeployError(error))
+      return clientError(422, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+function events(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const query = new URL(req.url ?? '/', context.url).searchParams;
+  const filter = { source: query.get('source') ?? '', detailType: query.get('detailType') ?? '' };
+  return Promise.resolve(ok({ events: filterEvents(context.events(), filter) }));
+}
+
+function queues(context: AdminContext): Promise<AdminAnswer> {
+  return Promise.resolve(
+    ok({
+      queues: context.queues().map((queue) => ({
+        name: queue.name,
+        arn: queue.arn,
+        url: queue.url,
+        ...queue.counts(),
+        ...(queue.deadLetterTargetArn === undefined
+          ? {}
+          : { deadLetterTargetArn: queue.deadLetterTargetArn, maxReceiveCount: queue.maxReceiveCount }),
+        messages: queue.messages(),
+      })),
+    }),
+  );
+}
+
+function tables(context: AdminContext): Promise<AdminAnswer> {
+  return Promise.resolve(
+    ok({
+      tables: context.model().tables.map((table) => ({
+        stack: table.stackName,
+        logicalId: table.logicalId,
+        tableName: table.tableName,
+        arn: table.arn,
+      })),
+    }),
+  );
+}
+
+function streams(context: AdminContext): Promise<AdminAnswer> {
+  return Promise.resolve(
+    ok({
+      streams: context.streams().map((stream) => ({
+        tableName: stream.tableName,
+        streamArn: stream.streamArn,
+        viewType: stream.viewType,
+        records: stream.entries.map((entry) => entry.record),
+      })),
+      failed: context.failedStreamBatches(),
+    }),
+  );
+}
+
+/**
+ * The admin routes by path. `GET /_local/credentials` gives the developer's own identity for
+ * tools (`npm run migrate`): allowed everything, logged as `operator`.
+ */
+export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, AdminRoute>([
+  [
+    '/_local/health',
+    {
+      method: 'GET',
+      answer: (context) => {
+        const model = context.model();
+        return Promise.resolve(
+          ok({ status: 'ok', functions: model.functions.length, apis: model.restApis.length }),
+        );
+      },
+    },
+  ],
+  [
+    '/_local/issuer/.well-known/jwks.json',
+    { method: 'GET', answer: async (context) => ok(await context.issuer.jwks()) },
+  ],
+  ['/_local/token', { method: 'POST', answer: token }],
+  ['/_local/redeploy', { method: 'POST', answer: redeploy }],
+  ['/_local/events', { method: 'GET', answer: events }],
+  ['/_local/queues', { method: 'GET', answer: queues }],
+  ['/_local/tables', { method: 'GET', answer: tables }],
+  ['/_local/streams', { method: 'GET', answer: streams }],
+  [
+    '/_local/credentials',
+    {
+      method: 'GET',
+      answer: (context) =>
+        Promise.resolve(
+          ok({
+            endpoint: context.endpointUrl,
+            region: context.model().region,
+            stage: context.stage,
+            ...operatorCredentials,
+          }),
+        ),
+    },
+  ],
+]);
