@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { DynamoDbAnswer, DynamoDbCall } from './dynamodb';
 import { AwsError } from '../../endpoint/errors';
+import { isRecord } from '../../json';
+import type { DynamoDbCall } from './dynamodb';
 import type { AttributeMap, StreamStore } from './streams';
-import { tableNameOf } from './streams';
 import type { TableLocks } from './table-locks';
+import {
+  type ItemAction,
+  parseTransactItems,
+  upstreamError,
+  validation,
+  writeKinds,
+} from './transaction-items';
 
-/** How many items one transaction may hold (DynamoDB raised it from 25 to 100 in 2022). */
-export const MAX_TRANSACTION_ITEMS = 100;
+export { MAX_TRANSACTION_ITEMS } from './transaction-items';
 
 /** How long DynamoDB remembers a `ClientRequestToken` after the call that used it. */
 export const CLIENT_REQUEST_TOKEN_TTL_MS = 10 * 60 * 1000;
@@ -72,29 +78,6 @@ export interface Transactions {
   get(request: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-type WriteKind = 'ConditionCheck' | 'Put' | 'Update' | 'Delete';
-
-interface ItemAction {
-  readonly kind: WriteKind | 'Get';
-  readonly tableName: string;
-  readonly key: AttributeMap;
-  readonly detail: Record<string, unknown>;
-}
-
-const writeKinds: readonly WriteKind[] = ['ConditionCheck', 'Put', 'Update', 'Delete'];
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const validation = (message: string) =>
-  new AwsError(400, 'com.amazon.coral.validate#ValidationException', message);
-
-const dynamoDbValidation = (message: string) =>
-  new AwsError(400, 'com.amazonaws.dynamodb.v20120810#ValidationException', message);
-
-const upstreamError = (answer: Extract<DynamoDbAnswer, { ok: false }>) =>
-  new AwsError(answer.status, answer.type, answer.message);
-
 /**
  * Validation failures that depend on the item as stored (a missing operand, a type mismatch, an
  * item grown too big): DynamoDB reports them as a `ValidationError` cancellation reason. Any other
@@ -115,6 +98,207 @@ const expressionFields = ['ExpressionAttributeNames', 'ExpressionAttributeValues
 
 const pickDefined = (source: Record<string, unknown>, names: readonly string[]) =>
   Object.fromEntries(names.filter((name) => source[name] !== undefined).map((name) => [name, source[name]]));
+
+/** What a transaction runs against. */
+interface TransactionContext {
+  readonly call: DynamoDbCall;
+  readonly locks: TableLocks;
+  readonly streams: StreamStore;
+  readonly log: (text: string) => void;
+}
+
+async function read(
+  call: DynamoDbCall,
+  action: ItemAction,
+  projection = false,
+): Promise<AttributeMap | undefined> {
+  const answer = await call('GetItem', {
+    TableName: action.tableName,
+    Key: action.key,
+    ConsistentRead: true,
+    ...(projection ? pickDefined(action.detail, ['ProjectionExpression', 'ExpressionAttributeNames']) : {}),
+  });
+  if (!answer.ok) throw upstreamError(answer);
+  return isRecord(answer.output.Item) ? answer.output.Item : undefined;
+}
+
+/** The dynalite request that applies (or, for a check, only evaluates) one item. */
+function applyRequest(
+  action: ItemAction,
+  before: AttributeMap | undefined,
+): [string, Record<string, unknown>] {
+  const { detail, tableName, key } = action;
+  const condition = pickDefined(detail, ['ConditionExpression', ...expressionFields]);
+  switch (action.kind) {
+    case 'Put':
+      return ['PutItem', { TableName: tableName, Item: detail.Item, ...condition }];
+    case 'Update':
+      return [
+        'UpdateItem',
+        {
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: detail.UpdateExpression,
+          ReturnValues: 'ALL_NEW',
+          ...condition,
+        },
+      ];
+    case 'Delete':
+      return ['DeleteItem', { TableName: tableName, Key: key, ...condition }];
+    default:
+      // A check changes nothing: write the item back as it is (or delete the absent item) under the condition.
+      return before
+        ? ['PutItem', { TableName: tableName, Item: before, ...condition }]
+        : ['DeleteItem', { TableName: tableName, Key: key, ...condition }];
+  }
+}
+
+/** What applying the items left: a reason per item, the items applied, their new images, or an error to abort with. */
+interface Applied {
+  readonly reasons: CancellationReason[];
+  readonly applied: number[];
+  readonly after: Array<AttributeMap | undefined>;
+  readonly abort?: AwsError;
+}
+
+/** The item's image after a successful apply. */
+function imageAfter(action: ItemAction, output: Record<string, unknown>, before: AttributeMap | undefined) {
+  if (action.kind === 'Put') return action.detail.Item as AttributeMap;
+  if (action.kind === 'Update') return isRecord(output.Attributes) ? output.Attributes : undefined;
+  return action.kind === 'Delete' ? undefined : before;
+}
+
+/** Applies every item through dynalite with its own condition, evaluating all of them even after one fails. */
+async function applyAll(
+  call: DynamoDbCall,
+  actions: readonly ItemAction[],
+  before: ReadonlyArray<AttributeMap | undefined>,
+): Promise<Applied> {
+  const result: Applied = { reasons: [], applied: [], after: [] };
+  for (const [index, action] of actions.entries()) {
+    const [operation, input] = applyRequest(action, before[index]);
+    const answer = await call(operation, input);
+    if (answer.ok) {
+      result.reasons.push({ Code: 'None' });
+      if (action.kind !== 'ConditionCheck') result.applied.push(index);
+      result.after[index] = imageAfter(action, answer.output, before[index]);
+    } else if (answer.name === 'ConditionalCheckFailedException') {
+      const old = before[index];
+      const returnOld = old && action.detail.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
+      result.reasons.push({
+        Code: 'ConditionalCheckFailed',
+        Message: 'The conditional request failed',
+        ...(returnOld ? { Item: old } : {}),
+      });
+    } else if (
+      answer.name === 'ValidationException' &&
+      itemValidationFailures.some((pattern) => pattern.test(answer.message))
+    ) {
+      result.reasons.push({ Code: 'ValidationError', Message: answer.message });
+    } else {
+      return { ...result, abort: upstreamError(answer) };
+    }
+  }
+  return result;
+}
+
+/** Restores one item from its pre-image (absent before: deleted). */
+async function restore(
+  call: DynamoDbCall,
+  action: ItemAction,
+  image: AttributeMap | undefined,
+): Promise<void> {
+  const answer = image
+    ? await call('PutItem', { TableName: action.tableName, Item: image })
+    : await call('DeleteItem', { TableName: action.tableName, Key: action.key });
+  if (!answer.ok) throw new Error(`${answer.name}: ${answer.message}`);
+}
+
+/** Restores the applied items from their pre-images, the last applied first. */
+async function rollBack(
+  context: TransactionContext,
+  actions: readonly ItemAction[],
+  before: ReadonlyArray<AttributeMap | undefined>,
+  applied: readonly number[],
+): Promise<void> {
+  for (const index of [...applied].reverse()) {
+    const action = actions[index] as ItemAction;
+    try {
+      await restore(context.call, action, before[index]);
+    } catch (error) {
+      context.log(
+        `TransactWriteItems: rolling back ${action.kind} on ${action.tableName} ${JSON.stringify(action.key)} failed, the transaction is half applied: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw new AwsError(
+        500,
+        'com.amazonaws.dynamodb.v20120810#InternalServerError',
+        'Internal server error',
+      );
+    }
+  }
+}
+
+/** Runs the items with every table held `exclusive`: all applied and their stream records appended, or none. */
+function execute(context: TransactionContext, actions: readonly ItemAction[]): Promise<void> {
+  return context.locks.run(
+    actions.map(({ tableName }) => [tableName, 'exclusive'] as const),
+    async () => {
+      const before: Array<AttributeMap | undefined> = [];
+      for (const action of actions) before.push(await read(context.call, action));
+      const { reasons, applied, after, abort } = await applyAll(context.call, actions, before);
+      if (abort !== undefined || reasons.some((reason) => reason.Code !== 'None')) {
+        await rollBack(context, actions, before, applied);
+        throw abort ?? new TransactionCanceledError(reasons);
+      }
+      for (const [index, action] of actions.entries()) {
+        if (action.kind === 'ConditionCheck') continue;
+        context.streams.forTable(action.tableName)?.append({ oldItem: before[index], newItem: after[index] });
+      }
+    },
+  );
+}
+
+/** A client request token: in progress, or succeeded (remembered until `expiresAt`). */
+interface TokenEntry {
+  readonly hash: string;
+  expiresAt: number;
+  inProgress: boolean;
+}
+
+/** The token's earlier call, checked as DynamoDB checks it; throws for a mismatch or a call in progress. */
+function previousCall(
+  tokens: Map<string, TokenEntry>,
+  token: unknown,
+  request: Record<string, unknown>,
+  now: number,
+): { readonly token: string; readonly hash: string; readonly succeeded: boolean } {
+  if (typeof token !== 'string' || token.length < 1 || token.length > 36) {
+    throw validation(
+      "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36",
+    );
+  }
+  for (const [known, entry] of tokens) if (entry.expiresAt <= now) tokens.delete(known);
+  // Every parameter but the token itself takes part: a change in any is a different request.
+  const { ClientRequestToken: _token, ...parameters } = request;
+  const hash = createHash('sha256').update(JSON.stringify(parameters)).digest('hex');
+  const previous = tokens.get(token);
+  if (previous && previous.hash !== hash) {
+    throw new AwsError(
+      400,
+      'com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException',
+      'The request uses the same client token as a previous, but non-identical request.',
+    );
+  }
+  if (previous?.inProgress) {
+    // As DynamoDB: the caller retries, and hears the outcome once the first call is done.
+    throw new AwsError(
+      400,
+      'com.amazonaws.dynamodb.v20120810#TransactionInProgressException',
+      'The transaction with the given request token is already in progress.',
+    );
+  }
+  return { token, hash, succeeded: previous !== undefined };
+}
 
 /**
  * Creates the transactions of the local DynamoDB (dynalite has none).
@@ -138,254 +322,20 @@ const pickDefined = (source: Record<string, unknown>, names: readonly string[]) 
  * ```
  */
 export function createTransactions(options: TransactionsOptions): Transactions {
-  const { call, locks, streams } = options;
-  const log = options.log ?? (() => undefined);
+  const context: TransactionContext = { ...options, log: options.log ?? (() => undefined) };
   const now = options.now ?? Date.now;
-  /** Client request tokens: in progress, or succeeded (remembered until `expiresAt`). */
-  const tokens = new Map<string, { hash: string; expiresAt: number; inProgress: boolean }>();
-
-  const keyAttributes = async (tableName: string): Promise<readonly string[]> => {
-    const answer = await call('DescribeTable', { TableName: tableName });
-    if (!answer.ok) throw upstreamError(answer);
-    const table = isRecord(answer.output.Table) ? answer.output.Table : {};
-    const schema = Array.isArray(table.KeySchema) ? (table.KeySchema as unknown[]) : [];
-    return schema
-      .filter(isRecord)
-      .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
-      .flatMap((key) => (typeof key.AttributeName === 'string' ? [key.AttributeName] : []));
-  };
-
-  /** Parses and validates the items, resolving each one's key; throws what DynamoDB would. */
-  const parse = async (request: Record<string, unknown>, kinds: readonly string[]): Promise<ItemAction[]> => {
-    const items = request.TransactItems;
-    if (!Array.isArray(items)) {
-      throw validation(
-        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
-      );
-    }
-    if (items.length < 1 || items.length > MAX_TRANSACTION_ITEMS) {
-      throw validation(
-        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length ${items.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_TRANSACTION_ITEMS}`}`,
-      );
-    }
-    const schemas = new Map<string, Promise<readonly string[]>>();
-    const seen = new Set<string>();
-    const actions: ItemAction[] = [];
-    for (const [index, item] of items.entries()) {
-      const present = isRecord(item) ? kinds.filter((kind) => item[kind] !== undefined) : [];
-      if (present.length !== 1 || !isRecord(item)) {
-        throw validation(
-          kinds.length === 1
-            ? `1 validation error detected: Value null at 'transactItems.${index + 1}.member.get' failed to satisfy constraint: Member must not be null`
-            : 'TransactItems can only contain one of Check, Put, Update or Delete',
-        );
-      }
-      const kind = present[0] as ItemAction['kind'];
-      const detail = item[kind];
-      if (!isRecord(detail) || typeof detail.TableName !== 'string' || detail.TableName.length === 0) {
-        throw validation(
-          `1 validation error detected: Value null at 'transactItems.${index + 1}.member.${kind === 'ConditionCheck' ? 'conditionCheck' : kind.toLowerCase()}.tableName' failed to satisfy constraint: Member must not be null`,
-        );
-      }
-      if (kind === 'Update' && typeof detail.UpdateExpression !== 'string') {
-        throw validation(
-          `1 validation error detected: Value null at 'transactItems.${index + 1}.member.update.updateExpression' failed to satisfy constraint: Member must not be null`,
-        );
-      }
-      if (kind === 'ConditionCheck' && typeof detail.ConditionExpression !== 'string') {
-        throw validation(
-          `1 validation error detected: Value null at 'transactItems.${index + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`,
-        );
-      }
-      const tableName = tableNameOf(detail.TableName);
-      let schema = schemas.get(tableName);
-      if (!schema) {
-        schema = keyAttributes(tableName);
-        schemas.set(tableName, schema);
-      }
-      const names = await schema;
-      const source = kind === 'Put' ? detail.Item : detail.Key;
-      if (!isRecord(source)) {
-        throw validation(
-          `1 validation error detected: Value null at 'transactItems.${index + 1}.member.${kind === 'ConditionCheck' ? 'conditionCheck' : kind.toLowerCase()}.${kind === 'Put' ? 'item' : 'key'}' failed to satisfy constraint: Member must not be null`,
-        );
-      }
-      const missing = names.find((name) => source[name] === undefined);
-      // A key names exactly the key attributes; an item may hold more.
-      const extra = kind !== 'Put' && Object.keys(source).some((name) => !names.includes(name));
-      if (missing !== undefined || extra) {
-        throw dynamoDbValidation(
-          kind === 'Put'
-            ? `One or more parameter values were invalid: Missing the key ${missing ?? ''} in the item`
-            : 'The provided key element does not match the schema',
-        );
-      }
-      const key = Object.fromEntries(names.map((name) => [name, source[name]]));
-      const id = `${tableName}\u0000${JSON.stringify(names.map((name) => source[name]))}`;
-      if (seen.has(id)) {
-        throw dynamoDbValidation('Transaction request cannot include multiple operations on one item');
-      }
-      seen.add(id);
-      actions.push({ kind, tableName, key, detail: { ...detail, TableName: tableName } });
-    }
-    return actions;
-  };
-
-  const read = async (action: ItemAction, projection = false): Promise<AttributeMap | undefined> => {
-    const answer = await call('GetItem', {
-      TableName: action.tableName,
-      Key: action.key,
-      ConsistentRead: true,
-      ...(projection ? pickDefined(action.detail, ['ProjectionExpression', 'ExpressionAttributeNames']) : {}),
-    });
-    if (!answer.ok) throw upstreamError(answer);
-    return isRecord(answer.output.Item) ? answer.output.Item : undefined;
-  };
-
-  /** The dynalite request that applies (or, for a check, only evaluates) one item. */
-  const applyRequest = (
-    action: ItemAction,
-    before: AttributeMap | undefined,
-  ): [string, Record<string, unknown>] => {
-    const { detail, tableName, key } = action;
-    const condition = pickDefined(detail, ['ConditionExpression', ...expressionFields]);
-    switch (action.kind) {
-      case 'Put':
-        return ['PutItem', { TableName: tableName, Item: detail.Item, ...condition }];
-      case 'Update':
-        return [
-          'UpdateItem',
-          {
-            TableName: tableName,
-            Key: key,
-            UpdateExpression: detail.UpdateExpression,
-            ReturnValues: 'ALL_NEW',
-            ...condition,
-          },
-        ];
-      case 'Delete':
-        return ['DeleteItem', { TableName: tableName, Key: key, ...condition }];
-      default:
-        // A check changes nothing: write the item back as it is (or delete the absent item) under the condition.
-        return before
-          ? ['PutItem', { TableName: tableName, Item: before, ...condition }]
-          : ['DeleteItem', { TableName: tableName, Key: key, ...condition }];
-    }
-  };
-
-  const restore = async (action: ItemAction, before: AttributeMap | undefined) => {
-    const answer = before
-      ? await call('PutItem', { TableName: action.tableName, Item: before })
-      : await call('DeleteItem', { TableName: action.tableName, Key: action.key });
-    if (!answer.ok) throw new Error(`${answer.name}: ${answer.message}`);
-  };
-
-  const execute = async (actions: readonly ItemAction[]): Promise<void> => {
-    await locks.run(
-      actions.map(({ tableName }) => [tableName, 'exclusive'] as const),
-      async () => {
-        const before: Array<AttributeMap | undefined> = [];
-        for (const action of actions) before.push(await read(action));
-        const reasons: CancellationReason[] = [];
-        const applied: number[] = [];
-        const after: Array<AttributeMap | undefined> = [];
-        let abort: AwsError | undefined;
-        for (const [index, action] of actions.entries()) {
-          const [operation, input] = applyRequest(action, before[index]);
-          const answer = await call(operation, input);
-          if (answer.ok) {
-            reasons.push({ Code: 'None' });
-            if (action.kind !== 'ConditionCheck') applied.push(index);
-            after[index] =
-              action.kind === 'Put'
-                ? (action.detail.Item as AttributeMap)
-                : action.kind === 'Update' && isRecord(answer.output.Attributes)
-                  ? answer.output.Attributes
-                  : action.kind === 'Delete'
-                    ? undefined
-                    : before[index];
-          } else if (answer.name === 'ConditionalCheckFailedException') {
-            const old = before[index];
-            reasons.push({
-              Code: 'ConditionalCheckFailed',
-              Message: 'The conditional request failed',
-              ...(old && action.detail.ReturnValuesOnConditionCheckFailure === 'ALL_OLD'
-                ? { Item: old }
-                : {}),
-            });
-          } else if (
-            answer.name === 'ValidationException' &&
-            itemValidationFailures.some((pattern) => pattern.test(answer.message))
-          ) {
-            reasons.push({ Code: 'ValidationError', Message: answer.message });
-          } else {
-            abort = upstreamError(answer);
-            break;
-          }
-        }
-        const failed = abort !== undefined || reasons.some((reason) => reason.Code !== 'None');
-        if (failed) {
-          for (const index of applied.reverse()) {
-            const action = actions[index] as ItemAction;
-            try {
-              await restore(action, before[index]);
-            } catch (error) {
-              log(
-                `TransactWriteItems: rolling back ${action.kind} on ${action.tableName} ${JSON.stringify(action.key)} failed, the transaction is half applied: ${error instanceof Error ? error.message : String(error)}`,
-              );
-              throw new AwsError(
-                500,
-                'com.amazonaws.dynamodb.v20120810#InternalServerError',
-                'Internal server error',
-              );
-            }
-          }
-          throw abort ?? new TransactionCanceledError(reasons);
-        }
-        for (const [index, action] of actions.entries()) {
-          if (action.kind === 'ConditionCheck') continue;
-          streams.forTable(action.tableName)?.append({ oldItem: before[index], newItem: after[index] });
-        }
-      },
-    );
-  };
-
+  const tokens = new Map<string, TokenEntry>();
   return {
     async write(request) {
-      const actions = await parse(request, writeKinds);
-      const token = request.ClientRequestToken;
-      if (token === undefined) return execute(actions).then(() => ({}));
-      if (typeof token !== 'string' || token.length < 1 || token.length > 36) {
-        throw validation(
-          "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36",
-        );
-      }
-      for (const [known, entry] of tokens) if (entry.expiresAt <= now()) tokens.delete(known);
-      // Every parameter but the token itself takes part: a change in any is a different request.
-      const { ClientRequestToken: _token, ...parameters } = request;
-      const hash = createHash('sha256').update(JSON.stringify(parameters)).digest('hex');
-      const previous = tokens.get(token);
-      if (previous && previous.hash !== hash) {
-        throw new AwsError(
-          400,
-          'com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException',
-          'The request uses the same client token as a previous, but non-identical request.',
-        );
-      }
-      if (previous?.inProgress) {
-        // As DynamoDB: the caller retries, and hears the outcome once the first call is done.
-        throw new AwsError(
-          400,
-          'com.amazonaws.dynamodb.v20120810#TransactionInProgressException',
-          'The transaction with the given request token is already in progress.',
-        );
-      }
+      const actions = await parseTransactItems(context.call, request, writeKinds);
+      if (request.ClientRequestToken === undefined) return execute(context, actions).then(() => ({}));
+      const { token, hash, succeeded } = previousCall(tokens, request.ClientRequestToken, request, now());
       // The same request again after it succeeded: success, without applying it again.
-      if (previous) return {};
-      const entry = { hash, expiresAt: Number.POSITIVE_INFINITY, inProgress: true };
+      if (succeeded) return {};
+      const entry: TokenEntry = { hash, expiresAt: Number.POSITIVE_INFINITY, inProgress: true };
       tokens.set(token, entry);
       try {
-        await execute(actions);
+        await execute(context, actions);
         entry.inProgress = false;
         entry.expiresAt = now() + CLIENT_REQUEST_TOKEN_TTL_MS;
         return {};
@@ -395,15 +345,14 @@ export function createTransactions(options: TransactionsOptions): Transactions {
         throw error;
       }
     },
-
     async get(request) {
-      const actions = await parse(request, ['Get']);
-      return locks.run(
+      const actions = await parseTransactItems(context.call, request, ['Get']);
+      return context.locks.run(
         actions.map(({ tableName }) => [tableName, 'exclusive'] as const),
         async () => {
           const Responses: Array<{ Item?: AttributeMap }> = [];
           for (const action of actions) {
-            const item = await read(action, true);
+            const item = await read(context.call, action, true);
             Responses.push(item ? { Item: item } : {});
           }
           return { Responses };
