@@ -1,4 +1,5 @@
 import type { DynamoDbCall } from './dynamodb';
+import { isRecord } from '../../json';
 import { AwsError } from '../../endpoint/errors';
 import { type StreamStore, tableNameOf, ttlUserIdentity } from './streams';
 import type { TableLocks } from './table-locks';
@@ -39,11 +40,137 @@ export interface TimeToLive {
   stop(): Promise<void>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const validation = (message: string) =>
   new AwsError(400, 'com.amazon.coral.validate#ValidationException', message);
+
+/** What a sweep runs against. */
+interface SweepContext {
+  readonly call: DynamoDbCall;
+  readonly locks: TableLocks;
+  readonly streams: StreamStore;
+  readonly now: () => number;
+}
+
+/**
+ * The table's key attribute names; throws `ResourceNotFoundException` for an unknown table. Not
+ * cached: the endpoint serves DeleteTable and CreateTable, so the name may come back with other keys.
+ */
+async function keysOf(call: DynamoDbCall, tableName: string): Promise<readonly string[]> {
+  const answer = await call('DescribeTable', { TableName: tableName });
+  if (!answer.ok) throw new AwsError(answer.status, answer.type, answer.message);
+  const table = isRecord(answer.output.Table) ? answer.output.Table : {};
+  return (Array.isArray(table.KeySchema) ? (table.KeySchema as unknown[]) : [])
+    .filter(isRecord)
+    .flatMap((key) => (typeof key.AttributeName === 'string' ? [key.AttributeName] : []));
+}
+
+function tableOf(request: Record<string, unknown>): string {
+  if (typeof request.TableName !== 'string' || request.TableName.length === 0) {
+    throw validation(
+      "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  return tableNameOf(request.TableName);
+}
+
+/** The condition of an expired item: a TTL in the past, but not more than five years (as DynamoDB). */
+function expiredCondition(attributeName: string, nowMs: number) {
+  const nowSeconds = nowMs / 1000;
+  return {
+    ConditionExpression: '#ttl < :now AND #ttl >= :oldest',
+    ExpressionAttributeNames: { '#ttl': attributeName },
+    ExpressionAttributeValues: {
+      ':now': { N: String(nowSeconds) },
+      ':oldest': { N: String(Math.floor(nowSeconds - MAX_AGE_SECONDS)) },
+    },
+  };
+}
+
+/** Deletes one item if it is still expired, with the `REMOVE` record TTL writes; `true` when it did. */
+async function deleteIfExpired(
+  context: SweepContext,
+  tableName: string,
+  key: Record<string, unknown>,
+  expired: ReturnType<typeof expiredCondition>,
+): Promise<boolean> {
+  const stream = context.streams.forTable(tableName);
+  // Stream images are taken around the delete, so a stream-enabled table is held exclusively.
+  return context.locks.run([[tableName, stream ? 'exclusive' : 'shared']], async () => {
+    const answer = await context.call('DeleteItem', {
+      TableName: tableName,
+      Key: key,
+      ...expired,
+      ReturnValues: 'ALL_OLD',
+    });
+    if (!answer.ok) {
+      // Changed since the scan: no longer expired, or already gone.
+      if (answer.name === 'ConditionalCheckFailedException') return false;
+      throw new Error(`DeleteItem answered ${answer.name}: ${answer.message}`);
+    }
+    const oldItem = answer.output.Attributes;
+    if (isRecord(oldItem)) stream?.append({ oldItem, userIdentity: ttlUserIdentity });
+    return true;
+  });
+}
+
+async function sweepTable(context: SweepContext, tableName: string, attributeName: string): Promise<number> {
+  const keys = await keysOf(context.call, tableName);
+  const expired = expiredCondition(attributeName, context.now());
+  let deleted = 0;
+  let startKey: unknown;
+  do {
+    const page = await context.call('Scan', {
+      TableName: tableName,
+      ConsistentRead: true,
+      FilterExpression: expired.ConditionExpression,
+      ExpressionAttributeNames: expired.ExpressionAttributeNames,
+      ExpressionAttributeValues: expired.ExpressionAttributeValues,
+      ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+    });
+    if (!page.ok) throw new Error(`Scan answered ${page.name}: ${page.message}`);
+    const items = Array.isArray(page.output.Items) ? (page.output.Items as unknown[]) : [];
+    for (const item of items.filter(isRecord)) {
+      const key = Object.fromEntries(keys.map((name) => [name, item[name]]));
+      if (await deleteIfExpired(context, tableName, key, expired)) deleted += 1;
+    }
+    startKey = page.output.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return deleted;
+}
+
+/** Answers `UpdateTimeToLive` against the enabled attributes, changing them as DynamoDB would. */
+async function updateTimeToLive(
+  call: DynamoDbCall,
+  enabled: Map<string, string>,
+  request: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const tableName = tableOf(request);
+  const specification = request.TimeToLiveSpecification;
+  if (
+    !isRecord(specification) ||
+    typeof specification.AttributeName !== 'string' ||
+    specification.AttributeName.length === 0 ||
+    typeof specification.Enabled !== 'boolean'
+  ) {
+    throw validation(
+      "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  await keysOf(call, tableName);
+  const current = enabled.get(tableName);
+  const { AttributeName, Enabled } = specification;
+  if (Enabled && current !== undefined) {
+    throw validation(
+      current === AttributeName
+        ? 'TimeToLive is already enabled'
+        : `TimeToLive is active on a different AttributeName: current AttributeName is ${current}`,
+    );
+  }
+  if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
+  if (Enabled) enabled.set(tableName, AttributeName);
+  else enabled.delete(tableName);
+  return { TimeToLiveSpecification: { AttributeName, Enabled } };
+}
 
 /**
  * Creates the TTL of the local DynamoDB (dynalite has none). Each sweep scans every table with
@@ -63,8 +190,7 @@ const validation = (message: string) =>
  * ```
  */
 export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
-  const { call, locks, streams } = options;
-  const now = options.now ?? Date.now;
+  const context: SweepContext = { ...options, now: options.now ?? Date.now };
   const log = options.log ?? (() => undefined);
   const intervalMs = options.intervalMs ?? 1000;
   const enabled = new Map<string, string>();
@@ -72,83 +198,11 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  /**
-   * The table's key attribute names; throws `ResourceNotFoundException` for an unknown table. Not
-   * cached: the endpoint serves DeleteTable and CreateTable, so the name may come back with other keys.
-   */
-  const keysOf = async (tableName: string): Promise<readonly string[]> => {
-    const answer = await call('DescribeTable', { TableName: tableName });
-    if (!answer.ok) throw new AwsError(answer.status, answer.type, answer.message);
-    const table = isRecord(answer.output.Table) ? answer.output.Table : {};
-    return (Array.isArray(table.KeySchema) ? (table.KeySchema as unknown[]) : [])
-      .filter(isRecord)
-      .flatMap((key) => (typeof key.AttributeName === 'string' ? [key.AttributeName] : []));
-  };
-
-  const tableOf = (request: Record<string, unknown>): string => {
-    if (typeof request.TableName !== 'string' || request.TableName.length === 0) {
-      throw validation(
-        "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
-      );
-    }
-    return tableNameOf(request.TableName);
-  };
-
-  const sweepTable = async (tableName: string, attributeName: string): Promise<number> => {
-    const keys = await keysOf(tableName);
-    const nowSeconds = now() / 1000;
-    const expired = {
-      ConditionExpression: '#ttl < :now AND #ttl >= :oldest',
-      ExpressionAttributeNames: { '#ttl': attributeName },
-      ExpressionAttributeValues: {
-        ':now': { N: String(nowSeconds) },
-        ':oldest': { N: String(Math.floor(nowSeconds - MAX_AGE_SECONDS)) },
-      },
-    };
-    let deleted = 0;
-    let startKey: unknown;
-    do {
-      const page = await call('Scan', {
-        TableName: tableName,
-        ConsistentRead: true,
-        FilterExpression: expired.ConditionExpression,
-        ExpressionAttributeNames: expired.ExpressionAttributeNames,
-        ExpressionAttributeValues: expired.ExpressionAttributeValues,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      });
-      if (!page.ok) throw new Error(`Scan answered ${page.name}: ${page.message}`);
-      const items = Array.isArray(page.output.Items) ? (page.output.Items as unknown[]) : [];
-      for (const item of items.filter(isRecord)) {
-        const stream = streams.forTable(tableName);
-        const Key = Object.fromEntries(keys.map((name) => [name, item[name]]));
-        // Stream images are taken around the delete, so a stream-enabled table is held exclusively.
-        await locks.run([[tableName, stream ? 'exclusive' : 'shared']], async () => {
-          const answer = await call('DeleteItem', {
-            TableName: tableName,
-            Key,
-            ...expired,
-            ReturnValues: 'ALL_OLD',
-          });
-          if (!answer.ok) {
-            // Changed since the scan: no longer expired, or already gone.
-            if (answer.name === 'ConditionalCheckFailedException') return;
-            throw new Error(`DeleteItem answered ${answer.name}: ${answer.message}`);
-          }
-          deleted += 1;
-          const oldItem = answer.output.Attributes;
-          if (isRecord(oldItem)) stream?.append({ oldItem, userIdentity: ttlUserIdentity });
-        });
-      }
-      startKey = page.output.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return deleted;
-  };
-
   const sweep = async (): Promise<number> => {
     let deleted = 0;
     for (const [tableName, attributeName] of [...enabled]) {
       try {
-        deleted += await sweepTable(tableName, attributeName);
+        deleted += await sweepTable(context, tableName, attributeName);
       } catch (error) {
         // Not created yet (its TTL is enabled just before), or deleted: nothing to sweep.
         if (error instanceof AwsError && error.type.endsWith('#ResourceNotFoundException')) continue;
@@ -157,7 +211,6 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
     }
     return deleted;
   };
-
   const schedule = () => {
     if (stopped || intervalMs <= 0) return;
     timer = setTimeout(() => {
@@ -171,10 +224,9 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
     enable(tableName, attributeName) {
       enabled.set(tableNameOf(tableName), attributeName);
     },
-
     async describe(request) {
       const tableName = tableOf(request);
-      await keysOf(tableName);
+      await keysOf(context.call, tableName);
       const attributeName = enabled.get(tableName);
       return {
         TimeToLiveDescription:
@@ -183,38 +235,8 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
             : { TimeToLiveStatus: 'ENABLED', AttributeName: attributeName },
       };
     },
-
-    async update(request) {
-      const tableName = tableOf(request);
-      const specification = request.TimeToLiveSpecification;
-      if (
-        !isRecord(specification) ||
-        typeof specification.AttributeName !== 'string' ||
-        specification.AttributeName.length === 0 ||
-        typeof specification.Enabled !== 'boolean'
-      ) {
-        throw validation(
-          "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null",
-        );
-      }
-      await keysOf(tableName);
-      const current = enabled.get(tableName);
-      const { AttributeName, Enabled } = specification;
-      if (Enabled && current !== undefined) {
-        throw validation(
-          current === AttributeName
-            ? 'TimeToLive is already enabled'
-            : `TimeToLive is active on a different AttributeName: current AttributeName is ${current}`,
-        );
-      }
-      if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
-      if (Enabled) enabled.set(tableName, AttributeName);
-      else enabled.delete(tableName);
-      return { TimeToLiveSpecification: { AttributeName, Enabled } };
-    },
-
+    update: (request) => updateTimeToLive(context.call, enabled, request),
     sweep,
-
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
