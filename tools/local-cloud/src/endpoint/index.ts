@@ -16,6 +16,7 @@ export * from './dispatch';
 export * from './json-protocol';
 export * from './sigv4';
 export * from '../services/sqs/sqs';
+export * from '../services/sqs/operations';
 export * from '../services/dynamodb/streams';
 export * from '../services/dynamodb/table-locks';
 export * from '../services/dynamodb/transactions';

@@ -2,7 +2,8 @@ import { assumedRoleArn } from '../../endpoint/iam';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
 import type { QueueSpec } from '../../assembly/types';
 import { type AwsService, jsonAnswer } from '../service';
-import { type QueueStore, createQueueStore, sqsCall } from './sqs';
+import { sqsCall } from './operations';
+import { type QueueStore, createQueueStore } from './sqs';
 
 /** What {@link createSqsService} serves. */
 export interface SqsServiceOptions {
