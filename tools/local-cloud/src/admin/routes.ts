@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TokenOptions } from '@slice/testing';
-import type { LocalModel } from '../assembly/types';
+import type { LocalModel } from '../model';
 import { operatorCredentials } from '../endpoint/identities';
 import { type StoredEvent, filterEvents } from '../services/events/events';
 import type { FailedStreamBatch } from '../services/lambda/stream-event-sources';

@@ -10,4 +10,4 @@ export {
   type ResolverStack,
 } from './resolve';
 export { generateSecretString, type GenerateSecretStringOptions } from './secrets';
-export type * from './types';
+export type * from '../model';

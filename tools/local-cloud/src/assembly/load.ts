@@ -3,23 +3,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { tableInputFromTemplate } from '@slice/testing';
-import type { FunctionSpec, TableSpec } from '../model';
-import { RolePolicies } from './iam';
-import { restApisOf } from './rest-api';
-import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import type {
   AsyncInvokeConfigSpec,
   EventBusSpec,
   EventRuleSpec,
   EventRuleTargetSpec,
   EventSourceMappingSpec,
+  FunctionSpec,
   LambdaPermissionSpec,
   LocalModel,
   QueueSpec,
   RoutingRuleSpec,
   StackSpec,
+  TableSpec,
   Template,
-} from './types';
+} from '../model';
+import { RolePolicies } from './iam';
+import { restApisOf } from './rest-api';
+import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 
 /** What {@link loadAssemblies} loads the cloud assemblies with. */
 export interface LoadAssembliesOptions {

@@ -6,7 +6,7 @@
  */
 import { generatedName, arns, type Arns, stableId } from './names';
 import { generateSecretString, type GenerateSecretStringOptions } from './secrets';
-import type { Template, TemplateResource } from './types';
+import type { Template, TemplateResource } from '../model';
 
 /** One thing that could not be resolved: where, and why. */
 export interface ResolutionProblem {

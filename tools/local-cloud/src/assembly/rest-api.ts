@@ -10,7 +10,7 @@ import type {
   RestApiSpec,
   RestResourceSpec,
   StageSpec,
-} from './types';
+} from '../model';
 
 /** API Gateway's integration timeout when a method sets none. */
 export const defaultIntegrationTimeoutMs = 29_000;

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
-import type { QueueSpec } from '../assembly/types';
+import type { FunctionSpec, QueueSpec, TableSpec } from '../model';
 import { closeServer, listen } from '../http';
-import type { FunctionSpec, TableSpec } from '../model';
 import { startDynamoDbService } from '../services/dynamodb/service';
 import type { StreamStore } from '../services/dynamodb/streams';
 import type { TimeToLive } from '../services/dynamodb/ttl';

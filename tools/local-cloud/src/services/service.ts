@@ -6,9 +6,8 @@
  * exporting a factory that returns an {@link AwsService}, and one line registering it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { LocalModel } from '../assembly/types';
+import type { FunctionSpec, LocalModel } from '../model';
 import type { AwsError } from '../endpoint/errors';
-import type { FunctionSpec } from '../model';
 
 /** One permission an operation needs: an IAM action on resources (ARNs, or `*`). */
 export interface RequiredPermission {

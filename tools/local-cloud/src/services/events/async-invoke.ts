@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AsyncInvokeConfigSpec, EventRuleSpec, EventRuleTargetSpec } from '../../assembly/types';
-import type { InvokeResult } from '../../model';
+import type { AsyncInvokeConfigSpec, EventRuleSpec, EventRuleTargetSpec, InvokeResult } from '../../model';
 import { type DeliveryContext, payloadFor, sendTo, stringAttribute } from './delivery';
 import type { EventEnvelope } from './events';
 

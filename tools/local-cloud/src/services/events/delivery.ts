@@ -3,9 +3,9 @@ import type {
   EventRuleSpec,
   EventRuleTargetSpec,
   LambdaPermissionSpec,
-} from '../../assembly/types';
+  LambdaRuntime,
+} from '../../model';
 import { resourceMatches } from '../../endpoint/iam';
-import type { LambdaRuntime } from '../../model';
 import type { MessageAttributeValue, QueueStore } from '../sqs/sqs';
 import type { EventEnvelope } from './events';
 

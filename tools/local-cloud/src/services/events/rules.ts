@@ -3,8 +3,8 @@ import type {
   EventRuleSpec,
   EventRuleTargetSpec,
   LambdaPermissionSpec,
-} from '../../assembly/types';
-import type { LambdaRuntime } from '../../model';
+  LambdaRuntime,
+} from '../../model';
 import type { QueueStore } from '../sqs/sqs';
 import { invokeAsync } from './async-invoke';
 import { type DeliveryContext, type TargetDelivery, mayInvoke, payloadFor, undeliverable } from './delivery';

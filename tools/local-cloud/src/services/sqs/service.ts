@@ -1,6 +1,6 @@
 import { assumedRoleArn } from '../../endpoint/iam';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
-import type { QueueSpec } from '../../assembly/types';
+import type { QueueSpec } from '../../model';
 import { type AwsService, jsonAnswer } from '../service';
 import { sqsCall } from './operations';
 import { type QueueStore, createQueueStore } from './sqs';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { QueueSpec } from '../../assembly/types';
+import type { QueueSpec } from '../../model';
 import { isRecord } from '../../json';
 import { AwsError } from '../../endpoint/errors';
 
