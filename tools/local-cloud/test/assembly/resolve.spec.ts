@@ -1,5 +1,5 @@
-import { Resolver, type ResolverStack, UnresolvableError } from '../src/assembly';
-import type { Template } from '../src/assembly/types';
+import { Resolver, type ResolverStack, UnresolvableError } from '../../src/assembly';
+import type { Template } from '../../src/assembly/types';
 
 const accountId = '000000000000';
 

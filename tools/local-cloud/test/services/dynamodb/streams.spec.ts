@@ -10,9 +10,9 @@ import {
   type StreamViewType,
   createLocalIdentities,
   startAwsEndpoint,
-} from '../src/endpoint';
-import type { TableSpec } from '../src/model';
-import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
+} from '../../../src/endpoint';
+import type { TableSpec } from '../../../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from '../../aws-fixtures';
 
 const table = (name: string, viewType?: StreamViewType) =>
   testTable(name, { sortKey: true, ...(viewType ? { viewType } : {}) });

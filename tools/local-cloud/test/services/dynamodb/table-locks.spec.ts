@@ -1,4 +1,4 @@
-import { createTableLocks } from '../src/services/dynamodb/table-locks';
+import { createTableLocks } from '../../../src/services/dynamodb/table-locks';
 
 /** A promise and the function that settles it, to hold a lock for as long as a test wants. */
 const gate = () => {

@@ -8,8 +8,8 @@ import {
   DataDirInUseError,
   createLocalIdentities,
   startAwsEndpoint,
-} from '../src/endpoint';
-import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
+} from '../../../src/endpoint';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from '../../aws-fixtures';
 
 const orders = testTable('Orders', { viewType: 'NEW_AND_OLD_IMAGES' });
 const { tableName } = orders;

@@ -1,7 +1,7 @@
-import type { EventRuleSpec, EventRuleTargetSpec, LambdaPermissionSpec, QueueSpec } from '../src/assembly';
-import { createQueueStore, type QueueStore, type StoredEvent } from '../src/endpoint';
-import { type EventRules, startEventRules } from '../src/services/lambda';
-import type { InvokeResult } from '../src/model';
+import type { EventRuleSpec, EventRuleTargetSpec, LambdaPermissionSpec, QueueSpec } from '../../../src/assembly';
+import { createQueueStore, type QueueStore, type StoredEvent } from '../../../src/endpoint';
+import { type EventRules, startEventRules } from '../../../src/services/lambda';
+import type { InvokeResult } from '../../../src/model';
 
 const region = 'eu-west-1';
 const accountId = '000000000000';

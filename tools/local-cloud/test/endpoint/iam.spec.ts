@@ -6,8 +6,8 @@ import {
   evaluatePolicy,
   resourceMatches,
   sigV4Credential,
-} from '../src/endpoint';
-import type { PolicyStatement } from '../src/model';
+} from '../../src/endpoint';
+import type { PolicyStatement } from '../../src/model';
 
 const tableArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/SliceOrders-dev-Table';
 const indexArn = `${tableArn}/index/gsi1`;

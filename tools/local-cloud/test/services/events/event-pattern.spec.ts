@@ -1,4 +1,4 @@
-import { compileEventPattern, InvalidEventPatternError } from '../src/endpoint';
+import { compileEventPattern, InvalidEventPatternError } from '../../../src/endpoint';
 
 const event = {
   version: '0',

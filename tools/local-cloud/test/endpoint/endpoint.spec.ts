@@ -9,9 +9,9 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type AwsEndpoint, createLocalIdentities, startAwsEndpoint } from '../src/endpoint';
-import type { FunctionSpec, PolicyStatement, TableSpec } from '../src/model';
-import { testFunction as fn } from './aws-fixtures';
+import { type AwsEndpoint, createLocalIdentities, startAwsEndpoint } from '../../src/endpoint';
+import type { FunctionSpec, PolicyStatement, TableSpec } from '../../src/model';
+import { testFunction as fn } from '../aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '123456789012';

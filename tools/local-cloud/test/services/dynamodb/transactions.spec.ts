@@ -14,9 +14,9 @@ import {
   createTableLocks,
   createTransactions,
   startAwsEndpoint,
-} from '../src/endpoint';
-import type { FunctionSpec, TableSpec } from '../src/model';
-import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
+} from '../../../src/endpoint';
+import type { FunctionSpec, TableSpec } from '../../../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from '../../aws-fixtures';
 
 /** Stream-enabled, as the services' tables are. */
 const orders = testTable('Orders', { sortKey: true, viewType: 'NEW_AND_OLD_IMAGES' });

@@ -9,9 +9,9 @@ import {
   type AwsEndpointOptions,
   createLocalIdentities,
   startAwsEndpoint,
-} from '../src/endpoint';
-import type { TableSpec } from '../src/model';
-import { accountId, dynamoDbClient, region, testFunction, testTable } from './aws-fixtures';
+} from '../../../src/endpoint';
+import type { TableSpec } from '../../../src/model';
+import { accountId, dynamoDbClient, region, testFunction, testTable } from '../../aws-fixtures';
 
 const table = (name: string, ttlAttribute?: string) =>
   testTable(name, { viewType: 'NEW_AND_OLD_IMAGES', ...(ttlAttribute ? { ttlAttribute } : {}) });

@@ -16,8 +16,8 @@ import {
   aws_sqs as sqs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { loadAssemblies, UnresolvableError } from '../src/assembly';
-import type { LocalModel } from '../src/assembly/types';
+import { loadAssemblies, UnresolvableError } from '../../src/assembly';
+import type { LocalModel } from '../../src/assembly/types';
 
 const accountId = '000000000000';
 const env = { region: 'eu-west-1' };

@@ -12,8 +12,8 @@ import {
   aws_lambda_event_sources as sources,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
-import { loadAssemblies } from '../src/assembly';
-import type { LocalModel } from '../src/assembly/types';
+import { loadAssemblies } from '../../src/assembly';
+import type { LocalModel } from '../../src/assembly/types';
 
 const accountId = '000000000000';
 

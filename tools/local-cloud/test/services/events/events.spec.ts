@@ -7,8 +7,8 @@ import {
   filterEvents,
   planPutEvents,
   startAwsEndpoint,
-} from '../src/endpoint';
-import { testFunction } from './aws-fixtures';
+} from '../../../src/endpoint';
+import { testFunction } from '../../aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '000000000000';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { QueueSpec } from '../src/assembly';
+import type { QueueSpec } from '../../../src/assembly';
 import {
   type AwsEndpoint,
   createLocalIdentities,
@@ -7,9 +7,9 @@ import {
   md5OfMessageAttributes,
   sqsCall,
   startAwsEndpoint,
-} from '../src/endpoint';
-import type { FunctionSpec } from '../src/model';
-import { testFunction } from './aws-fixtures';
+} from '../../../src/endpoint';
+import type { FunctionSpec } from '../../../src/model';
+import { testFunction } from '../../aws-fixtures';
 
 const region = 'eu-west-1';
 const accountId = '000000000000';
