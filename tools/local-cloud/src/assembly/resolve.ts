@@ -4,7 +4,8 @@
  * names. Resolution is lazy: only what the local cloud reads is resolved, so a stack may hold
  * values the local cloud cannot know (a WAF ACL ARN) as long as nothing it runs needs them.
  */
-import { generatedName, arns, type Arns, stableId } from './names';
+import { generatedName, arns, type Arns } from './names';
+import { type ResourceView, resourceTypes, secretName, stableUuid } from './resource-types';
 import { generateSecretString, type GenerateSecretStringOptions } from './secrets';
 import type { Template, TemplateResource } from '../model';
 
@@ -64,8 +65,6 @@ const noValue: unique symbol = Symbol('AWS::NoValue');
 
 // Generated secrets live as long as the process: a redeploy of a stack keeps its secrets.
 const generatedSecrets = new Map<string, string>();
-
-const tableTypes = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -194,89 +193,36 @@ export class Resolver {
     ) as string;
   }
 
-  /** What `Fn::GetAtt` gives for a resource attribute. */
+  /** What `Fn::GetAtt` gives for a resource attribute (see `resource-types.ts`). */
   attribute(stackName: string, logicalId: string, attribute: string, path: string): unknown {
     const resource = this.resource(stackName, logicalId);
-    const a = this.arns(stackName);
-    const id = () => this.physicalId(stackName, logicalId);
-    const fail = (): never => {
+    const getter = resourceTypes.get(resource.Type)?.attributes?.[attribute];
+    if (!getter) {
       throw new UnresolvableError({
         stackName,
         path,
         reason: `Fn::GetAtt ${logicalId}.${attribute} (${resource.Type}) is not known to the local cloud`,
       });
-    };
-    const known: Record<string, Record<string, () => unknown>> = {
-      'AWS::DynamoDB::Table': {
-        Arn: () => a.table(id()),
-        StreamArn: () => this.streamArn(stackName, logicalId, path),
-      },
-      'AWS::DynamoDB::GlobalTable': {
-        Arn: () => a.table(id()),
-        StreamArn: () => this.streamArn(stackName, logicalId, path),
-        TableId: () => stableUuid(`${stackName}/${logicalId}/table`),
-      },
-      'AWS::Lambda::Function': { Arn: () => a.function(id()) },
-      'AWS::Lambda::Version': {
-        Version: () => '1',
-        FunctionArn: () => this.functionArnOf(stackName, logicalId),
-      },
-      'AWS::IAM::Role': {
-        Arn: () => a.role(id(), this.stringProperty(stackName, logicalId, 'Path')),
-        RoleId: () => `AROA${stableId(`${stackName}/${logicalId}`, 17).toUpperCase()}`,
-      },
-      'AWS::IAM::ManagedPolicy': { PolicyArn: () => id() },
-      'AWS::ApiGateway::RestApi': {
-        RootResourceId: () => stableId(`${stackName}/${logicalId}/root`, 10),
-        RestApiId: () => id(),
-      },
-      'AWS::ApiGateway::Resource': { ResourceId: () => id() },
-      'AWS::ApiGateway::Authorizer': { AuthorizerId: () => id() },
-      'AWS::ApiGateway::Deployment': { DeploymentId: () => id() },
-      'AWS::SQS::Queue': {
-        Arn: () => a.queue(this.queueName(stackName, logicalId)),
-        QueueName: () => this.queueName(stackName, logicalId),
-        QueueUrl: () => id(),
-      },
-      'AWS::SNS::Topic': { TopicArn: () => id(), TopicName: () => this.topicName(stackName, logicalId) },
-      'AWS::SecretsManager::Secret': { Id: () => id() },
-      'AWS::SSM::Parameter': {
-        Type: () => this.stringProperty(stackName, logicalId, 'Type') ?? 'String',
-        Value: () => this.property(stackName, logicalId, 'Value'),
-      },
-      'AWS::Logs::LogGroup': { Arn: () => a.logGroup(id()) },
-      'AWS::Events::EventBus': { Arn: () => a.eventBus(id()), Name: () => id() },
-      'AWS::Events::Rule': { Arn: () => a.rule(id()) },
-      'AWS::StepFunctions::StateMachine': {
-        Arn: () => id(),
-        Name: () =>
-          this.stringProperty(stackName, logicalId, 'StateMachineName') ??
-          generatedName(stackName, logicalId, 80),
-      },
-      'AWS::KMS::Key': { Arn: () => a.key(id()), KeyId: () => id() },
-      'AWS::Cognito::UserPool': {
-        Arn: () => a.userPool(id()),
-        UserPoolId: () => id(),
-        ProviderName: () => `cognito-idp.${this.region(stackName)}.amazonaws.com/${id()}`,
-        ProviderURL: () => `https://cognito-idp.${this.region(stackName)}.amazonaws.com/${id()}`,
-      },
-      'AWS::Cognito::UserPoolClient': { ClientId: () => id() },
-      // Not emulated, but their identifiers flow into values that are (SSM parameters, rules).
-      'AWS::WAFv2::WebACL': {
-        Arn: () =>
-          `arn:aws:wafv2:${this.region(stackName)}:${this.accountId}:regional/webacl/${logicalId}/${id()}`,
-        Id: () => id(),
-      },
-      'AWS::ApiGateway::DomainName': {
-        DomainNameArn: () => `arn:aws:apigateway:${this.region(stackName)}::/domainnames/${id()}`,
-        RegionalDomainName: () =>
-          `d-${stableId(`${stackName}/${logicalId}`, 10)}.execute-api.${this.region(stackName)}.amazonaws.com`,
-        RegionalHostedZoneId: () => 'Z2FDTNDATAQYW2',
-        DistributionDomainName: () => `d${stableId(`${stackName}/${logicalId}`, 13)}.cloudfront.net`,
+    }
+    return getter(this.view(stackName, logicalId, path));
+  }
+
+  /** One resource as the resource types read it. */
+  private view(stackName: string, logicalId: string, path: string): ResourceView {
+    return {
+      stackName,
+      logicalId,
+      path,
+      arns: this.arns(stackName),
+      region: this.region(stackName),
+      accountId: this.accountId,
+      id: () => this.physicalId(stackName, logicalId),
+      property: (name) => this.property(stackName, logicalId, name),
+      stringProperty: (name) => this.stringProperty(stackName, logicalId, name),
+      fail: (reason) => {
+        throw new UnresolvableError({ stackName, path, reason });
       },
     };
-    const getter = known[resource.Type]?.[attribute];
-    return getter ? getter() : fail();
   }
 
   /** The value of an SSM parameter: a given one, else one a loaded stack defines. */
@@ -307,12 +253,6 @@ export class Resolver {
     return new Map(
       this.secrets().map((secret) => [secret.arn, this.secretString(secret.stackName, secret.logicalId)]),
     );
-  }
-
-  /** The function ARN a function reference (name, ARN or partial ARN, maybe qualified) stands for. */
-  private functionArnOf(stackName: string, logicalId: string): string {
-    const name = this.stringProperty(stackName, logicalId, 'FunctionName') ?? '';
-    return name.startsWith('arn:') ? name : this.arns(stackName).function(name);
   }
 
   private stack(stackName: string): ResolverStack {
@@ -704,7 +644,16 @@ export class Resolver {
     this.secretIndex ??= [...this.stacks.values()].flatMap((stack) =>
       this.resources(stack.name, 'AWS::SecretsManager::Secret').map(([logicalId]) => {
         const arn = this.physicalId(stack.name, logicalId);
-        return { stackName: stack.name, logicalId, arn, name: this.secretName(stack.name, logicalId) };
+        return {
+          stackName: stack.name,
+          logicalId,
+          arn,
+          name: secretName({
+            stackName: stack.name,
+            logicalId,
+            stringProperty: (property) => this.stringProperty(stack.name, logicalId, property),
+          }),
+        };
       }),
     );
     return this.secretIndex;
@@ -767,107 +716,10 @@ export class Resolver {
     }
   }
 
-  private streamArn(stackName: string, logicalId: string, path: string): string {
-    if (this.property(stackName, logicalId, 'StreamSpecification') === undefined) {
-      throw new UnresolvableError({
-        stackName,
-        path,
-        reason: `the table ${logicalId} has no stream (no StreamSpecification)`,
-      });
-    }
-    return this.arns(stackName).stream(this.physicalId(stackName, logicalId));
-  }
-
-  private queueName(stackName: string, logicalId: string): string {
-    const explicit = this.stringProperty(stackName, logicalId, 'QueueName');
-    if (explicit !== undefined) return explicit;
-    const fifo = this.property(stackName, logicalId, 'FifoQueue') === true;
-    return fifo ? `${generatedName(stackName, logicalId, 75)}.fifo` : generatedName(stackName, logicalId, 80);
-  }
-
-  private topicName(stackName: string, logicalId: string): string {
-    const explicit = this.stringProperty(stackName, logicalId, 'TopicName');
-    if (explicit !== undefined) return explicit;
-    const fifo = this.property(stackName, logicalId, 'FifoTopic') === true;
-    return fifo
-      ? `${generatedName(stackName, logicalId, 251)}.fifo`
-      : generatedName(stackName, logicalId, 256);
-  }
-
-  private secretName(stackName: string, logicalId: string): string {
-    return (
-      this.stringProperty(stackName, logicalId, 'Name') ??
-      `${logicalId.slice(0, 50)}-${stableId(`${stackName}/${logicalId}`, 12)}`
-    );
-  }
-
   private computePhysicalId(stackName: string, logicalId: string): string {
-    const resource = this.resource(stackName, logicalId);
-    const a = this.arns(stackName);
-    const named = (property: string, maxLength = 64) =>
-      this.stringProperty(stackName, logicalId, property) ?? generatedName(stackName, logicalId, maxLength);
-    const seed = `${stackName}/${logicalId}`;
-    if (tableTypes.has(resource.Type)) {
-      return (
-        this.stringProperty(stackName, logicalId, 'TableName') ??
-        generatedName(stackName, logicalId, 255).toLowerCase()
-      );
-    }
-    switch (resource.Type) {
-      case 'AWS::Lambda::Function':
-        return named('FunctionName');
-      case 'AWS::Lambda::Version':
-        return `${this.functionArnOf(stackName, logicalId)}:1`;
-      case 'AWS::Lambda::Alias':
-        return `${this.functionArnOf(stackName, logicalId)}:${named('Name')}`;
-      case 'AWS::Lambda::EventSourceMapping':
-        return stableUuid(seed);
-      case 'AWS::IAM::Role':
-        return named('RoleName');
-      case 'AWS::IAM::ManagedPolicy':
-        return a.policy(named('ManagedPolicyName', 128), this.stringProperty(stackName, logicalId, 'Path'));
-      case 'AWS::ApiGateway::RestApi':
-        return stableId(seed, 10);
-      case 'AWS::ApiGateway::Stage':
-        return named('StageName');
-      case 'AWS::ApiGateway::Resource':
-      case 'AWS::ApiGateway::Authorizer':
-      case 'AWS::ApiGateway::Deployment':
-      case 'AWS::ApiGateway::RequestValidator':
-      case 'AWS::ApiGateway::Model':
-        return stableId(seed, 6);
-      case 'AWS::SQS::Queue':
-        return a.queueUrl(this.queueName(stackName, logicalId));
-      case 'AWS::SNS::Topic':
-        return a.topic(this.topicName(stackName, logicalId));
-      case 'AWS::SSM::Parameter':
-        return named('Name', 2048);
-      case 'AWS::SecretsManager::Secret':
-        return a.secret(this.secretName(stackName, logicalId));
-      case 'AWS::Logs::LogGroup':
-        return named('LogGroupName', 512);
-      case 'AWS::Events::EventBus':
-        return named('Name');
-      case 'AWS::Events::Rule':
-        return named('Name');
-      case 'AWS::StepFunctions::StateMachine':
-        return a.stateMachine(named('StateMachineName', 80));
-      case 'AWS::KMS::Key':
-        return stableUuid(seed);
-      case 'AWS::Cognito::UserPool':
-        return `${this.region(stackName)}_${stableId(seed, 9)}`;
-      case 'AWS::Cognito::UserPoolClient':
-        return stableId(seed, 26);
-      default:
-        return generatedName(stackName, logicalId);
-    }
+    const type = resourceTypes.get(this.resource(stackName, logicalId).Type);
+    return type?.physicalId
+      ? type.physicalId(this.view(stackName, logicalId, logicalId))
+      : generatedName(stackName, logicalId);
   }
-}
-
-/** A UUID-shaped stable id. */
-function stableUuid(seed: string): string {
-  const hex = [...stableId(`uuid:${seed}`, 32)]
-    .map((character) => (parseInt(character, 36) % 16).toString(16))
-    .join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
