@@ -317,18 +317,8 @@ export class Resolver {
     switch (name) {
       case 'Ref':
         return typeof argument === 'string' ? this.ref(stackName, argument, path) : fail('Ref takes a name');
-      case 'Fn::GetAtt': {
-        const parts: readonly unknown[] =
-          typeof argument === 'string'
-            ? [argument.slice(0, argument.indexOf('.')), argument.slice(argument.indexOf('.') + 1)]
-            : Array.isArray(argument)
-              ? (argument as unknown[])
-              : [];
-        const [logicalId, attribute] = parts;
-        if (typeof logicalId !== 'string' || attribute === undefined)
-          return fail('Fn::GetAtt takes [logicalId, attribute]');
-        return this.getAtt(stackName, logicalId, text(attribute), path);
-      }
+      case 'Fn::GetAtt':
+        return this.getAttOf(stackName, argument, path);
       case 'Fn::Join': {
         if (!Array.isArray(argument) || argument.length !== 2)
           return fail('Fn::Join takes [delimiter, list]');
@@ -362,17 +352,8 @@ export class Resolver {
       }
       case 'Fn::ImportValue':
         return this.importValue(stackName, text(argument), path);
-      case 'Fn::FindInMap': {
-        if (!Array.isArray(argument) || argument.length < 3)
-          return fail('Fn::FindInMap takes [map, key, key]');
-        const [map, top, second] = [text(argument[0]), text(argument[1]), text(argument[2])];
-        const found = this.stack(stackName).template.Mappings?.[map]?.[top]?.[second];
-        if (found !== undefined) return this.evaluate(stackName, found, path);
-        const fallback = isRecord(argument[3]) ? argument[3]['DefaultValue'] : undefined;
-        return fallback !== undefined
-          ? this.evaluate(stackName, fallback, path)
-          : fail(`no mapping ${map}.${top}.${second}`);
-      }
+      case 'Fn::FindInMap':
+        return this.findInMap(stackName, argument, path);
       case 'Fn::GetAZs': {
         const region = text(argument) || this.region(stackName);
         return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
@@ -386,6 +367,37 @@ export class Resolver {
       default:
         return fail(`${name} is not supported by the local cloud`);
     }
+  }
+
+  /** `Fn::GetAtt`, as `"Id.Attribute"` or `[id, attribute]`. */
+  private getAttOf(stackName: string, argument: unknown, path: string): unknown {
+    const parts: readonly unknown[] =
+      typeof argument === 'string'
+        ? [argument.slice(0, argument.indexOf('.')), argument.slice(argument.indexOf('.') + 1)]
+        : Array.isArray(argument)
+          ? (argument as unknown[])
+          : [];
+    const [logicalId, attribute] = parts;
+    if (typeof logicalId !== 'string' || attribute === undefined)
+      throw new UnresolvableError({ stackName, path, reason: 'Fn::GetAtt takes [logicalId, attribute]' });
+    const name = this.text(this.evaluate(stackName, attribute, path), stackName, path);
+    return this.getAtt(stackName, logicalId, name, path);
+  }
+
+  /** `Fn::FindInMap`, with the `DefaultValue` of its fourth argument. */
+  private findInMap(stackName: string, argument: unknown, path: string): unknown {
+    const fail = (reason: string): never => {
+      throw new UnresolvableError({ stackName, path, reason });
+    };
+    if (!Array.isArray(argument) || argument.length < 3) return fail('Fn::FindInMap takes [map, key, key]');
+    const text = (value: unknown) => this.text(this.evaluate(stackName, value, path), stackName, path);
+    const [map, top, second] = [text(argument[0]), text(argument[1]), text(argument[2])];
+    const found = this.stack(stackName).template.Mappings?.[map]?.[top]?.[second];
+    if (found !== undefined) return this.evaluate(stackName, found, path);
+    const fallback = isRecord(argument[3]) ? argument[3]['DefaultValue'] : undefined;
+    return fallback !== undefined
+      ? this.evaluate(stackName, fallback, path)
+      : fail(`no mapping ${map}.${top}.${second}`);
   }
 
   private ref(stackName: string, name: string, path: string): unknown {
