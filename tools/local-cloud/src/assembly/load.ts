@@ -126,6 +126,91 @@ function readStacks(directory: string): (Omit<LoadedStack, 'region'> & { envRegi
   });
 }
 
+/** The stacks of every assembly, each with its region; a stack in two assemblies is a mistake. */
+function stacksOf(dirs: readonly string[], options: LoadAssembliesOptions) {
+  const read = dirs.flatMap((dir) => readStacks(dir));
+  const region =
+    options.region ?? read.find((stack) => stack.envRegion !== undefined)?.envRegion ?? 'us-east-1';
+  const stacks: LoadedStack[] = read.map(({ envRegion, ...stack }) => ({
+    ...stack,
+    region: envRegion ?? region,
+  }));
+  const seen = new Map<string, string>();
+  for (const stack of stacks) {
+    const other = seen.get(stack.name);
+    if (other !== undefined)
+      throw new Error(
+        `The stack ${stack.name} is in both ${other} and ${stack.assemblyDir}: load each service once.`,
+      );
+    seen.set(stack.name, stack.assemblyDir);
+  }
+  return { region, stacks };
+}
+
+function queueOf(resolver: Resolver, stackName: string, logicalId: string): QueueSpec {
+  return {
+    id: `${stackName}/${logicalId}`,
+    stackName,
+    logicalId,
+    queueName: resolver.attribute(stackName, logicalId, 'QueueName', logicalId) as string,
+    url: resolver.physicalId(stackName, logicalId),
+    arn: resolver.attribute(stackName, logicalId, 'Arn', logicalId) as string,
+    properties: resolvedProperties(resolver, stackName, logicalId),
+  };
+}
+
+function eventSourceMappingOf(
+  resolver: Resolver,
+  stackName: string,
+  logicalId: string,
+  functionIdOf: (reference: string) => string | undefined,
+): EventSourceMappingSpec {
+  const properties = resolvedProperties(resolver, stackName, logicalId);
+  const functionName = typeof properties['FunctionName'] === 'string' ? properties['FunctionName'] : '';
+  const functionId = functionIdOf(functionName);
+  const eventSourceArn =
+    typeof properties['EventSourceArn'] === 'string' ? properties['EventSourceArn'] : undefined;
+  return {
+    id: `${stackName}/${logicalId}`,
+    stackName,
+    logicalId,
+    ...(functionId === undefined ? {} : { functionId }),
+    ...(eventSourceArn === undefined ? {} : { eventSourceArn }),
+    properties,
+  };
+}
+
+function permissionOf(
+  resolver: Resolver,
+  stackName: string,
+  logicalId: string,
+  functionIdOf: (reference: string) => string | undefined,
+): LambdaPermissionSpec {
+  const text = (name: string) => resolver.stringProperty(stackName, logicalId, name);
+  const functionId = functionIdOf(text('FunctionName') ?? '');
+  const sourceArn = text('SourceArn');
+  const sourceAccount = text('SourceAccount');
+  return {
+    stackName,
+    logicalId,
+    ...(functionId === undefined ? {} : { functionId }),
+    action: text('Action') ?? '',
+    principal: text('Principal') ?? '',
+    ...(sourceArn === undefined ? {} : { sourceArn }),
+    ...(sourceAccount === undefined ? {} : { sourceAccount }),
+  };
+}
+
+function eventBusOf(resolver: Resolver, stackName: string, logicalId: string): EventBusSpec {
+  return {
+    id: `${stackName}/${logicalId}`,
+    stackName,
+    logicalId,
+    name: resolver.physicalId(stackName, logicalId),
+    arn: resolver.attribute(stackName, logicalId, 'Arn', logicalId) as string,
+  };
+}
+
 /**
  * Loads the cloud assemblies of the services (each project's `synth` output, `cdk.out`) into the
  * {@link LocalModel} the local cloud runs: the functions with their code folder, resolved
@@ -148,22 +233,7 @@ function readStacks(directory: string): (Omit<LoadedStack, 'region'> & { envRegi
  * ```
  */
 export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesOptions): LocalModel {
-  const read = dirs.flatMap((dir) => readStacks(dir));
-  const region =
-    options.region ?? read.find((stack) => stack.envRegion !== undefined)?.envRegion ?? 'us-east-1';
-  const stacks: LoadedStack[] = read.map(({ envRegion, ...stack }) => ({
-    ...stack,
-    region: envRegion ?? region,
-  }));
-  const seen = new Map<string, string>();
-  for (const stack of stacks) {
-    const other = seen.get(stack.name);
-    if (other !== undefined)
-      throw new Error(
-        `The stack ${stack.name} is in both ${other} and ${stack.assemblyDir}: load each service once.`,
-      );
-    seen.set(stack.name, stack.assemblyDir);
-  }
+  const { region, stacks } = stacksOf(dirs, options);
 
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -200,61 +270,17 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
   ];
 
-  const queues = each('AWS::SQS::Queue', (stack, logicalId): QueueSpec => {
-    const url = resolver.physicalId(stack.name, logicalId);
-    return {
-      id: `${stack.name}/${logicalId}`,
-      stackName: stack.name,
-      logicalId,
-      queueName: resolver.attribute(stack.name, logicalId, 'QueueName', logicalId) as string,
-      url,
-      arn: resolver.attribute(stack.name, logicalId, 'Arn', logicalId) as string,
-      properties: resolvedProperties(resolver, stack.name, logicalId),
-    };
-  });
+  const queues = each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId));
 
-  const eventSourceMappings = each(
-    'AWS::Lambda::EventSourceMapping',
-    (stack, logicalId): EventSourceMappingSpec => {
-      const properties = resolvedProperties(resolver, stack.name, logicalId);
-      const functionName = typeof properties['FunctionName'] === 'string' ? properties['FunctionName'] : '';
-      const functionId = functionIdOf(functionName);
-      const eventSourceArn =
-        typeof properties['EventSourceArn'] === 'string' ? properties['EventSourceArn'] : undefined;
-      return {
-        id: `${stack.name}/${logicalId}`,
-        stackName: stack.name,
-        logicalId,
-        ...(functionId === undefined ? {} : { functionId }),
-        ...(eventSourceArn === undefined ? {} : { eventSourceArn }),
-        properties,
-      };
-    },
+  const eventSourceMappings = each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
+    eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
   );
-
-  const permissions = each('AWS::Lambda::Permission', (stack, logicalId): LambdaPermissionSpec => {
-    const text = (name: string) => resolver.stringProperty(stack.name, logicalId, name);
-    const functionId = functionIdOf(text('FunctionName') ?? '');
-    const sourceArn = text('SourceArn');
-    const sourceAccount = text('SourceAccount');
-    return {
-      stackName: stack.name,
-      logicalId,
-      ...(functionId === undefined ? {} : { functionId }),
-      action: text('Action') ?? '',
-      principal: text('Principal') ?? '',
-      ...(sourceArn === undefined ? {} : { sourceArn }),
-      ...(sourceAccount === undefined ? {} : { sourceAccount }),
-    };
-  });
-
-  const eventBuses = each('AWS::Events::EventBus', (stack, logicalId): EventBusSpec => ({
-    id: `${stack.name}/${logicalId}`,
-    stackName: stack.name,
-    logicalId,
-    name: resolver.physicalId(stack.name, logicalId),
-    arn: resolver.attribute(stack.name, logicalId, 'Arn', logicalId) as string,
-  }));
+  const permissions = each('AWS::Lambda::Permission', (stack, logicalId) =>
+    permissionOf(resolver, stack.name, logicalId, functionIdOf),
+  );
+  const eventBuses = each('AWS::Events::EventBus', (stack, logicalId) =>
+    eventBusOf(resolver, stack.name, logicalId),
+  );
   const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
     eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
   );
