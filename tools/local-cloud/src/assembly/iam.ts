@@ -1,5 +1,6 @@
 import type { PolicyStatement } from '../model';
 import { type Resolver, UnresolvableError } from './resolve';
+import { isRecord } from '../json';
 
 const logs: PolicyStatement = {
   Effect: 'Allow',
@@ -68,9 +69,6 @@ export const awsManagedPolicies: Readonly<Record<string, readonly PolicyStatemen
     },
   ],
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const stringOrList = (value: unknown): value is string | readonly string[] =>
   typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));

@@ -21,6 +21,7 @@ import type {
 import { RolePolicies } from './iam';
 import { restApisOf } from './rest-api';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
+import { isRecord } from '../json';
 
 /** What {@link loadAssemblies} loads the cloud assemblies with. */
 export interface LoadAssembliesOptions {
@@ -63,9 +64,6 @@ interface LoadedStack extends StackSpec {
 
 /** Priorities of rules the loader adds after the template's routing rules. */
 const mappingPriority = 1_000_001;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;

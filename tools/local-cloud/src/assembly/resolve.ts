@@ -8,6 +8,7 @@ import { generatedName, arns, type Arns } from './names';
 import { type ResourceView, resourceTypes, secretName, stableUuid } from './resource-types';
 import { generateSecretString, type GenerateSecretStringOptions } from './secrets';
 import type { Template, TemplateResource } from '../model';
+import { isRecord } from '../json';
 
 /** One thing that could not be resolved: where, and why. */
 export interface ResolutionProblem {
@@ -70,10 +71,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -11,12 +11,10 @@ import type {
   RestResourceSpec,
   StageSpec,
 } from '../model';
+import { isRecord } from '../json';
 
 /** API Gateway's integration timeout when a method sets none. */
 export const defaultIntegrationTimeoutMs = 29_000;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const stringRecord = (value: unknown): Record<string, string> =>
   isRecord(value)

@@ -3,6 +3,7 @@ import { type Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { AwsError } from '../../endpoint/errors';
 import type { RequiredPermission } from '../service';
+import { isRecord } from '../../json';
 
 /** The operations dynalite implements; the local endpoint forwards only these. */
 export const DYNALITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -50,9 +51,6 @@ const transactActions: Readonly<Record<string, string>> = {
   Delete: 'dynamodb:DeleteItem',
   ConditionCheck: 'dynamodb:ConditionCheckItem',
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The IAM permissions a DynamoDB request needs, as DynamoDB authorizes it: `dynamodb:<Operation>`

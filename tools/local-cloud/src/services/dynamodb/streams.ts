@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { TableSpec } from '../../model';
+import { isRecord } from '../../json';
 
 /** What a stream record carries, as the table's `StreamSpecification.StreamViewType` says. */
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -207,9 +208,6 @@ export interface StreamWriteTarget {
   readonly stream: TableStream;
   readonly key: AttributeMap;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The items of stream-enabled tables a DynamoDB write request may change: one for `PutItem`,

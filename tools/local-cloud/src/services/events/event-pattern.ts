@@ -2,6 +2,7 @@
  * EventBridge event patterns: the content filters of `AWS::Events::Rule` `EventPattern`, matched
  * against an event as EventBridge delivers it (`source`, `detail-type`, `detail`, …).
  */
+import { isRecord } from '../../json';
 
 /** An event pattern as a rule declares it (a JSON object, already parsed). */
 export type EventPattern = Readonly<Record<string, unknown>>;
@@ -10,9 +11,6 @@ export type EventPattern = Readonly<Record<string, unknown>>;
 export class InvalidEventPatternError extends Error {
   override readonly name = 'InvalidEventPatternError';
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 type Condition = (value: unknown) => boolean;
 

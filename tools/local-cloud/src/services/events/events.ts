@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../endpoint/errors';
+import { isRecord } from '../../json';
 
 /** An event a function put on a bus, as the local endpoint keeps it. */
 export interface StoredEvent {
@@ -42,9 +43,6 @@ export interface PutEventsPlan {
 
 /** EventBridge's limit on the size of one `PutEvents` request's entries. */
 const MAX_ENTRIES_BYTES = 256 * 1024;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function busOf(name: unknown, region: string, accountId: string): { arn: string; name: string } {
   if (typeof name === 'string' && name.startsWith('arn:')) {
