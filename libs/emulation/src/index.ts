@@ -3,4 +3,5 @@
  * what each stands in for is in its module's name.
  */
 export * from './dynalite';
+export * from './local-issuer';
 export * from './rest-api-event';

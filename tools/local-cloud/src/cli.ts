@@ -6,9 +6,10 @@
  *   PORT=3000 npm start              the port of the local domain (default 3000)
  *   npm start -- --iam=warn          log calls a function's role does not allow, instead of denying them
  *   npm start -- --no-synth          use the assemblies already in dist/
- *   npm start -- --data-dir .slice   keep DynamoDB's tables and items in .slice/ (LevelDB) across
- *                                    restarts; in memory when absent. Stream records, TTL changes
- *                                    made with UpdateTimeToLive and event-source positions do not persist.
+ *   npm start -- --data-dir .slice   keep the tables (LevelDB), stream records and positions, queue
+ *                                    messages, the event log and the issuer's key in .slice/ across
+ *                                    restarts and crashes; in memory when absent (README: "Data that
+ *                                    outlives a restart").
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createLocalIssuer, type LocalIssuer, type TokenOptions } from '@slice/testing';
+import { createLocalIssuer, type LocalIssuer, type TokenOptions } from '@slice/emulation';
 import { type AdminContext, handleAdmin, isAdminPath } from './admin';
 import { loadAssemblies } from './assembly';
+import { issuerKeyIn } from './persistence/issuer-key';
 import type { LocalModel } from './assembly';
 import {
   createLocalIdentities,
@@ -217,6 +218,7 @@ function startInvokers(
     ...common,
     mappings: model.eventSourceMappings,
     streams: endpoint.streams,
+    checkpoints: endpoint.checkpoints,
     log: (text) => log(`streams: ${text}`),
   });
   started.push(eventSources);
@@ -255,7 +257,12 @@ interface Parts {
 
 async function startParts(context: StartContext): Promise<Parts> {
   const { options, stage, log } = context;
-  const issuer = createLocalIssuer({ issuer: `${context.url}/_local/issuer`, audience: 'slice-local' });
+  const issuer = createLocalIssuer({
+    issuer: `${context.url}/_local/issuer`,
+    audience: 'slice-local',
+    // With a data directory, tokens outlive a restart: the key is kept there.
+    ...(options.dataDir === undefined ? {} : { keyPair: { privateKey: issuerKeyIn(options.dataDir) } }),
+  });
   const load = modelLoader(context, issuer);
   const model = load(assemblyDirs(options.root));
   // What is served now: a redeploy replaces it.

@@ -195,7 +195,10 @@ export function createStreamSourcePool(options: StreamEventSourcesOptions): Stre
       const wanted = new Map(mappings.map((spec) => [spec.id, spec]));
       for (const [id, entry] of running) {
         const spec = wanted.get(id);
-        if (!spec || !isDeepStrictEqual(spec, entry.spec)) stopOne(id);
+        if (spec && isDeepStrictEqual(spec, entry.spec)) continue;
+        stopOne(id);
+        // A changed mapping starts over at its starting position; a removed one's position is gone.
+        options.checkpoints?.forget(id);
       }
       for (const spec of mappings) if (!running.has(spec.id)) start(spec, functions);
     },

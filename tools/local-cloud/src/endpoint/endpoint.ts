@@ -14,6 +14,13 @@ import { createSsmService } from '../services/ssm/ssm';
 import { createAuthorizer } from './authorizer';
 import { createDispatcher } from './dispatch';
 import { type FaultInjector, createFaultInjector } from './faults';
+import { claimDataDir } from '../services/dynamodb/dynamodb';
+import {
+  type CheckpointStore,
+  type LocalState,
+  createMemoryCheckpoints,
+  openLocalState,
+} from '../persistence/state';
 
 /** How {@link startAwsEndpoint} serves the local AWS APIs. */
 export interface AwsEndpointOptions {
@@ -81,6 +88,8 @@ export interface AwsEndpoint {
   readonly timeToLive: TimeToLive;
   /** The SQS queues, with their messages. */
   readonly queues: QueueStore;
+  /** The positions of the stream event-source mappings (kept in `dataDir` when there is one). */
+  readonly checkpoints: CheckpointStore;
   /** Faults to inject into the next calls of an action (`events:PutEvents`…); for tests only. */
   readonly faults: FaultInjector;
   /** Creates more tables; a table that already exists keeps its data. */
@@ -91,16 +100,37 @@ export interface AwsEndpoint {
   stop(): Promise<void>;
 }
 
+/**
+ * Claims the data directory and opens the state kept in it besides the tables (stream records and
+ * positions, queue messages, the event log): `src/persistence/`.
+ */
+function openDataDir(dataDir: string, log: (text: string) => void) {
+  const releaseClaim = claimDataDir(dataDir);
+  try {
+    const state = openLocalState(dataDir, { log });
+    return { state, release: () => (state.close(), releaseClaim()) };
+  } catch (error) {
+    releaseClaim();
+    throw error;
+  }
+}
+
 /** The services every local endpoint serves, DynamoDB's dynalite started. */
 async function startServices(options: AwsEndpointOptions, log: (text: string) => void) {
   const { region, accountId } = options;
+  const data = options.dataDir === undefined ? undefined : openDataDir(options.dataDir, log);
+  const state: LocalState | undefined = data?.state;
   const dynamodb = await startDynamoDbService({
     region,
     accountId,
     tables: options.tables,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(state ? { persistence: state } : {}),
     ...(options.ttlSweepIntervalMs === undefined ? {} : { ttlSweepIntervalMs: options.ttlSweepIntervalMs }),
     log,
+  }).catch((error: unknown) => {
+    data?.release();
+    throw error;
   });
   const events = createEventsService({
     region,
@@ -108,9 +138,15 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
     ...(options.eventBuses === undefined ? {} : { eventBuses: options.eventBuses }),
     ...(options.maxStoredEvents === undefined ? {} : { maxStoredEvents: options.maxStoredEvents }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(state ? { journal: state.events } : {}),
     log,
   });
-  const sqs = createSqsService({ region, accountId, ...(options.queues ? { queues: options.queues } : {}) });
+  const sqs = createSqsService({
+    region,
+    accountId,
+    ...(options.queues ? { queues: options.queues } : {}),
+    ...(state ? { journal: state.queues } : {}),
+  });
   const services = createServiceRegistry();
   for (const service of [
     dynamodb,
@@ -120,7 +156,8 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
     sqs,
   ])
     services.register(service);
-  return { services, dynamodb, events, sqs };
+  const checkpoints = state?.checkpoints ?? createMemoryCheckpoints();
+  return { services, dynamodb, events, sqs, checkpoints, release: () => data?.release() };
 }
 
 /**
@@ -152,7 +189,7 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
  */
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const log = options.log ?? (() => undefined);
-  const { services, dynamodb, events, sqs } = await startServices(options, log);
+  const { services, dynamodb, events, sqs, checkpoints, release } = await startServices(options, log);
   let functions = new Map(options.functions.map((fn) => [fn.id, fn]));
   const faults = createFaultInjector();
   const handle = createDispatcher({
@@ -169,6 +206,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
     await services.stop();
+    release();
     throw error;
   }
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -179,6 +217,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     streams: dynamodb.streams,
     timeToLive: dynamodb.timeToLive,
     queues: sqs.queues,
+    checkpoints,
     faults,
     addTables: (tables) => dynamodb.addTables(tables),
     setFunctions(next) {
@@ -187,6 +226,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     async stop() {
       await closeServer(server);
       await services.stop();
+      release();
     },
   };
 }

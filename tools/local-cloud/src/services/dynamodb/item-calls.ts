@@ -5,6 +5,7 @@ import type { DynamoDbCall } from './dynamodb';
 import type { DynaliteForwarder } from './forward';
 import { type AttributeMap, type StreamStore, streamWriteTargets, tableNameOf } from './streams';
 import type { LockMode, TableLocks } from './table-locks';
+import type { WriteJournal } from '../../persistence/state';
 
 /** What an item call runs against. */
 export interface ItemCallContext {
@@ -13,6 +14,8 @@ export interface ItemCallContext {
   readonly locks: TableLocks;
   readonly streams: StreamStore;
   readonly log: (text: string) => void;
+  /** Journals each write before it reaches dynalite (`--data-dir`), so that a crash cannot lose its records. */
+  readonly writes?: WriteJournal;
 }
 
 /** A caller's request as forwarded to dynalite. */
@@ -71,13 +74,25 @@ async function writeWithStreams(
   ];
   return context.locks.run(modes, async () => {
     const before = await readAll();
+    const settled = context.writes?.begun(
+      targets.map(({ stream, key }, index) => ({
+        streamArn: stream.streamArn,
+        key,
+        before: before[index],
+        after: stream.latestSequenceNumber(),
+      })),
+    );
     const answer = await context.forward(request.headers, request.operation, request.body);
-    if (answer.status !== 200) return answer;
+    if (answer.status !== 200) {
+      settled?.();
+      return answer;
+    }
     try {
       const after = await readAll();
       targets.forEach(({ stream }, index) =>
         stream.append({ oldItem: before[index], newItem: after[index] }),
       );
+      settled?.();
     } catch (error) {
       context.log(
         `DynamoDB ${request.operation} succeeded but its stream records are lost: reading the new items failed: ${error instanceof Error ? error.message : String(error)}`,

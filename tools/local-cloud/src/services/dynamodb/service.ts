@@ -24,6 +24,8 @@ import { type StreamStore, createStreamStore } from './streams';
 import { createTableLocks } from './table-locks';
 import { type Transactions, createTransactions } from './transactions';
 import { type TimeToLive, createTimeToLive } from './ttl';
+import type { LocalState } from '../../persistence/state';
+import { recoverPendingWrites } from '../../persistence/recover-writes';
 
 /** How {@link startDynamoDbService} runs the local DynamoDB. */
 export interface DynamoDbServiceOptions {
@@ -37,6 +39,11 @@ export interface DynamoDbServiceOptions {
    * @default in memory
    */
   readonly dataDir?: string;
+  /**
+   * Where stream records and the writes between the table and their records are kept across a
+   * restart (`--data-dir`; the endpoint claims the directory and opens it). @default in memory only
+   */
+  readonly persistence?: Pick<LocalState, 'streams' | 'writes'>;
   /** Milliseconds between two TTL sweeps; `0` sweeps only on `timeToLive.sweep()`. @default 1000 */
   readonly ttlSweepIntervalMs?: number;
   readonly log: (text: string) => void;
@@ -137,7 +144,9 @@ function dynamoDbCall(state: DynamoDbState, request: ServiceRequest, caller: Fun
 }
 
 async function startDynalitePart(options: DynamoDbServiceOptions) {
-  const releaseDataDir = options.dataDir === undefined ? () => undefined : claimDataDir(options.dataDir);
+  // Without persistence the service claims the directory itself; with it, the endpoint has.
+  const releaseDataDir =
+    options.dataDir === undefined || options.persistence ? () => undefined : claimDataDir(options.dataDir);
   try {
     const dynamo = await startDynalite({
       region: options.region,
@@ -167,10 +176,12 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
   const { dynamo, releaseDataDir } = await startDynalitePart(options);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const tables = new Map<string, TableSpec>();
-  const streams = createStreamStore({ region });
+  const { persistence } = options;
+  const streams = createStreamStore({ region, ...(persistence ? { journal: persistence.streams } : {}) });
   const call: DynamoDbCall = createDynamoDbCaller({ endpoint: dynamo.endpoint, region, agent });
   const locks = createTableLocks();
-  const transactions = createTransactions({ call, locks, streams, log });
+  const writes = persistence ? { writes: persistence.writes } : {};
+  const transactions = createTransactions({ call, locks, streams, log, ...writes });
   const timeToLive = createTimeToLive({
     call,
     locks,
@@ -186,6 +197,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
       locks,
       streams,
       log,
+      ...writes,
     },
     tableArn: (name) =>
       name.startsWith('arn:')
@@ -212,6 +224,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
 
   try {
     await addTables(options.tables);
+    if (persistence) await recoverPendingWrites(persistence.writes, streams, call, log);
   } catch (error) {
     await stop();
     throw error;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { TableSpec } from '../../model';
 import { isRecord } from '../../json';
+import type { StreamJournal } from '../../persistence/state';
 
 /** What a stream record carries, as the table's `StreamSpecification.StreamViewType` says. */
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -92,6 +93,8 @@ export interface StreamStoreOptions {
   readonly maxRecordsPerStream?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
+  /** Where records are kept across a restart (`--data-dir`). @default in memory only */
+  readonly journal?: StreamJournal;
 }
 
 const viewTypes: ReadonlySet<string> = new Set(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES']);
@@ -123,10 +126,10 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
   const now = options.now ?? Date.now;
   const byName = new Map<string, TableStream>();
   const byStreamArn = new Map<string, TableStream>();
-  let sequence = 0n;
+  let sequence = options.journal?.lastSequenceNumber ?? 0n;
 
   const createStream = (table: TableSpec, streamArn: string, viewType: StreamViewType): TableStream => {
-    const entries: StreamEntry[] = [];
+    const entries: StreamEntry[] = options.journal?.restored(streamArn) ?? [];
     const listeners = new Set<() => void>();
     const keyAttributes = [...(table.createTableInput.KeySchema ?? [])]
       .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
@@ -174,6 +177,7 @@ export function createStreamStore(options: StreamStoreOptions): StreamStore {
           eventSourceARN: streamArn,
           ...(userIdentity ? { userIdentity } : {}),
         };
+        options.journal?.appended(streamArn, { record, arrivedAt });
         entries.push({ record, arrivedAt });
         if (entries.length > maxRecords) entries.splice(0, entries.length - maxRecords);
         for (const listener of listeners) listener();

@@ -4,6 +4,7 @@ import { isRecord } from '../../json';
 import type { DynamoDbCall } from './dynamodb';
 import type { AttributeMap, StreamStore } from './streams';
 import type { TableLocks } from './table-locks';
+import type { WriteJournal } from '../../persistence/state';
 import {
   type ItemAction,
   parseTransactItems,
@@ -68,6 +69,8 @@ export interface TransactionsOptions {
   readonly log?: (text: string) => void;
   /** The clock, in epoch milliseconds, for client request tokens. @default Date.now */
   readonly now?: () => number;
+  /** Journals each transaction's items before it writes, so that a crash cannot lose its stream records. @default none */
+  readonly writes?: WriteJournal;
 }
 
 /** `TransactWriteItems` and `TransactGetItems` of the local DynamoDB. */
@@ -105,7 +108,31 @@ interface TransactionContext {
   readonly locks: TableLocks;
   readonly streams: StreamStore;
   readonly log: (text: string) => void;
+  readonly writes?: WriteJournal;
 }
+
+/** Journals the items of stream-enabled tables a transaction may change, before it writes. */
+const journalBegun = (
+  context: TransactionContext,
+  actions: readonly ItemAction[],
+  before: ReadonlyArray<AttributeMap | undefined>,
+) =>
+  context.writes?.begun(
+    actions.flatMap((action, index) => {
+      const stream =
+        action.kind === 'ConditionCheck' ? undefined : context.streams.forTable(action.tableName);
+      return stream
+        ? [
+            {
+              streamArn: stream.streamArn,
+              key: action.key,
+              before: before[index],
+              after: stream.latestSequenceNumber(),
+            },
+          ]
+        : [];
+    }),
+  );
 
 async function read(
   call: DynamoDbCall,
@@ -245,15 +272,18 @@ function execute(context: TransactionContext, actions: readonly ItemAction[]): P
     async () => {
       const before: Array<AttributeMap | undefined> = [];
       for (const action of actions) before.push(await read(context.call, action));
+      const settled = journalBegun(context, actions, before);
       const { reasons, applied, after, abort } = await applyAll(context.call, actions, before);
       if (abort !== undefined || reasons.some((reason) => reason.Code !== 'None')) {
         await rollBack(context, actions, before, applied);
+        settled?.();
         throw abort ?? new TransactionCanceledError(reasons);
       }
       for (const [index, action] of actions.entries()) {
         if (action.kind === 'ConditionCheck') continue;
         context.streams.forTable(action.tableName)?.append({ oldItem: before[index], newItem: after[index] });
       }
+      settled?.();
     },
   );
 }

@@ -3,6 +3,7 @@ import { awsJsonProtocol } from '../../endpoint/json-protocol';
 import type { FunctionSpec } from '../../model';
 import { type AwsService, type ServiceCall, type ServiceRequest, jsonAnswer } from '../service';
 import { type StoredEvent, planPutEvents } from './events';
+import type { EventJournal } from '../../persistence/state';
 
 /** How {@link createEventsService} keeps and hands on events. */
 export interface EventsServiceOptions {
@@ -19,6 +20,8 @@ export interface EventsServiceOptions {
   /** Called for each event put, after it is stored (the rules match it). @default none */
   readonly onEvent?: (event: StoredEvent) => void;
   readonly log: (text: string) => void;
+  /** Where the event log is kept across a restart (`--data-dir`). @default in memory only */
+  readonly journal?: EventJournal;
 }
 
 /** The local EventBridge API: `PutEvents`, the events kept. */
@@ -45,6 +48,7 @@ function store(state: EventsState, caller: FunctionSpec, event: StoredEvent): vo
     );
     return;
   }
+  state.options.journal?.appended(event);
   state.events.push(event);
   if (state.events.length > maxStoredEvents) state.events.splice(0, state.events.length - maxStoredEvents);
   try {
@@ -83,7 +87,8 @@ function eventsCall(state: EventsState, request: ServiceRequest, caller: Functio
  * ```
  */
 export function createEventsService(options: EventsServiceOptions): EventsService {
-  const state: EventsState = { options, events: [], knownBuses: busesOf(options.eventBuses) };
+  const events = [...(options.journal?.restored ?? [])];
+  const state: EventsState = { options, events, knownBuses: busesOf(options.eventBuses) };
   return {
     signingName: 'events',
     targetPrefix: 'AWSEvents',

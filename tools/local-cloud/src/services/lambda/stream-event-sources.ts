@@ -4,6 +4,7 @@ import { evaluatePolicy } from '../../endpoint/iam';
 import type { QueueStore } from '../sqs/sqs';
 import type { StreamEntry, StreamRecord, StreamStore, TableStream } from '../dynamodb/streams';
 import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
+import type { CheckpointStore } from '../../persistence/state';
 
 /** Options of {@link startStreamEventSources}. */
 export interface StreamEventSourcesOptions {
@@ -24,6 +25,8 @@ export interface StreamEventSourcesOptions {
    * Lambda's invocation record there for each batch that exhausts its retries. @default none
    */
   readonly queues?: QueueStore;
+  /** Where each mapping's position is kept, so that it resumes there after a restart or redeploy. @default none: from `StartingPosition` */
+  readonly checkpoints?: CheckpointStore;
 }
 
 /** A batch the function could not process within `MaximumRetryAttempts`, as Lambda sends it to the on-failure destination. */
@@ -334,7 +337,11 @@ export function startStreamEventSources(options: StreamEventSourcesOptions): Str
   };
 
   const poll = async (config: MappingConfig) => {
-    let checkpoint = config.startAtLatest ? config.stream.latestSequenceNumber() : '';
+    // A mapping resumes from its checkpoint; a new one pins LATEST now, so a restart does not skip records.
+    let checkpoint =
+      options.checkpoints?.get(config.id) ??
+      (config.startAtLatest ? config.stream.latestSequenceNumber() : '');
+    options.checkpoints?.set(config.id, checkpoint);
     while (!stopped) {
       let pending = config.stream.read(checkpoint, config.batchSize);
       const first = pending[0];
@@ -353,6 +360,7 @@ export function startStreamEventSources(options: StreamEventSourcesOptions): Str
       await process(config, pending);
       if (stopped) return;
       checkpoint = pending.at(-1)?.record.dynamodb.SequenceNumber ?? checkpoint;
+      options.checkpoints?.set(config.id, checkpoint);
     }
   };
 

@@ -4,6 +4,7 @@ import type { QueueSpec } from '../../model';
 import { type AwsService, jsonAnswer } from '../service';
 import { sqsCall } from './operations';
 import { type QueueStore, createQueueStore } from './sqs';
+import type { QueueJournal } from '../../persistence/state';
 
 /** What {@link createSqsService} serves. */
 export interface SqsServiceOptions {
@@ -11,6 +12,8 @@ export interface SqsServiceOptions {
   readonly accountId: string;
   /** @default none */
   readonly queues?: readonly QueueSpec[];
+  /** Where the messages are kept across a restart (`--data-dir`). @default in memory only */
+  readonly journal?: QueueJournal;
 }
 
 /** The local SQS: its queues and their messages. */
@@ -32,7 +35,7 @@ export interface SqsService extends AwsService {
  */
 export function createSqsService(options: SqsServiceOptions): SqsService {
   const { region, accountId } = options;
-  const queues = createQueueStore(options.queues ?? []);
+  const queues = createQueueStore(options.queues ?? [], Date.now, options.journal);
   return {
     signingName: 'sqs',
     targetPrefix: 'AmazonSQS',

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { QueueSpec } from '../../model';
 import { isRecord } from '../../json';
 import { AwsError } from '../../endpoint/errors';
+import type { QueueJournal } from '../../persistence/state';
 
 /** SQS's default limit on a message (a queue's `MaximumMessageSize`) and on a batch, in bytes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -146,8 +147,13 @@ function redrivePolicyOf(properties: Readonly<Record<string, unknown>>) {
   };
 }
 
-function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): LocalQueue {
-  const messages: QueueMessage[] = [];
+function createQueue(
+  spec: QueueSpec,
+  store: QueueStore,
+  now: () => number,
+  journal?: QueueJournal,
+): LocalQueue {
+  const messages: QueueMessage[] = journal?.restored(spec.arn) ?? [];
   const listeners = new Set<() => void>();
   const redrive = redrivePolicyOf(spec.properties);
   const visibilityTimeoutSeconds = numberOf(spec.properties.VisibilityTimeout) ?? 30;
@@ -178,6 +184,7 @@ function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): Loc
         receiveCount: 0,
         visibleAt: sentAt + (delay ?? delaySeconds) * 1000,
       };
+      journal?.saved(spec.arn, [message]);
       messages.push(message);
       for (const listener of [...listeners]) listener();
       return message;
@@ -199,6 +206,7 @@ function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): Loc
             delaySeconds: 0,
             messageAttributes: message.messageAttributes,
           });
+          journal?.deleted(spec.arn, message.messageId);
           continue;
         }
         const receiptHandle = randomUUID();
@@ -208,11 +216,17 @@ function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): Loc
         message.receiptHandle = receiptHandle;
         received.push({ message, receiptHandle });
       }
+      if (received.length > 0)
+        journal?.saved(
+          spec.arn,
+          received.map(({ message }) => message),
+        );
       return received;
     },
     delete(receiptHandle) {
       const message = byHandle(receiptHandle);
       if (!message) return false;
+      journal?.deleted(spec.arn, message.messageId);
       messages.splice(messages.indexOf(message), 1);
       return true;
     },
@@ -226,6 +240,7 @@ function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): Loc
         );
       }
       message.visibleAt = now() + seconds * 1000;
+      journal?.saved(spec.arn, [message]);
     },
     counts() {
       const at = now();
@@ -268,11 +283,16 @@ function createQueue(spec: QueueSpec, store: QueueStore, now: () => number): Loc
  * dlq?.send({ body: JSON.stringify(record), senderId: 'lambda.amazonaws.com' });
  * ```
  */
-export function createQueueStore(specs: readonly QueueSpec[], now: () => number = Date.now): QueueStore {
+export function createQueueStore(
+  specs: readonly QueueSpec[],
+  now: () => number = Date.now,
+  journal?: QueueJournal,
+): QueueStore {
   const queues = new Map<string, LocalQueue>();
   const store: QueueStore = {
     add(more) {
-      for (const spec of more) if (!queues.has(spec.arn)) queues.set(spec.arn, createQueue(spec, store, now));
+      for (const spec of more)
+        if (!queues.has(spec.arn)) queues.set(spec.arn, createQueue(spec, store, now, journal));
     },
     byArn: (arn) => queues.get(arn),
     byUrlOrName(reference) {

@@ -53,7 +53,7 @@ describe('the local AWS endpoint with a data directory', () => {
   const get = async (client: DynamoDBDocumentClient, pk: string) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }))).Item;
 
-  it('keeps the items across a restart, starting the streams empty', async () => {
+  it('keeps the items and their stream records across a restart', async () => {
     await session({ dataDir }, async (client) => {
       await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'order-1', status: 'placed' } }));
       await client.send(
@@ -67,13 +67,18 @@ describe('the local AWS endpoint with a data directory', () => {
     const after = await session({ dataDir, log: (text) => logs.push(text) }, async (client, aws) => ({
       first: await get(client, 'order-1'),
       second: await get(client, 'order-2'),
-      records: aws.streams.forTable(tableName)?.entries.length,
+      records: aws.streams
+        .forTable(tableName)
+        ?.entries.map(({ record }) => [record.eventName, record.dynamodb.Keys]),
     }));
 
     expect(after).toEqual({
       first: { pk: 'order-1', status: 'placed' },
       second: { pk: 'order-2', status: 'paid' },
-      records: 0,
+      records: [
+        ['INSERT', { pk: { S: 'order-1' } }],
+        ['INSERT', { pk: { S: 'order-2' } }],
+      ],
     });
     expect(logs).toContain(`Table ${tableName} (${orders.id}) already exists: its data is kept`);
   });
