@@ -1,4 +1,6 @@
 export * from './environment';
+export * from './concurrency';
+export * from './flags';
 export * from './runtime';
 export * from './stream-event-sources';
 export * from '../events/rules';

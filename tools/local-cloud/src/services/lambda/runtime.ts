@@ -1,14 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { build } from 'esbuild';
 import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
-import { type FunctionCredentials, functionEnvironment, logGroupName, logStreamName } from './environment';
-import { END_OF_INVOCATION, type InitMessage, type InvokeMessage, type WorkerMessage } from './protocol';
+import { AccountConcurrency, defaultConcurrency } from './concurrency';
+import type { FunctionCredentials } from './environment';
+import { EnvironmentPool } from './environment-pool';
+import { type Deployment, ExecutionEnvironment } from './execution-environment';
+import { type InitFailure, type InvocationContext, initialize, invokeIn } from './invocation';
+import { bundledWorker } from './worker-bundle';
 
 /** One line a function (or the runtime on its behalf) wrote to its log. */
 export interface FunctionLogLine {
@@ -37,6 +35,24 @@ export interface LambdaRuntimeOptions {
    * @default a folder under the OS temporary directory
    */
   readonly compileCacheDir?: string | false;
+  /**
+   * The account's concurrency: invocations of all functions that run at once, and the most
+   * execution environments (busy and idle) alive at once. An invocation over it waits for a slot
+   * (see `queueTimeoutMs`).
+   * @default four per core, at least eight ({@link defaultConcurrency})
+   */
+  readonly concurrency?: number;
+  /**
+   * How long an invocation over the concurrency limit waits for a slot before it is throttled,
+   * unless its caller says otherwise (`invoke`'s `maxWaitMs`).
+   * @default 29,000 ms, a REST API's default integration timeout
+   */
+  readonly queueTimeoutMs?: number;
+  /**
+   * How long an idle environment is kept warm before it is stopped.
+   * @default 60,000 ms
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** One execution environment, as {@link LocalLambdaRuntime.environments} lists it. */
@@ -48,8 +64,24 @@ export interface EnvironmentInfo {
   readonly state: 'idle' | 'busy' | 'retired';
 }
 
+/** How one invocation is run. */
+export interface InvokeOptions {
+  /** How long it may wait for a slot when the account's concurrency is in use. @default the runtime's `queueTimeoutMs` */
+  readonly maxWaitMs?: number;
+}
+
+/** The account's concurrency now. */
+export interface ConcurrencyUsage {
+  readonly limit: number;
+  /** Invocations running. */
+  readonly running: number;
+  /** Invocations waiting for a slot. */
+  readonly queued: number;
+}
+
 /** The local runtime: a {@link LambdaRuntime} that can also forget a function and list its environments. */
 export interface LocalLambdaRuntime extends LambdaRuntime {
+  invoke(functionId: string, event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   /**
    * Forgets a function (a redeploy removed it): idle environments stop now, busy ones after their
    * invocation; a later `invoke` of it throws. Forgetting an unknown function does nothing.
@@ -57,218 +89,181 @@ export interface LocalLambdaRuntime extends LambdaRuntime {
   deregister(functionId: string): void;
   /** The live environments, of one function or of all. */
   environments(functionId?: string): readonly EnvironmentInfo[];
+  /** The account's concurrency in use. */
+  concurrency(): ConcurrencyUsage;
   /** Resolves once every retired environment (of replaced or forgotten functions) has stopped. */
   drained(): Promise<void>;
 }
 
-/** Lambda's limit on the init phase of an on-demand environment. */
-const INIT_TIMEOUT_MS = 10_000;
-/** How long END/REPORT wait for the handler's last output before they are printed anyway. */
-const LOG_FLUSH_GRACE_MS = 500;
-
-type Exit = { readonly type: 'exit'; readonly code: number | null; readonly signal: NodeJS.Signals | null };
-type Outcome = WorkerMessage | Exit | { readonly type: 'timeout' };
-
-interface FunctionState {
-  readonly spec: FunctionSpec;
-  /** Idle environments, the most recently used last. */
-  readonly idle: Environment[];
+/** Everything one runtime holds; the steps below work on it. */
+interface RuntimeState {
+  readonly options: LambdaRuntimeOptions;
+  readonly compileCacheDir: string | false;
+  readonly queueTimeoutMs: number;
+  /** The deployment each function id runs now. */
+  readonly deployments: Map<string, Deployment>;
+  readonly pool: EnvironmentPool;
+  readonly account: AccountConcurrency;
+  /** Invocations in flight (queued or running) per function id, for reserved concurrency. */
+  readonly inFlight: Map<string, number>;
+  stopped: boolean;
 }
 
-/** One execution environment: a child process running `worker.ts`, one event at a time. */
-class Environment {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  readonly logStreamName = logStreamName();
-  /** Retired environments finish their invocation and stop. */
-  retired = false;
-  lastMaxMemoryMb = 0;
-  private waiter: ((outcome: Outcome) => void) | undefined;
-  private readonly markersSeen = new Set<string>();
-  private readonly markerWaiters = new Map<string, () => void>();
-  private readonly streamsClosed: Promise<void>;
+const DEFAULT_QUEUE_TIMEOUT_MS = 29_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-  constructor(
-    readonly state: FunctionState,
-    workerFile: string,
-    options: LambdaRuntimeOptions,
-  ) {
-    const fn = state.spec;
-    const heapMb = Math.floor(fn.memoryMb * 0.9);
-    const ownNodeOptions = fn.environment.NODE_OPTIONS ?? '';
-    this.child = fork(workerFile, [], {
-      cwd: fn.codeDir,
-      env: functionEnvironment(fn, {
-        awsEndpoint: options.awsEndpoint,
-        region: options.region,
-        credentials: options.credentialsFor(fn),
-        logStreamName: this.logStreamName,
-        ...(options.extraEnv === undefined ? {} : { extraEnv: options.extraEnv }),
-      }),
-      execPath: process.execPath,
-      // The heap is capped near the function's memory, so a leak fails here as it fails on Lambda.
-      execArgv: ownNodeOptions.includes('max-old-space-size') ? [] : [`--max-old-space-size=${heapMb}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
-    this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve({ type: 'exit', code, signal }));
-      // Spawning failed (a missing code folder, say): there will be no `exit`.
-      this.child.on('error', (error) => {
-        if (this.child.pid === undefined) {
-          options.log?.({
-            functionId: fn.id,
-            text: `The environment could not start: ${error.message}`,
-            stream: 'stderr',
-          });
-          resolve({ type: 'exit', code: null, signal: null });
-        }
-      });
-    });
-    this.child.on('message', (message: unknown) => this.waiter?.(message as WorkerMessage));
-    void this.exited.then((exit) => this.waiter?.(exit));
-    const emit = (stream: 'stdout' | 'stderr') => (text: string) =>
-      options.log?.({ functionId: fn.id, text, stream });
-    this.streamsClosed = Promise.all([
-      readLines(this.child.stdout, (line) => this.onStdout(line, emit('stdout'))),
-      readLines(this.child.stderr, emit('stderr')),
-    ]).then(() => undefined);
-  }
+/** Lambda's `TooManyRequestsException` message, for either reason. */
+const RATE_EXCEEDED = 'Rate Exceeded.';
 
-  get dead(): boolean {
-    return this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined;
-  }
-
-  /** Sends a message and waits for the worker's answer, its exit, or the deadline. */
-  exchange(message: InitMessage | InvokeMessage, timeoutMs: number): Promise<Outcome> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish({ type: 'timeout' }), timeoutMs);
-      const finish = (outcome: Outcome) => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        resolve(outcome);
-      };
-      this.waiter = finish;
-      if (this.dead)
-        return finish({ type: 'exit', code: this.child.exitCode, signal: this.child.signalCode });
-      this.child.send(message, (error) => {
-        if (error) this.kill();
-      });
-    });
-  }
-
-  kill(): void {
-    if (!this.dead) this.child.kill('SIGKILL');
-  }
-
-  /** Resolves once the handler's output of `requestId` has been logged (or after a grace period). */
-  flushed(requestId: string): Promise<void> {
-    if (this.dead) return this.streamsClosed;
-    if (this.markersSeen.delete(requestId)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.markerWaiters.delete(requestId);
-        resolve();
-      };
-      const timer = setTimeout(done, LOG_FLUSH_GRACE_MS);
-      this.markerWaiters.set(requestId, done);
-      void this.streamsClosed.then(done);
-    });
-  }
-
-  /** Output after the process died, read to its end. */
-  drained(): Promise<void> {
-    return Promise.race([this.streamsClosed, delay(LOG_FLUSH_GRACE_MS)]);
-  }
-
-  private onStdout(line: string, emit: (text: string) => void): void {
-    const at = line.indexOf(END_OF_INVOCATION);
-    if (at === -1) return emit(line);
-    // The handler's last line may lack its newline: it precedes the marker.
-    if (at > 0) emit(line.slice(0, at));
-    const requestId = line.slice(at + END_OF_INVOCATION.length);
-    const waiter = this.markerWaiters.get(requestId);
-    if (waiter) waiter();
-    else this.markersSeen.add(requestId);
-  }
+function contextFor(state: RuntimeState, fn: FunctionSpec): InvocationContext {
+  return {
+    log: (text, stream = 'stdout') => state.options.log?.({ functionId: fn.id, text, stream }),
+    stopped: () => state.stopped,
+  };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** A warm environment of the deployment, or a cold-started one, or why the start failed. */
+async function environmentFor(
+  state: RuntimeState,
+  deployment: Deployment,
+): Promise<{ environment: ExecutionEnvironment; initDurationMs?: number } | InitFailure> {
+  const warm = state.pool.takeIdle(deployment);
+  if (warm) return { environment: warm };
+  const worker = await bundledWorker();
+  if (state.stopped) return { errorType: 'Crash', error: 'The Lambda runtime stopped.' };
+  // The caller holds an account slot, so an environment beyond the bound is idle and may go.
+  state.pool.makeRoom();
+  const context = contextFor(state, deployment.spec);
+  const environment = state.pool.add(
+    new ExecutionEnvironment(deployment, worker, {
+      ...state.options,
+      output: (text, stream) => context.log(text, stream),
+    }),
+  );
+  const init = await initialize(environment, state.compileCacheDir, context);
+  return 'error' in init ? init : { environment, initDurationMs: init.initDurationMs };
 }
 
-/** Calls `onLine` for each line of a stream; resolves when it ends. */
-function readLines(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
-  if (!stream) return Promise.resolve();
-  return new Promise((resolve) => {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline !== -1) {
-        onLine(buffered.slice(0, newline).replace(/\r$/, ''));
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-      }
-    });
-    const end = () => {
-      if (buffered.length > 0) onLine(buffered);
-      buffered = '';
-      resolve();
+/** Back to the pool for the next invocation, unless it is dead, retired, replaced or the runtime stopped. */
+function release(state: RuntimeState, environment: ExecutionEnvironment, reusable: boolean): void {
+  const current = state.deployments.get(environment.deployment.spec.id);
+  if (
+    !reusable ||
+    state.stopped ||
+    environment.retired ||
+    environment.dead ||
+    current !== environment.deployment
+  )
+    state.pool.retire(environment);
+  else state.pool.park(environment);
+}
+
+/** One invocation holding an account slot: an environment, the Invoke phase, the environment back. */
+async function run(
+  state: RuntimeState,
+  deployment: Deployment,
+  event: unknown,
+  began: number,
+): Promise<InvokeResult> {
+  const acquired = await environmentFor(state, deployment);
+  if ('error' in acquired) {
+    return {
+      ok: false,
+      errorType: acquired.errorType,
+      errorMessage: acquired.error,
+      durationMs: performance.now() - began,
     };
-    stream.once('end', end);
-    stream.once('close', end);
-    stream.on('error', end);
-  });
+  }
+  const { environment } = acquired;
+  const timing =
+    acquired.initDurationMs === undefined ? { began } : { began, initDurationMs: acquired.initDurationMs };
+  const { result, reusable } = await invokeIn(environment, event, timing, contextFor(state, deployment.spec));
+  release(state, environment, reusable);
+  return result;
 }
 
-let workerFile: Promise<string> | undefined;
+function throttled(began: number): InvokeResult {
+  return {
+    ok: false,
+    errorType: 'Throttled',
+    errorMessage: RATE_EXCEEDED,
+    durationMs: performance.now() - began,
+  };
+}
 
 /**
- * The worker bundled to plain JavaScript once per process: Node would otherwise strip its types at
- * every cold start, which costs more than the rest of the start.
+ * Reserved concurrency first (Lambda throttles at once over it), then a slot of the account's
+ * concurrency (waited for within `maxWaitMs`), then the invocation.
  */
-function bundledWorker(): Promise<string> {
-  workerFile ??= (async () => {
-    const { outputFiles } = await build({
-      entryPoints: [join(__dirname, 'worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = outputFiles[0]?.text;
-    if (code === undefined) throw new Error('Bundling the Lambda worker produced no output.');
-    const dir = join(tmpdir(), 'slice-local-cloud');
-    const file = join(
-      dir,
-      `lambda-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`,
-    );
-    if (!existsSync(file)) {
-      await mkdir(dir, { recursive: true });
-      // Written aside and renamed: other processes may be starting the same worker.
-      const partial = `${file}.${process.pid}.${randomUUID()}`;
-      await writeFile(partial, code);
-      await rename(partial, file);
+async function invoke(
+  state: RuntimeState,
+  functionId: string,
+  event: unknown,
+  options: InvokeOptions,
+): Promise<InvokeResult> {
+  const began = performance.now();
+  if (state.stopped) throw new Error('The Lambda runtime is stopped.');
+  const deployment = state.deployments.get(functionId);
+  if (!deployment) throw new Error(`No function ${functionId} is registered with the Lambda runtime.`);
+  const inFlight = state.inFlight.get(functionId) ?? 0;
+  const reserved = deployment.spec.reservedConcurrency;
+  if (reserved !== undefined && inFlight >= reserved) return throttled(began);
+  state.inFlight.set(functionId, inFlight + 1);
+  try {
+    const slot = await state.account.acquire(options.maxWaitMs ?? state.queueTimeoutMs);
+    if (slot === 'throttled') return throttled(began);
+    if (slot === 'stopped')
+      return {
+        ok: false,
+        errorType: 'Crash',
+        errorMessage: 'The Lambda runtime stopped.',
+        durationMs: performance.now() - began,
+      };
+    try {
+      return await run(state, deployment, event, began);
+    } finally {
+      state.account.release();
     }
-    return file;
-  })();
-  workerFile.catch(() => (workerFile = undefined));
-  return workerFile;
+  } finally {
+    const left = (state.inFlight.get(functionId) ?? 1) - 1;
+    if (left === 0) state.inFlight.delete(functionId);
+    else state.inFlight.set(functionId, left);
+  }
 }
 
-function timeoutMessage(fn: FunctionSpec): string {
-  return `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`;
+function register(state: RuntimeState, fn: FunctionSpec): void {
+  if (state.stopped) throw new Error('The Lambda runtime is stopped.');
+  const previous = state.deployments.get(fn.id);
+  state.deployments.set(fn.id, { spec: fn });
+  if (previous) state.pool.retireDeployment(previous);
 }
 
-function exitMessage(exit: Exit): string {
-  return exit.signal
-    ? `Runtime exited with error: signal: ${exit.signal}`
-    : `Runtime exited with error: exit status ${exit.code ?? 'unknown'}`;
+function deregister(state: RuntimeState, functionId: string): void {
+  const previous = state.deployments.get(functionId);
+  if (!previous) return;
+  state.deployments.delete(functionId);
+  state.pool.retireDeployment(previous);
+}
+
+function environments(state: RuntimeState, functionId?: string): EnvironmentInfo[] {
+  const list: EnvironmentInfo[] = [];
+  for (const environment of state.pool.all()) {
+    const id = environment.deployment.spec.id;
+    const pid = environment.child.pid;
+    if (environment.dead || pid === undefined) continue;
+    if (functionId !== undefined && id !== functionId) continue;
+    const status = environment.retired ? 'retired' : state.pool.isIdle(environment) ? 'idle' : 'busy';
+    list.push({ functionId: id, pid, state: status });
+  }
+  return list;
+}
+
+async function stop(state: RuntimeState): Promise<void> {
+  state.stopped = true;
+  state.account.close();
+  const all = state.pool.all();
+  for (const environment of all) state.pool.retire(environment);
+  await Promise.all(all.map((environment) => environment.exited));
 }
 
 /**
@@ -276,10 +271,13 @@ function exitMessage(exit: Exit): string {
  * process of this Node) per concurrent invocation, warm environments reused one event at a time,
  * a cold start when all are busy, reserved concurrency enforced (`Throttled`), the function's
  * timeout enforced by killing the environment (`Timeout`; the next call starts a fresh one), and
- * a crash (`process.exit`, an uncaught error) discarding the environment (`Crash`). Each
- * environment sees only its function's variables, what Lambda sets, and the function's own local
- * credentials with `AWS_ENDPOINT_URL` pointing at the local AWS endpoint. Every output line goes
- * to `log`, framed by Lambda's START, END and REPORT lines.
+ * a crash (`process.exit`, an uncaught error) discarding the environment (`Crash`). The account's
+ * concurrency bounds the invocations running and the environments alive: an invocation over it
+ * waits for a slot (first in, first out) and is throttled when none frees in time; idle
+ * environments stop after `idleTimeoutMs`, and the least recently used idle one makes room for a
+ * new one. Each environment sees only its function's variables, what Lambda sets, and the
+ * function's own local credentials with `AWS_ENDPOINT_URL` pointing at the local AWS endpoint.
+ * Every output line goes to `log`, framed by Lambda's START, END and REPORT lines.
  *
  * @example
  * ```ts
@@ -287,265 +285,44 @@ function exitMessage(exit: Exit): string {
  *   awsEndpoint: aws.url,
  *   region: 'eu-west-1',
  *   credentialsFor: identities.credentialsFor,
+ *   concurrency: 8,
  *   log: ({ functionId, text }) => console.log(`[${functionId}] ${text}`),
  * });
  * runtime.register(placeOrder);
- * const result = await runtime.invoke(placeOrder.id, event);
+ * const result = await runtime.invoke(placeOrder.id, event, { maxWaitMs: 29_000 });
  * if (result.ok) console.log(result.payload);
  * await runtime.stop();
  * ```
  */
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LocalLambdaRuntime {
-  const functions = new Map<string, FunctionState>();
-  const environments = new Set<Environment>();
-  const running = new Map<string, number>();
-  const compileCacheDir = options.compileCacheDir ?? join(tmpdir(), 'slice-local-cloud', 'compile-cache');
-  let stopped = false;
-
-  const log = (fn: FunctionSpec, text: string, stream: 'stdout' | 'stderr' = 'stdout') =>
-    options.log?.({ functionId: fn.id, text, stream });
-
-  const retire = (environment: Environment) => {
-    environment.retired = true;
-    environment.kill();
+  const limit = options.concurrency ?? defaultConcurrency();
+  const state: RuntimeState = {
+    options,
+    compileCacheDir: options.compileCacheDir ?? join(tmpdir(), 'slice-local-cloud', 'compile-cache'),
+    queueTimeoutMs: options.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+    deployments: new Map(),
+    account: new AccountConcurrency(limit),
+    pool: new EnvironmentPool({
+      maxEnvironments: limit,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    }),
+    inFlight: new Map(),
+    stopped: false,
   };
-
-  /** Idle environments of a replaced or forgotten function stop now; busy ones after their invocation. */
-  const retireAll = (state: FunctionState) => {
-    for (const environment of state.idle.splice(0)) retire(environment);
-    for (const environment of environments) if (environment.state === state) environment.retired = true;
-  };
-
-  const release = (environment: Environment) => {
-    const current = functions.get(environment.state.spec.id);
-    if (stopped || environment.retired || environment.dead || current !== environment.state)
-      retire(environment);
-    else environment.state.idle.push(environment);
-  };
-
-  const start = (state: FunctionState, worker: string) => {
-    const environment = new Environment(state, worker, options);
-    environments.add(environment);
-    void environment.exited.then(() => {
-      environments.delete(environment);
-      const idle = environment.state.idle.indexOf(environment);
-      if (idle !== -1) environment.state.idle.splice(idle, 1);
-    });
-    return environment;
-  };
-
-  /**
-   * Starts an environment and loads the code; answers the init duration, or why it failed: the
-   * code's own error (`Error`), the init limit (`Timeout`) or the process dying (`Crash`).
-   */
-  const coldStart = async (
-    state: FunctionState,
-  ): Promise<
-    | { environment: Environment; initDurationMs: number }
-    | { errorType: 'Error' | 'Timeout' | 'Crash'; error: string }
-  > => {
-    const worker = await bundledWorker();
-    if (stopped) return { errorType: 'Crash', error: 'The Lambda runtime stopped.' };
-    const environment = start(state, worker);
-    const started = performance.now();
-    const outcome = await environment.exchange(
-      {
-        type: 'init',
-        codeDir: state.spec.codeDir,
-        handler: state.spec.handler,
-        ...(compileCacheDir === false ? {} : { compileCacheDir }),
-      },
-      INIT_TIMEOUT_MS,
-    );
-    if (outcome.type === 'ready') return { environment, initDurationMs: performance.now() - started };
-    environment.kill();
-    // The worker logged its own init error; the other failures are logged here.
-    if (outcome.type === 'init-error') {
-      return { errorType: 'Error', error: `${outcome.errorType}: ${outcome.errorMessage}` };
-    }
-    const failure =
-      outcome.type === 'timeout'
-        ? {
-            errorType: 'Timeout' as const,
-            error: `Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds`,
-          }
-        : outcome.type === 'exit'
-          ? {
-              errorType: 'Crash' as const,
-              error: stopped ? 'The Lambda runtime stopped.' : `Init failed: ${exitMessage(outcome)}`,
-            }
-          : {
-              errorType: 'Crash' as const,
-              error: `Init failed: the environment answered out of turn (${outcome.type})`,
-            };
-    await environment.drained();
-    log(state.spec, `${new Date().toISOString()}\tundefined\tERROR\t${failure.error}`, 'stderr');
-    return failure;
-  };
-
-  const run = async (state: FunctionState, event: unknown, began: number): Promise<InvokeResult> => {
-    const fn = state.spec;
-    let environment = state.idle.pop();
-    let initDurationMs: number | undefined;
-    if (!environment) {
-      const started = await coldStart(state);
-      if ('error' in started) {
-        return {
-          ok: false,
-          errorType: started.errorType,
-          errorMessage: started.error,
-          durationMs: performance.now() - began,
-        };
-      }
-      ({ environment, initDurationMs } = started);
-    }
-    const requestId = randomUUID();
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    log(fn, `START RequestId: ${requestId} Version: $LATEST`);
-    const invokeStarted = performance.now();
-    const outcome = await environment.exchange(
-      {
-        type: 'invoke',
-        event,
-        context: {
-          awsRequestId: requestId,
-          functionName: fn.functionName,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: fn.arn,
-          memoryLimitInMB: String(fn.memoryMb),
-          logGroupName: logGroupName(fn),
-          logStreamName: environment.logStreamName,
-          deadlineMs: Date.now() + timeoutMs,
-        },
-      },
-      timeoutMs,
-    );
-    const duration = performance.now() - invokeStarted;
-    const durationMs = performance.now() - began;
-
-    let result: InvokeResult;
-    let status = '';
-    let flushed: Promise<void>;
-    if (outcome.type === 'result' && outcome.requestId === requestId) {
-      environment.lastMaxMemoryMb = outcome.maxMemoryUsedMb;
-      result = outcome.ok
-        ? {
-            ok: true,
-            payload: JSON.parse(outcome.payload) as unknown,
-            durationMs,
-            coldStart: initDurationMs !== undefined,
-          }
-        : { ok: false, errorType: 'Error', errorMessage: outcome.errorMessage, durationMs };
-      flushed = environment.flushed(requestId);
-      release(environment);
-    } else if (outcome.type === 'timeout') {
-      retire(environment);
-      flushed = environment.drained();
-      await flushed;
-      log(fn, `${new Date().toISOString()} ${requestId} ${timeoutMessage(fn)}`);
-      status = '\tStatus: timeout';
-      result = { ok: false, errorType: 'Timeout', errorMessage: timeoutMessage(fn), durationMs };
-    } else {
-      retire(environment);
-      const message =
-        outcome.type === 'exit'
-          ? stopped
-            ? 'The Lambda runtime stopped.'
-            : exitMessage(outcome)
-          : `The environment answered out of turn (${outcome.type})`;
-      flushed = environment.drained();
-      await flushed;
-      log(fn, `RequestId: ${requestId} Error: ${message}`, 'stderr');
-      status = '\tStatus: error\tError Type: Runtime.ExitError';
-      result = { ok: false, errorType: 'Crash', errorMessage: message, durationMs };
-    }
-
-    const billed = Math.ceil(duration + (initDurationMs ?? 0));
-    const report =
-      `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms` +
-      `\tMemory Size: ${fn.memoryMb} MB\tMax Memory Used: ${environment.lastMaxMemoryMb} MB` +
-      (initDurationMs === undefined ? '' : `\tInit Duration: ${initDurationMs.toFixed(2)} ms`) +
-      status;
-    void flushed.then(() => {
-      log(fn, `END RequestId: ${requestId}`);
-      log(fn, report);
-    });
-    return result;
-  };
-
   return {
-    register(fn) {
-      if (stopped) throw new Error('The Lambda runtime is stopped.');
-      const previous = functions.get(fn.id);
-      functions.set(fn.id, { spec: fn, idle: [] });
-      if (previous) retireAll(previous);
-    },
-
-    deregister(functionId) {
-      const previous = functions.get(functionId);
-      if (!previous) return;
-      functions.delete(functionId);
-      retireAll(previous);
-    },
-
-    environments(functionId) {
-      const list: EnvironmentInfo[] = [];
-      for (const environment of environments) {
-        const id = environment.state.spec.id;
-        if (environment.dead || environment.child.pid === undefined) continue;
-        if (functionId !== undefined && id !== functionId) continue;
-        list.push({
-          functionId: id,
-          pid: environment.child.pid,
-          state: environment.retired
-            ? 'retired'
-            : environment.state.idle.includes(environment)
-              ? 'idle'
-              : 'busy',
-        });
-      }
-      return list;
-    },
-
-    async drained() {
+    register: (fn) => register(state, fn),
+    deregister: (functionId) => deregister(state, functionId),
+    environments: (functionId) => environments(state, functionId),
+    concurrency: () => ({ limit, running: state.account.active, queued: state.account.queued }),
+    drained: async () => {
       await Promise.all(
-        [...environments]
+        state.pool
+          .all()
           .filter((environment) => environment.retired)
           .map((environment) => environment.exited),
       );
     },
-
-    async invoke(functionId, event) {
-      const began = performance.now();
-      if (stopped) throw new Error('The Lambda runtime is stopped.');
-      const state = functions.get(functionId);
-      if (!state) throw new Error(`No function ${functionId} is registered with the Lambda runtime.`);
-      const active = running.get(functionId) ?? 0;
-      const reserved = state.spec.reservedConcurrency;
-      if (reserved !== undefined && active >= reserved) {
-        return {
-          ok: false,
-          errorType: 'Throttled',
-          errorMessage: 'Rate Exceeded.',
-          durationMs: performance.now() - began,
-        };
-      }
-      running.set(functionId, active + 1);
-      try {
-        return await run(state, event, began);
-      } finally {
-        const left = (running.get(functionId) ?? 1) - 1;
-        if (left === 0) running.delete(functionId);
-        else running.set(functionId, left);
-      }
-    },
-
-    async stop() {
-      stopped = true;
-      const all = [...environments];
-      for (const environment of all) retire(environment);
-      for (const state of functions.values()) state.idle.length = 0;
-      await Promise.all(all.map((environment) => environment.exited));
-    },
+    invoke: (functionId, event, invokeOptions = {}) => invoke(state, functionId, event, invokeOptions),
+    stop: () => stop(state),
   };
 }

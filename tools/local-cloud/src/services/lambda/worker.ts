@@ -164,10 +164,9 @@ async function invoke(message: InvokeMessage): Promise<void> {
     };
   }
   currentRequestId = undefined;
-  // The marker follows everything the handler wrote, so the parent prints END after it.
-  await new Promise<void>((resolve) =>
-    process.stdout.write(`${END_OF_INVOCATION}${requestId}\n`, () => resolve()),
-  );
+  // The marker follows everything the handler wrote, so the parent prints END after it. The answer
+  // does not wait for the write: stdout keeps its order, and the parent waits for the marker itself.
+  process.stdout.write(`${END_OF_INVOCATION}${requestId}\n`);
   await send(result);
 }
 

@@ -1,0 +1,119 @@
+import type { Deployment, ExecutionEnvironment } from './execution-environment';
+
+/** How {@link EnvironmentPool} bounds the environments it keeps. */
+export interface EnvironmentPoolLimits {
+  /** The most environments alive at once, busy and idle, of every function together. */
+  readonly maxEnvironments: number;
+  /** How long an idle environment is kept for a next invocation before it is stopped. */
+  readonly idleTimeoutMs: number;
+}
+
+/**
+ * Every live execution environment of the runtime, and the idle ones by deployment. An invocation
+ * takes its function's most recently used idle environment; an idle one is stopped after the idle
+ * timeout (Lambda's Shutdown phase after a period without invocations); and before a new one
+ * starts beyond `maxEnvironments`, the least recently used idle environment of any function is
+ * stopped, so the environments resident, and the memory they hold, stay bounded.
+ *
+ * @example
+ * ```ts
+ * const pool = new EnvironmentPool({ maxEnvironments: 8, idleTimeoutMs: 60_000 });
+ * const warm = pool.takeIdle(deployment) ?? (pool.makeRoom() && pool.add(start(deployment)));
+ * ```
+ */
+export class EnvironmentPool {
+  private readonly live = new Set<ExecutionEnvironment>();
+  private readonly idleByDeployment = new Map<Deployment, ExecutionEnvironment[]>();
+  /** Idle environments, the least recently used first, with the timer that stops each. */
+  private readonly idleSince = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+
+  constructor(private readonly limits: EnvironmentPoolLimits) {
+    if (!Number.isInteger(limits.maxEnvironments) || limits.maxEnvironments < 1)
+      throw new Error(`maxEnvironments must be a whole number of at least 1, not ${limits.maxEnvironments}.`);
+    if (!(limits.idleTimeoutMs > 0))
+      throw new Error(
+        `The idle timeout must be a positive number of milliseconds, not ${limits.idleTimeoutMs}.`,
+      );
+  }
+
+  /** Tracks a started environment until its process exits. */
+  add(environment: ExecutionEnvironment): ExecutionEnvironment {
+    this.live.add(environment);
+    void environment.exited.then(() => {
+      this.live.delete(environment);
+      this.forgetIdle(environment);
+    });
+    return environment;
+  }
+
+  /** The deployment's most recently used idle environment, now busy; none when it has no idle one. */
+  takeIdle(deployment: Deployment): ExecutionEnvironment | undefined {
+    const environment = this.idleByDeployment.get(deployment)?.pop();
+    if (environment) this.forgetIdle(environment);
+    return environment;
+  }
+
+  /** Keeps a busy environment for the next invocation of its deployment, until the idle timeout. */
+  park(environment: ExecutionEnvironment): void {
+    const idle = this.idleByDeployment.get(environment.deployment) ?? [];
+    idle.push(environment);
+    this.idleByDeployment.set(environment.deployment, idle);
+    const timer = setTimeout(() => this.retire(environment), this.limits.idleTimeoutMs);
+    timer.unref();
+    this.idleSince.set(environment, timer);
+  }
+
+  /**
+   * Stops the least recently used idle environments until one more may start; false when every
+   * environment is busy (the caller holds no slot for it).
+   */
+  makeRoom(): boolean {
+    for (const oldest of this.idleSince.keys()) {
+      if (this.resident() < this.limits.maxEnvironments) break;
+      this.retire(oldest);
+    }
+    return this.resident() < this.limits.maxEnvironments;
+  }
+
+  /** Stops an environment now (idle), or marks it to stop after its invocation (busy). */
+  retire(environment: ExecutionEnvironment): void {
+    environment.retired = true;
+    this.forgetIdle(environment);
+    environment.kill();
+  }
+
+  /** Retires every environment of a replaced or forgotten deployment: idle ones now, busy ones after their invocation. */
+  retireDeployment(deployment: Deployment): void {
+    for (const environment of this.idleByDeployment.get(deployment)?.splice(0) ?? [])
+      this.retire(environment);
+    this.idleByDeployment.delete(deployment);
+    for (const environment of this.live)
+      if (environment.deployment === deployment) environment.retired = true;
+  }
+
+  isIdle(environment: ExecutionEnvironment): boolean {
+    return this.idleSince.has(environment);
+  }
+
+  /** Every environment whose process has not exited yet, retired ones included. */
+  all(): ExecutionEnvironment[] {
+    return [...this.live];
+  }
+
+  /** Live environments that count against `maxEnvironments`: retired ones are on their way out. */
+  private resident(): number {
+    let count = 0;
+    for (const environment of this.live) if (!environment.retired && !environment.dead) count += 1;
+    return count;
+  }
+
+  private forgetIdle(environment: ExecutionEnvironment): void {
+    const timer = this.idleSince.get(environment);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.idleSince.delete(environment);
+    const idle = this.idleByDeployment.get(environment.deployment);
+    const at = idle?.indexOf(environment) ?? -1;
+    if (idle && at !== -1) idle.splice(at, 1);
+  }
+}
