@@ -10,11 +10,16 @@
  *                                    messages, the event log and the issuer's key in .slice/ across
  *                                    restarts and crashes; in memory when absent (README: "Data that
  *                                    outlives a restart").
+ *   npm start -- --concurrency 8     how many Lambda invocations run at once, all functions together
+ *                                    (the account's concurrency; default four per core, at least 8):
+ *                                    more wait for a slot within the integration timeout
+ *   npm start -- --idle-timeout 60   seconds an idle execution environment stays warm (default 60)
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
+import { lambdaFlags } from './services/lambda';
 import { describeServices, formatServices } from './report';
 import { findSeedFiles, seed } from './seed';
 
@@ -27,10 +32,13 @@ async function main(): Promise<void> {
       synth: { type: 'boolean', default: true },
       'no-synth': { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+      'idle-timeout': { type: 'string' },
     },
     strict: true,
   });
   const iam = values.iam === 'warn' ? 'warn' : 'enforce';
+  const lambda = lambdaFlags(values);
   const started = Date.now();
 
   if (!values['no-synth']) {
@@ -72,6 +80,7 @@ async function main(): Promise<void> {
     root,
     port: Number(process.env.PORT ?? 3000),
     iam,
+    lambda,
     ...(dataDir === undefined ? {} : { dataDir }),
   });
   running.cloud = cloud;
@@ -81,7 +90,8 @@ async function main(): Promise<void> {
 
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
   console.log(
-    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}.`,
+    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}, ` +
+      `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,
   );
   console.log(
     `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,

@@ -30,6 +30,7 @@ import {
   startEventRules,
   startQueueEventSources,
   type EventRules,
+  type LambdaRuntimeOptions,
   type LocalLambdaRuntime,
   type QueueEventSources,
 } from './services/lambda';
@@ -69,6 +70,8 @@ export interface LocalCloudOptions {
    * @default in memory
    */
   readonly dataDir?: string;
+  /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
+  readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
 }
 
 /** A running local cloud. */
@@ -199,6 +202,7 @@ function startRuntime(
     // instrumentation only to drop the segment (about 0.3 ms CPU of a warm request).
     extraEnv: { SLICE_VALIDATE_RESPONSES: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
     log: ({ functionId, text }) => context.log(`${functionId.split('/').pop() ?? functionId} | ${text}`),
+    ...context.options.lambda,
   });
   context.started.push(runtime);
   for (const fn of model.functions) runtime.register(fn);
