@@ -1,6 +1,7 @@
 export * from './environment';
 export * from './concurrency';
 export * from './flags';
+export * from './invoke-api';
 export * from './runtime';
 export * from './stream-event-sources';
 export * from '../events/rules';
