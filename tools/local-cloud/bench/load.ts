@@ -262,7 +262,8 @@ export async function loadFigures(
       value:
         `${count(synthesized.statuses, (status) => status === 200)} × 200, ${throttled} × 429 ` +
         `(${synthesized.throttledWithoutRetryAfter} without Retry-After), ${synthesizedErrors} × 5xx, ` +
-        `${synthesized.timeouts} time-outs, peak ${synthesized.peakRssMb.toFixed(0)} MB`,
+        `${synthesized.timeouts} time-outs, peak ${synthesized.peakRssMb.toFixed(0)} MB ` +
+        `(served ${((REQUESTS / synthesized.elapsedMs) * 1000).toFixed(0)} requests/s)`,
       target: 'the excess 429 with Retry-After, 0 × 5xx',
       met:
         synthesizedErrors === 0 &&
