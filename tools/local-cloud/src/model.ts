@@ -68,7 +68,12 @@ export type InvokeResult =
 export interface LambdaRuntime {
   /** Adds or replaces a function; replacing drains its environments and the next call cold-starts. */
   register(fn: FunctionSpec): void;
-  invoke(functionId: string, event: unknown): Promise<InvokeResult>;
+  /** `maxWaitMs`: how long it may wait for a slot of the account's concurrency (the caller's own timeout). */
+  invoke(
+    functionId: string,
+    event: unknown,
+    options?: { readonly maxWaitMs?: number },
+  ): Promise<InvokeResult>;
   /** Stops every environment and child process. */
   stop(): Promise<void>;
 }

@@ -12,7 +12,16 @@ const functionId = 'Menu/Slow';
 const api = restApi({
   id: 'menuapi001',
   name: 'menu',
-  resources: { '/slow': [lambdaMethod('GET', functionId)] },
+  resources: {
+    '/slow': [
+      lambdaMethod('GET', functionId),
+      // POST has an integration timeout of 300 ms: over the account's concurrency it waits no longer.
+      {
+        ...lambdaMethod('POST', functionId),
+        integration: { ...lambdaMethod('POST', functionId).integration, timeoutMs: 300 },
+      },
+    ],
+  },
 });
 
 /** The REST API of one function behind the gateway, run by a real local runtime. */
@@ -20,7 +29,7 @@ async function withGateway(
   runtimeOptions: Partial<LambdaRuntimeOptions>,
   reservedConcurrency: number | undefined,
   run: (
-    get: (ms: number) => Promise<{ status: number; body: unknown }>,
+    get: (ms: number, method?: 'GET' | 'POST') => Promise<{ status: number; body: unknown }>,
     runtime: LocalLambdaRuntime,
   ) => Promise<void>,
 ) {
@@ -37,9 +46,9 @@ async function withGateway(
     ...(reservedConcurrency === undefined ? {} : { reservedConcurrency }),
   });
   const server = await serve({ model: model({ apis: [api], functionIds: [functionId] }), runtime, issuer });
-  const get = async (ms: number) => {
-    const response = await fetch(`${server.url}/slow?ms=${ms}`);
-    return { status: response.status, body: (await response.json()) };
+  const get = async (ms: number, method: 'GET' | 'POST' = 'GET') => {
+    const response = await fetch(`${server.url}/slow?ms=${ms}`, { method });
+    return { status: response.status, body: await response.json() };
   };
   try {
     await run(get, runtime);
@@ -62,15 +71,33 @@ describe('a throttled Lambda behind the REST gateway', () => {
     });
   });
 
-  it('answers 500 once an invocation over the account concurrency waited longer than it may', async () => {
-    await withGateway({ concurrency: 1, queueTimeoutMs: 100 }, undefined, async (get, runtime) => {
+  it('answers 500 once an invocation over the account concurrency waited as long as the integration timeout allows', async () => {
+    await withGateway({ concurrency: 1 }, undefined, async (get, runtime) => {
       const busy = get(800);
       while (runtime.concurrency().running === 0) await new Promise((resolve) => setTimeout(resolve, 10));
 
-      const throttled = await get(0);
+      const throttled = await get(0, 'POST');
 
       expect(throttled).toEqual({ status: 500, body: { message: 'Internal server error' } });
       expect((await busy).status).toBe(200);
+    });
+  });
+
+  it('never runs an invocation that gave up waiting for a slot', async () => {
+    await withGateway({ concurrency: 1 }, undefined, async (get, runtime) => {
+      const busy = get(800);
+      while (runtime.concurrency().running === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+      const began = performance.now();
+      const late = await get(0, 'POST');
+      const waited = performance.now() - began;
+      const usage = runtime.concurrency();
+      await busy;
+
+      expect(late.status).toBe(500);
+      expect(waited).toBeLessThan(700);
+      // The first request still runs; the late one left the queue with its answer.
+      expect(usage).toEqual({ limit: 1, running: 1, queued: 0 });
     });
   });
 

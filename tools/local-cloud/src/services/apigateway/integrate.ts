@@ -139,6 +139,9 @@ function invocationError(result: InvokeResult & { ok: false }): GatewayError {
   return result.errorType === 'Throttled' ? gatewayErrors.invocationRejected() : gatewayErrors.badGateway();
 }
 
+/** How much sooner than the integration timeout an invocation stops waiting for a slot. */
+const QUEUE_MARGIN_MS = 100;
+
 /**
  * Runs an `AWS_PROXY` integration: checks that the function's resource policy lets API Gateway
  * invoke it from this method (else 500), invokes it with the proxy event, and turns its answer into
@@ -174,7 +177,10 @@ export async function integrateLambda(
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), integration.timeoutMs);
   });
-  const invocation = runtime.invoke(fn.id, event());
+  // Over the account's concurrency it waits for a slot within the integration timeout, giving up
+  // just before it, so the client gets Lambda's throttle (500), not the integration's 504.
+  const maxWaitMs = Math.max(0, integration.timeoutMs - QUEUE_MARGIN_MS);
+  const invocation = runtime.invoke(fn.id, event(), { maxWaitMs });
   invocation.catch(() => undefined);
   let result: InvokeResult | 'timeout';
   try {
