@@ -206,6 +206,12 @@ async function runLoad(
   }
 }
 
+/** The 5xx answers by status (`1 × 504`), or nothing when there were none: what to look into first. */
+const serverErrorsOf = (statuses: Record<string, number>): string => {
+  const errors = Object.entries(statuses).filter(([status]) => Number(status) >= 500);
+  return errors.length === 0 ? '' : ` (${errors.map(([status, n]) => `${n} × ${status}`).join(', ')})`;
+};
+
 const count = (statuses: Record<string, number>, test: (status: number) => boolean): number =>
   Object.entries(statuses).reduce((sum, [status, n]) => (test(Number(status)) ? sum + n : sum), 0);
 
@@ -245,7 +251,7 @@ export async function loadFigures(
       key: 'load',
       name: `load: ${REQUESTS} GET /menu/items/{id} at ${CLIENTS} clients, stage throttling raised`,
       value:
-        `${raisedOk} × 200, ${raisedErrors} × 5xx, ${raised.timeouts} time-outs, p99 ${raised.p99.toFixed(0)} ms, ` +
+        `${raisedOk} × 200, ${raisedErrors} × 5xx${serverErrorsOf(raised.statuses)}, ${raised.timeouts} time-outs, p99 ${raised.p99.toFixed(0)} ms, ` +
         `peak ${raised.peakRssMb.toFixed(0)} MB, ${raised.environmentsAfter} environments after`,
       target: `0 × 5xx, 0 time-outs, ≤ ${PEAK_RSS_LIMIT_MB} MB`,
       met:
@@ -261,7 +267,7 @@ export async function loadFigures(
       name: `load: ${REQUESTS} GET /menu/items/{id} at ${CLIENTS} clients, stage throttling as synthesized`,
       value:
         `${count(synthesized.statuses, (status) => status === 200)} × 200, ${throttled} × 429 ` +
-        `(${synthesized.throttledWithoutRetryAfter} without Retry-After), ${synthesizedErrors} × 5xx, ` +
+        `(${synthesized.throttledWithoutRetryAfter} without Retry-After), ${synthesizedErrors} × 5xx${serverErrorsOf(synthesized.statuses)}, ` +
         `${synthesized.timeouts} time-outs, peak ${synthesized.peakRssMb.toFixed(0)} MB ` +
         `(served ${((REQUESTS / synthesized.elapsedMs) * 1000).toFixed(0)} requests/s)`,
       target: 'the excess 429 with Retry-After, 0 × 5xx',
