@@ -33,6 +33,7 @@ import {
   type LambdaRuntimeOptions,
   type LocalLambdaRuntime,
   type QueueEventSources,
+  createLambdaInvokeService,
 } from './services/lambda';
 import {
   createRedeployer,
@@ -277,6 +278,14 @@ async function startParts(context: StartContext): Promise<Parts> {
   const bus: { rules?: EventRules } = {};
   const endpoint = await startEndpoint(context, model, identities, bus);
   const runtime = startRuntime(context, model, endpoint, identities);
+  endpoint.services.register(
+    createLambdaInvokeService({
+      runtime,
+      region: model.region,
+      accountId: localAccountId,
+      functions: () => served.current.functions,
+    }),
+  );
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
   const gateway = createGateway({
