@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
-import { createEventPublisher, tracer } from '@slice/middleware';
+import { createEventPublisher } from '@slice/middleware';
 import { dynamoMenuRepository } from './adapters/dynamodb-menu-repository';
 import { menuEvents } from './adapters/menu-events';
 import { config } from './config';
@@ -17,7 +17,7 @@ export const deps: MenuDeps = {
   events: menuEvents(
     createEventPublisher({
       busName: config.eventBusName,
-      client: tracer.captureAWSv3Client(new EventBridgeClient({})),
+      client: new EventBridgeClient({}),
     }),
   ),
   now: () => new Date(),

@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '@slice/contract';
 import { menuContract } from '@slice/contracts-menu';
 import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
-import { createEventPublisher, currentCorrelationId, tracer } from '@slice/middleware';
+import { createEventPublisher, currentCorrelationId } from '@slice/middleware';
 import { dynamoOrderRepository } from './adapters/dynamodb-order-repository';
 import { menuCatalog } from './adapters/menu-catalog';
 import { orderEvents } from './adapters/order-events';
@@ -27,7 +27,7 @@ export const deps: OrderDeps = {
   events: orderEvents(
     createEventPublisher({
       busName: config.eventBusName,
-      client: tracer.captureAWSv3Client(new EventBridgeClient({})),
+      client: new EventBridgeClient({}),
     }),
   ),
   now: () => new Date(),

@@ -2,7 +2,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -20,13 +19,12 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { correlationIdFrom, withCorrelationId } from './correlation';
-import { logger, metrics, tracer } from './observability';
+import { logger, metrics } from './observability';
 
 const observed = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
   middy<E, R>(fn)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use({
       // Block bodies on purpose: a value returned from a middy middleware becomes the response.
       after: () => {
@@ -43,6 +41,16 @@ function parseDetail<E extends EventContract>(event: E, detail: unknown): Detail
   if (!parsed.success) throw new ValidationError(fieldErrorsFrom('detail', parsed.error));
   return parsed.data as DetailOf<E>;
 }
+
+/**
+ * Runs `fn` under `correlationId`, which every log line of it carries (`correlationId` key), as
+ * the http() stack does for requests; the invocation's keys are reset after it.
+ */
+const correlated = <T>(correlationId: string, fn: () => Promise<T>): Promise<T> =>
+  withCorrelationId(correlationId, () => {
+    logger.appendKeys({ correlationId });
+    return fn();
+  });
 
 const correlationOf = (detail: unknown): string =>
   correlationIdFrom((detail as { correlationId?: unknown } | null)?.correlationId);
@@ -94,7 +102,7 @@ export function stream(fn: (change: StreamChange, record: DynamoDBRecord) => Pro
     for (const record of event.Records) {
       const change = streamChangeOf(record);
       try {
-        await withCorrelationId(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
+        await correlated(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
       } catch (error) {
         logger.error('Stream record failed; it and the records after it will be retried', {
           error: error instanceof Error ? error : String(error),
@@ -137,7 +145,7 @@ export function sqs<T>(options: SqsOptions<T>, fn: (message: T, record: SQSRecor
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom('body', parsed.error));
       message = parsed.data;
     }
-    await withCorrelationId(correlationOf((body as { detail?: unknown })?.detail ?? body), () =>
+    await correlated(correlationOf((body as { detail?: unknown })?.detail ?? body), () =>
       fn(message, record),
     );
   };
@@ -168,7 +176,7 @@ export function eventbridge<E extends EventContract>(
       );
     }
     const detail = parseDetail(event, raw.detail);
-    await withCorrelationId(detail.correlationId, () => fn(detail, raw));
+    await correlated(detail.correlationId, () => fn(detail, raw));
   });
 }
 
@@ -183,6 +191,6 @@ export function eventbridge<E extends EventContract>(
  */
 export function schedule(fn: (event: ScheduledEvent, context: Context) => Promise<void>) {
   return observed<ScheduledEvent, void>((event, context) =>
-    withCorrelationId(correlationIdFrom(event.id), () => fn(event, context)),
+    correlated(correlationIdFrom(event.id), () => fn(event, context)),
   );
 }

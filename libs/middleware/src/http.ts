@@ -10,7 +10,6 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpCors from '@middy/http-cors';
@@ -32,7 +31,7 @@ import {
 } from '@slice/contract';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
-import { logger, metrics, tracer } from './observability';
+import { logger, metrics } from './observability';
 import { problemResponse } from './problem';
 import { parseRequest, type BodyLimits, type ParsedRequest } from './request';
 import { userFromEvent, type User } from './user';
@@ -324,7 +323,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Wraps a route's use-case function into a Lambda handler for API Gateway (REST, proxy
  * integration). In order: correlation id (read from `x-correlation-id` or created, echoed, in every
- * log line); Powertools logger, metrics and tracer; header normalisation; CORS and security
+ * log line); Powertools logger and metrics; header normalisation; CORS and security
  * headers; authentication (401) and staff-only enforcement (403); JSON body parsing (413, 415, 400)
  * and validation of path, query, headers and body against the route (400 naming each field,
  * unknown body fields included); idempotency for routes that need an `Idempotency-Key` (keyed by
@@ -388,11 +387,11 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     .use(httpHeaderNormalizer())
     .use(correlation())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(requestMetrics(route));
-  // The tracer is on or off for the life of the environment; when off its step does nothing but
-  // still costs every call, so it is left out of the chain.
-  if (tracer.isTracingEnabled()) chain.use(captureLambdaHandler(tracer, { captureResponse: false }));
-  chain.use(securityHeaders).use(cors).use(problemDetails()).use(authenticateAndValidate(route, options));
+    .use(requestMetrics(route))
+    .use(securityHeaders)
+    .use(cors)
+    .use(problemDetails())
+    .use(authenticateAndValidate(route, options));
 
   if (route.idempotencyKey) {
     chain

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
  * The service's Powertools logger: JSON lines with the service name, cold start, request id and
@@ -23,13 +22,3 @@ export const logger = new Logger();
  * ```
  */
 export const metrics = new Metrics();
-
-/**
- * The service's Powertools tracer; active in Lambda with X-Ray, a no-op elsewhere.
- *
- * @example
- * ```ts
- * const client = tracer.captureAWSv3Client(new DynamoDBClient({}));
- * ```
- */
-export const tracer = new Tracer();

@@ -2,7 +2,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { defineEvent } from '@slice/contract';
 import { lambdaContext } from '@slice/testing';
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { currentCorrelationId, eventbridge, schedule, sqs, stream, type StreamChange } from '../src';
 
 const PizzaBaked = defineEvent({

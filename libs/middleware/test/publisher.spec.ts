@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { defineEvent } from '@slice/contract';
 import { mockClient } from 'aws-sdk-client-mock';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEventPublisher, withCorrelationId } from '../src';
 
 const PizzaBaked = defineEvent({

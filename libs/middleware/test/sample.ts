@@ -1,5 +1,5 @@
 import { defineRoute, NotFoundError } from '@slice/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Pizza = z.strictObject({ id: z.string(), name: z.string(), quantity: z.number().int() });
 
