@@ -30,6 +30,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description' }],
       '@typescript-eslint/only-throw-error': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // The `z` namespace object as a value keeps all of zod (its 40 locales too) in a bundle;
+          // `import * as z` lets esbuild drop what a function does not use.
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          message: "Write `import * as z from 'zod'`: the named `z` drags every zod locale into each bundle.",
+        },
+        {
+          selector: "ImportDeclaration[source.value=/^(aws-xray-sdk-core|@aws-lambda-powertools.tracer)/]",
+          message: 'Slice traces with Lambda active tracing, not the X-Ray SDK (docs/decisions.md, 2026-12-01).',
+        },
+      ],
     },
   },
   {

@@ -5,7 +5,7 @@
  */
 import { MenuItem } from '@slice/contracts-menu';
 import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
-import { z } from 'zod';
+import * as z from 'zod';
 import { menuItemRow } from '../src/adapters/dynamodb-menu-repository';
 
 /** A `MENU_ITEM` row of the monolith's table, as the monolith wrote it. */

@@ -2,7 +2,7 @@ import { defineRoute } from '@slice/contract';
 import type { HttpHandler } from '@slice/middleware';
 import { lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileRoutes, createRouter, matchRoute } from '../src/router';
 
 const route = (method: 'GET' | 'POST', path: string, auth: 'public' | 'user' | 'staff') =>

@@ -6,7 +6,7 @@
 import { type Money } from '@slice/contract';
 import { DeliveryAddress, Order, OrderStatus } from '@slice/contracts-orders';
 import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderRow } from '../src/adapters/dynamodb-order-repository';
 import { backfillCorrelationId } from '../src/domain/order';
 

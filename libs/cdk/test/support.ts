@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { defineContract, defineRoute, IdempotencyKey } from '@slice/contract';
 import { App, Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdempotencyTable, ServiceApi, ServiceFunction, ServiceStack, ServiceTable } from '../src';
 
 /** The handler every test function bundles: tiny, so synth stays fast. */

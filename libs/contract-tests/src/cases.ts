@@ -1,6 +1,6 @@
 import { createLocalIssuer } from '@slice/testing';
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   errorsOf,
   type FixtureRequest,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConsumerExpectation, Contract, Route } from '@slice/contract';
 import { statusesOf, type SuiteCase } from './cases';
 import { ContractViolation, expectStatus } from './context';

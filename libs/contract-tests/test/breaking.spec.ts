@@ -1,5 +1,5 @@
 import { defineContract, defineEvent, defineRoute, type Route } from '@slice/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareContracts, formatComparison, publishedOf } from '../src/breaking';
 
 const Pizza = z.strictObject({

@@ -13,7 +13,7 @@ import {
   page,
   pageQuery,
 } from '@slice/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ItemId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An amount of money in minor units (cents) with its ISO 4217 currency. Never a float.

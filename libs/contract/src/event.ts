@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What every domain event's detail carries besides its entity: a unique id (consumers dedupe on

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Contract } from './contract';
 import { errorsOf } from './errors-of';
 import { Problem, problemContentType } from './problem';

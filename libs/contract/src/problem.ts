@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The media type of every error answer. */
 export const problemContentType = 'application/problem+json';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract, defineEvent, defineRoute, errorsOf } from '../src';
 import { addItem, getItem, Item, removeItem, samplesContract } from './sample-contract';
 

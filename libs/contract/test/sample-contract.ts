@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineContract, defineEvent, defineRoute } from '../src';
 
 export const ItemId = z.string().regex(/^[a-z0-9-]{3,40}$/);

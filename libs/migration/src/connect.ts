@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createDocumentClient } from '@slice/dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a migration runs: the clients and the two tables, resolved. */
 export interface Connection {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A stored item, as the document client reads and writes it. */
 export type Row = Record<string, unknown>;

@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMapping, fromLegacy, LegacyRowRejected, type Row } from '../src';
 
 const stringKey = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });

@@ -5,7 +5,7 @@
 import { defineRoute } from '@slice/contract';
 import { http } from '@slice/middleware';
 import { lambdaContext, restApiEvent } from '@slice/testing';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const route = defineRoute({
   method: 'GET',

@@ -3,7 +3,7 @@
  * on. Orders reads prices and availability through `getMenuItem`.
  */
 import { defineContract, defineEvent, defineRoute, Money, page, pageQuery } from '@slice/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A menu item id: a lower-case slug (`margherita`) or a UUID. */
 export const MenuItemId = z

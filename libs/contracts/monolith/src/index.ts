@@ -7,7 +7,7 @@
 import { defineContract, defineRoute, Money, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
 import { Order } from '@slice/contracts-orders';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A store id: a lower-case slug such as `utrecht-centrum`. */
 export const StoreId = z

@@ -3,7 +3,7 @@
  */
 import { defineContract, defineEvent, defineRoute, Money, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An order id: a UUID the service assigns. */
 export const OrderId = z.uuid();
