@@ -2,6 +2,7 @@ export * from './gateway-responses';
 export * from './nag';
 export * from './rollout';
 export * from './service-api';
+export * from './service-bundler';
 export * from './service-function';
 export * from './service-parts';
 export * from './service-stack';

@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  NodejsFunction,
-  OutputFormat,
-  type BundlingOptions,
-  type NodejsFunctionProps,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { ServiceBundler, serviceBundling, type ServiceBundlingOptions } from './service-bundler';
 import { serviceContextOf } from './service-context';
 
 /**
@@ -22,29 +18,6 @@ import { serviceContextOf } from './service-context';
  * ```
  */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-/**
- * The bundling every Slice function gets: one minified ESM file for Node 24 with source maps,
- * every dependency inside it (the AWS SDK v3 too, so the version is the one pinned in the repo,
- * not the runtime's), and a `require` shim so CommonJS dependencies work in the ESM bundle.
- * Runs with the esbuild installed in the repo; no Docker.
- *
- * @example
- * ```ts
- * new NodejsFunction(this, 'Tool', { entry, bundling: { ...serviceBundling, minify: false } });
- * ```
- */
-export const serviceBundling: BundlingOptions = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  // Maps without the sources stay small: Node parses them at start with --enable-source-maps.
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-  externalModules: [],
-};
 
 /**
  * Properties of a {@link ServiceFunction}: those of `NodejsFunction`, less what every Slice function
@@ -66,6 +39,8 @@ export interface ServiceFunctionProps extends Omit<
   | 'code'
   | 'bundling'
   | 'depsLockFilePath'
+  | 'handler'
+  | 'projectRoot'
   | 'logGroup'
   | 'logRetention'
   | 'logRetentionRetryOptions'
@@ -110,14 +85,15 @@ export interface ServiceFunctionProps extends Omit<
   readonly logLevel?: LogLevel;
 
   /**
-   * Bundling options, merged over {@link serviceBundling}.
+   * Bundling options, merged over {@link serviceBundling}. Functions of a stack with the same
+   * options share one esbuild run.
    *
    * @default serviceBundling
    */
-  readonly bundling?: BundlingOptions;
+  readonly bundling?: ServiceBundlingOptions;
 
   /**
-   * The lock file of the repository, which also sets the project root esbuild runs in.
+   * The lock file of the repository, whose directory is the root esbuild runs in.
    *
    * @default the first `package-lock.json` found walking up from the entry
    */
@@ -139,8 +115,9 @@ export interface ServiceFunctionProps extends Omit<
 }
 
 /**
- * A Slice Lambda function: Node.js 24 on arm64, bundled with esbuild as ESM, with an explicit
- * timeout and memory size, X-Ray tracing, its own log group with a retention, and the
+ * A Slice Lambda function: Node.js 24 on arm64, bundled with esbuild as ESM (one esbuild run for
+ * the stack's handler folder, see {@link ServiceBundler}), with an explicit
+ * timeout and memory size, Lambda active tracing (no tracing SDK in the bundle), its own log group with a retention, and the
  * environment the shared middleware reads (`POWERTOOLS_SERVICE_NAME`,
  * `POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_LOG_LEVEL`, `SLICE_STAGE`, source maps on).
  *
@@ -193,19 +170,29 @@ export class ServiceFunction extends NodejsFunction {
       environment,
       stage: _stage,
       serviceName: _serviceName,
+      bundling,
+      depsLockFilePath,
       ...functionProps
     } = props;
+    const root = dirname(depsLockFilePath ?? ServiceFunction.findLockFile(dirname(entry)));
+    const runtime = lambda.Runtime.NODEJS_24_X;
 
     super(scope, id, {
       ...functionProps,
-      entry,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime,
+      code: lambda.Code.fromAsset(dirname(entry), {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the local bundling below always bundles or throws esbuild's error.
+          image: runtime.bundlingImage,
+          local: ServiceBundler.of(scope).localBundling(entry, { ...serviceBundling, ...bundling }, root),
+        },
+      }),
+      handler: 'index.handler',
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 512,
       tracing: lambda.Tracing.ACTIVE,
-      depsLockFilePath: props.depsLockFilePath ?? ServiceFunction.findLockFile(dirname(entry)),
-      bundling: { ...serviceBundling, ...props.bundling },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName,

@@ -136,6 +136,13 @@ describe('ServiceFunction', () => {
     ).toBe(false);
   });
 
+  it('keeps class and function names in the minified bundle, for stack traces and error names', () => {
+    const code = readFileSync(join(bundleOf(app, stack, sdk), 'index.mjs'), 'utf8');
+
+    // esbuild's keepNames: a static block that names the class, whatever its minified identifier.
+    expect(/\(this,\s*"SSMClient"\)/.test(code)).toBe(true);
+  });
+
   it('finds the repository lock file by walking up from the entry', () => {
     expect(ServiceFunction.findLockFile(join(__dirname, 'fixtures'))).toBe(repoLockFile);
     expect(() => ServiceFunction.findLockFile('/')).toThrow(/No package-lock.json/);

@@ -76,7 +76,7 @@ export const publicContract = defineContract({
 /**
  * A fresh app and service stack for the pizzas service. Asset bundling is skipped (as `cdk synth
  * --exclusively` does for other stacks) unless a test is about the bundle: esbuild itself takes
- * milliseconds, starting it through npx a few hundred.
+ * a second or two per handler folder.
  */
 export function pizzasStack(stage = 'prod', { bundle = false } = {}): { app: App; stack: ServiceStack } {
   const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
