@@ -3,10 +3,10 @@
  * `nx run menu:synth` runs it through `cdk synth`; the stage comes from `-c stage=<stage>`.
  */
 import { App } from 'aws-cdk-lib';
-import { serviceStackName, stageEnvironment } from '@slice/cdk';
+import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';
 import { MenuStack } from './menu-stack';
 
 const app = new App();
 const stage = process.env.SLICE_STAGE ?? (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
 new MenuStack(app, serviceStackName('menu', stage), { stage, env: stageEnvironment(stage) });
-app.synth();
+synthesize(app);

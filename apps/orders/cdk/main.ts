@@ -3,10 +3,10 @@
  * `nx run orders:synth` runs it through `cdk synth`; the stage comes from the target configuration.
  */
 import { App } from 'aws-cdk-lib';
-import { serviceStackName, stageEnvironment } from '@slice/cdk';
+import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';
 import { OrdersStack } from './orders-stack';
 
 const app = new App();
 const stage = process.env.SLICE_STAGE ?? (app.node.tryGetContext('stage') as string | undefined) ?? 'dev';
 new OrdersStack(app, serviceStackName('orders', stage), { stage, env: stageEnvironment(stage) });
-app.synth();
+synthesize(app);

@@ -3,7 +3,7 @@
  * composed from `src/routing.ts`. Deployed after the services whose API ids it reads from SSM.
  */
 import { App } from 'aws-cdk-lib';
-import { serviceStackName, stageEnvironment } from '@slice/cdk';
+import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';
 import { FrontDoorStack, routing } from '../src';
 
 const app = new App();
@@ -13,4 +13,4 @@ new FrontDoorStack(app, serviceStackName('front-door', stage), {
   env: stageEnvironment(stage),
   routing,
 });
-app.synth();
+synthesize(app);

@@ -8,3 +8,4 @@ export * from './service-parts';
 export * from './service-stack';
 export * from './service-table';
 export * from './stages';
+export * from './synthesize';
