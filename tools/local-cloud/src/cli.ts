@@ -15,13 +15,13 @@
  *                                    more wait for a slot within the integration timeout
  *   npm start -- --idle-timeout 60   seconds an idle execution environment stays warm (default 60)
  */
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { lambdaFlags } from './services/lambda';
 import { describeServices, formatServices } from './report';
 import { findSeedFiles, seed } from './seed';
+import { synthesizeAll } from './synth';
 
 const root = resolve(__dirname, '../../..');
 
@@ -42,18 +42,9 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   if (!values['no-synth']) {
-    console.log('Synthesizing every stack (cached after the first run)...');
-    const synth = spawnSync(
-      process.execPath,
-      [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'synth', '--outputStyle=static'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, NX_TUI: 'false' },
-      },
-    );
-    if (synth.status !== 0) {
-      console.error(`${synth.stdout}\n${synth.stderr}`.trim().split('\n').slice(-40).join('\n'));
+    const synth = await synthesizeAll({ root });
+    if (!synth.ok) {
+      console.error(synth.tail.join('\n'));
       console.error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
       process.exit(1);
     }

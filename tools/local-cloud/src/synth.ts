@@ -1,0 +1,135 @@
+/**
+ * The synthesis step of `npm start`: every project's `synth` target through Nx (cached), as many
+ * at a time as the machine has cores, with a line per stack as it starts, bundles and finishes,
+ * and the time each took, instead of a silent wait.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+/** Options of {@link synthesizeAll}. */
+export interface SynthesizeAllOptions {
+  /** The repository root. */
+  readonly root: string;
+  /** Where progress goes, a line at a time. @default console.log */
+  readonly log?: (line: string) => void;
+  /** How many projects synthesize at once. @default the number of cores */
+  readonly parallel?: number;
+  /** The environment Nx runs in. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** How one project's synthesis went. */
+export interface ProjectSynth {
+  readonly project: string;
+  /** Replayed from the Nx cache rather than synthesized. */
+  readonly cached: boolean;
+  /** From the start of its task to its `Synthesized …` line (or the end of the run). */
+  readonly ms: number;
+}
+
+/** What {@link synthesizeAll} did. */
+export interface SynthesizeAllResult {
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly projects: readonly ProjectSynth[];
+  /** The last lines Nx printed, to show when a project failed. */
+  readonly tail: readonly string[];
+}
+
+/** A line of Nx's stream output: a task starting (`> nx run menu:synth [local cache]`) … */
+const taskStart = /^> nx run ([\w-]+):synth(.*)$/;
+/** … or a line a task printed, prefixed with its project (`menu: Bundled 6 functions …`). */
+const taskLine = /^([\w-]+): (.*)$/;
+/** What a task prints that a person starting the platform wants to see. */
+const worthShowing = /^(Bundled |Synthesized |.*\berror\b|.*\bError\b)/;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Follows Nx's stream output: who started, who printed what, who finished. */
+class Progress {
+  private readonly started = new Map<string, { at: number; cached: boolean }>();
+  private readonly finished = new Map<string, ProjectSynth>();
+  readonly tail: string[] = [];
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  read(line: string, now: number): void {
+    this.tail.push(line);
+    if (this.tail.length > 40) this.tail.shift();
+    const start = taskStart.exec(line);
+    if (start?.[1]) {
+      const cached = /cache|existing outputs/i.test(start[2] ?? '');
+      this.started.set(start[1], { at: now, cached });
+      this.log(`  ${start[1]}: ${cached ? 'from the Nx cache' : 'synthesizing…'}`);
+      return;
+    }
+    const printed = taskLine.exec(line);
+    if (!printed?.[1] || !printed[2] || !this.started.has(printed[1])) return;
+    const [, project, text] = printed;
+    const task = this.started.get(project);
+    if (task?.cached) return;
+    if (worthShowing.test(text)) this.log(`  ${project}: ${text}`);
+    if (task && text.startsWith('Synthesized '))
+      this.finished.set(project, { project, cached: false, ms: now - task.at });
+  }
+
+  /** Every project seen, finished or not, with its time so far. */
+  projects(now: number): ProjectSynth[] {
+    return [...this.started].map(
+      ([project, { at, cached }]) =>
+        this.finished.get(project) ?? { project, cached, ms: cached ? 0 : now - at },
+    );
+  }
+}
+
+/**
+ * Runs `nx run-many -t synth` for every project that has the target and reports as it goes: which
+ * stacks come from the cache, each `Bundled …` and `Synthesized …` line the CDK apps print, and a
+ * summary with each project's time.
+ *
+ * @example
+ * ```ts
+ * const synth = await synthesizeAll({ root });
+ * if (!synth.ok) console.error(synth.tail.join('\n'));
+ * ```
+ */
+export async function synthesizeAll(options: SynthesizeAllOptions): Promise<SynthesizeAllResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const parallel = Math.max(1, options.parallel ?? availableParallelism());
+  const started = performance.now();
+  log(`Synthesizing every stack, ${parallel} at a time (Nx caches what did not change)…`);
+  const nx = spawn(
+    process.execPath,
+    [
+      join(options.root, 'node_modules/nx/dist/bin/nx.js'),
+      'run-many',
+      '-t',
+      'synth',
+      '--outputStyle=stream',
+      `--parallel=${parallel}`,
+    ],
+    {
+      cwd: options.root,
+      env: { ...(options.env ?? process.env), NX_TUI: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const progress = new Progress(log);
+  const read = (stream: NodeJS.ReadableStream) =>
+    createInterface({ input: stream }).on('line', (line) => progress.read(line.trim(), performance.now()));
+  read(nx.stdout);
+  read(nx.stderr);
+  const code = await new Promise<number | null>((done) => nx.once('close', done));
+  const ms = performance.now() - started;
+  const projects = progress.projects(performance.now());
+  const built = projects.filter((project) => !project.cached);
+  log(
+    `Synthesized ${projects.length} projects in ${seconds(ms)}: ${
+      built.map((project) => `${project.project} ${seconds(project.ms)}`).join(', ') || 'nothing new'
+    }${built.length < projects.length ? `; ${projects.length - built.length} from the cache` : ''}.`,
+  );
+  return { ok: code === 0, ms, projects, tail: progress.tail };
+}
