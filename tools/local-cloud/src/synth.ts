@@ -48,8 +48,17 @@ const worthShowing = /^(Bundled |Synthesized |.*\berror\b|.*\bError\b)/;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Follows Nx's stream output: who started, who printed what, who finished. */
-class Progress {
+/**
+ * Follows Nx's stream output of `run-many -t synth`: which project started (from the cache or
+ * not), what it printed that is worth showing, and when it finished.
+ *
+ * @example
+ * ```ts
+ * const progress = new SynthProgress(console.log);
+ * progress.read('> nx run menu:synth', performance.now()); // prints "  menu: synthesizing…"
+ * ```
+ */
+export class SynthProgress {
   private readonly started = new Map<string, { at: number; cached: boolean }>();
   private readonly finished = new Map<string, ProjectSynth>();
   readonly tail: string[] = [];
@@ -117,7 +126,7 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const progress = new Progress(log);
+  const progress = new SynthProgress(log);
   const read = (stream: NodeJS.ReadableStream) =>
     createInterface({ input: stream }).on('line', (line) => progress.read(line.trim(), performance.now()));
   read(nx.stdout);
