@@ -35,12 +35,14 @@ export default tseslint.config(
         {
           // The `z` namespace object as a value keeps all of zod (its 40 locales too) in a bundle;
           // `import * as z` lets esbuild drop what a function does not use.
-          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z']",
           message: "Write `import * as z from 'zod'`: the named `z` drags every zod locale into each bundle.",
         },
         {
-          selector: "ImportDeclaration[source.value=/^(aws-xray-sdk-core|@aws-lambda-powertools.tracer)/]",
-          message: 'Slice traces with Lambda active tracing, not the X-Ray SDK (docs/decisions.md, 2026-12-01).',
+          selector: 'ImportDeclaration[source.value=/^(aws-xray-sdk-core|@aws-lambda-powertools.tracer)/]',
+          message:
+            'Slice traces with Lambda active tracing, not the X-Ray SDK (docs/decisions.md, 2026-12-01).',
         },
       ],
     },
