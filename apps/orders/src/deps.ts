@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '@slice/contract';
 import { menuContract } from '@slice/contracts-menu';
 import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
-import { createEventPublisher, currentCorrelationId } from '@slice/middleware';
+import { createEventPublisher, currentCorrelationId, currentTraceHeader } from '@slice/middleware';
 import { dynamoOrderRepository } from './adapters/dynamodb-order-repository';
 import { menuCatalog } from './adapters/menu-catalog';
 import { orderEvents } from './adapters/order-events';
@@ -22,6 +22,7 @@ export const deps: OrderDeps = {
       baseUrl: config.platformUrl,
       timeoutMs: config.menuTimeoutMs,
       correlationId: currentCorrelationId,
+      traceHeader: currentTraceHeader,
     }),
   ),
   events: orderEvents(

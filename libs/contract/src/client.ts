@@ -16,6 +16,12 @@ export interface ClientOptions {
   /** Sent as `x-correlation-id` on every call, so the callee's logs join the caller's. */
   readonly correlationId?: () => string | undefined;
   /**
+   * Sent as `X-Amzn-Trace-Id` on every call: API Gateway continues a trace it receives, so the
+   * callee's API and functions join the caller's X-Ray trace (in Lambda, the invocation's
+   * `_X_AMZN_TRACE_ID`).
+   */
+  readonly traceHeader?: () => string | undefined;
+  /**
    * The fetch implementation.
    * @default globalThis.fetch
    */
@@ -106,6 +112,8 @@ async function call(
   if (token) headers.authorization = `Bearer ${token}`;
   const correlationId = options.correlationId?.();
   if (correlationId) headers['x-correlation-id'] = correlationId;
+  const traceHeader = options.traceHeader?.();
+  if (traceHeader) headers['x-amzn-trace-id'] = traceHeader;
   if (route.idempotencyKey) {
     if (!callOptions.idempotencyKey) throw new TypeError(`${operationId} needs an idempotency key.`);
     headers[idempotencyKeyHeader] = callOptions.idempotencyKey;

@@ -68,6 +68,21 @@ describe('createClient', () => {
     });
   });
 
+  it('forwards the trace header it is given, so API Gateway continues the caller’s trace', async () => {
+    handle = (_request, _body, response) => json(response, 200, margherita);
+    const traceHeader = 'Root=1-67891233-abcdef012345678912345678;Parent=463ac35c9f6413ad;Sampled=1';
+
+    await createClient(samplesContract, { baseUrl, traceHeader: () => traceHeader }).getItem({
+      path: { itemId: 'margherita' },
+    });
+    await createClient(samplesContract, { baseUrl, traceHeader: () => undefined }).getItem({
+      path: { itemId: 'margherita' },
+    });
+
+    expect(seen[0]?.headers['x-amzn-trace-id']).toBe(traceHeader);
+    expect(seen[1]?.headers).not.toHaveProperty('x-amzn-trace-id');
+  });
+
   it('encodes path parameters', async () => {
     handle = (_request, _body, response) => json(response, 200, margherita);
     await createClient(samplesContract, { baseUrl }).getItem({ path: { itemId: 'a b/c' } });

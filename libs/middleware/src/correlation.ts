@@ -45,3 +45,18 @@ export function withCorrelationId<T>(correlationId: string, fn: () => T): T {
 export function correlationIdFrom(value: unknown): string {
   return typeof value === 'string' && acceptable.test(value) ? value : randomUUID();
 }
+
+/**
+ * The X-Ray trace header of the invocation being handled (Lambda's `_X_AMZN_TRACE_ID`, set per
+ * invocation with active tracing), for HTTP calls to other services: the AWS SDK forwards it on
+ * its own calls, a plain `fetch` does not.
+ *
+ * @example
+ * ```ts
+ * createClient(menuContract, { baseUrl, correlationId: currentCorrelationId, traceHeader: currentTraceHeader });
+ * ```
+ */
+export function currentTraceHeader(): string | undefined {
+  const header = process.env._X_AMZN_TRACE_ID;
+  return header === undefined || header === '' ? undefined : header;
+}

@@ -136,3 +136,20 @@ describe('correlation ids in log lines', () => {
     ]);
   });
 });
+
+describe('currentTraceHeader', () => {
+  const saved = process.env._X_AMZN_TRACE_ID;
+  afterEach(() => {
+    if (saved === undefined) delete process.env._X_AMZN_TRACE_ID;
+    else process.env._X_AMZN_TRACE_ID = saved;
+  });
+
+  it('is the invocation’s X-Ray trace header, and nothing outside an invocation', () => {
+    const { currentTraceHeader } = middleware;
+    delete process.env._X_AMZN_TRACE_ID;
+    expect(currentTraceHeader()).toBeUndefined();
+
+    process.env._X_AMZN_TRACE_ID = 'Root=1-67891233-abcdef012345678912345678;Sampled=1';
+    expect(currentTraceHeader()).toBe('Root=1-67891233-abcdef012345678912345678;Sampled=1');
+  });
+});
