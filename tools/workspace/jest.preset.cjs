@@ -11,6 +11,7 @@ const modules = join(__dirname, '../../node_modules');
 module.exports = {
   testEnvironment: 'node',
   setupFiles: [join(__dirname, 'jest.setup.cjs')],
+  setupFilesAfterEnv: [join(__dirname, 'jest.cdk-context.cjs')],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdk.out/', '/fixtures/'],
   transform: {

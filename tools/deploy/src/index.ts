@@ -1,1 +1,3 @@
 export * from './plan';
+export * from './template-spec';
+export * from './cdk-json';

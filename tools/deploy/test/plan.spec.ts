@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planDeploy, stacksOf } from '../src';
+import { assemblyStacks, planDeploy, planDiff, stacksOf } from '../src';
 
 let assembly: string;
 
@@ -49,5 +49,41 @@ describe('planDeploy', () => {
 
   it('says how to fix a missing assembly', () => {
     expect(() => stacksOf(join(assembly, 'missing'))).toThrow(/run the project's synth target first/);
+  });
+});
+
+describe('planDiff', () => {
+  it('diffs exactly the stage stack of the assembly against what is deployed', () => {
+    manifest({
+      'SliceOrders-dev': { type: 'aws:cloudformation:stack', properties: { stackName: 'SliceOrders-dev' } },
+      'SliceOrders-prod': { type: 'aws:cloudformation:stack', properties: { stackName: 'SliceOrders-prod' } },
+    });
+
+    expect(planDiff(assembly, 'prod').command).toEqual([
+      'cdk',
+      'diff',
+      '--app',
+      assembly,
+      '--exclusively',
+      '--no-notices',
+      'SliceOrders-prod',
+    ]);
+  });
+});
+
+describe('assemblyStacks', () => {
+  it('finds each stack template, by the manifest or by the stack id', () => {
+    manifest({
+      A: {
+        type: 'aws:cloudformation:stack',
+        properties: { stackName: 'SliceA-dev', templateFile: 'A.json' },
+      },
+      'SliceB-dev': { type: 'aws:cloudformation:stack' },
+    });
+
+    expect(assemblyStacks(assembly)).toEqual([
+      { stackName: 'SliceA-dev', templateFile: join(assembly, 'A.json') },
+      { stackName: 'SliceB-dev', templateFile: join(assembly, 'SliceB-dev.template.json') },
+    ]);
   });
 });
