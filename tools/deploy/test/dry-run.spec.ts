@@ -67,7 +67,7 @@ function scratchWorkspace(): void {
     const project = readProject(folder);
     if (project?.deploys) deployables.push({ project: project.name, root: projectRoot });
   }
-  for (const { project, root: projectRoot } of deployables) writeAssembly(projectRoot, `Stand${project}-dev`);
+  for (const { project, root: projectRoot } of deployables) writeAssembly(projectRoot, `Stand${project}`);
   linkNodeModules();
 }
 
@@ -81,10 +81,16 @@ function readProject(folder: string): { name: string; deploys: boolean } | undef
   return { name: project.name, deploys: 'deploy' in (project.targets ?? {}) };
 }
 
-function writeAssembly(projectRoot: string, stackName: string): void {
+/** An assembly with a stack per stage, as `<name>-dev` and `<name>-prod`. */
+function writeAssembly(projectRoot: string, name: string): void {
   const assembly = join(workspace, 'dist', projectRoot, 'cdk.out');
   mkdirSync(assembly, { recursive: true });
-  const artifacts = { [stackName]: { type: 'aws:cloudformation:stack', properties: { stackName } } };
+  const artifacts = Object.fromEntries(
+    ['dev', 'prod'].map((stage) => [
+      `${name}-${stage}`,
+      { type: 'aws:cloudformation:stack', properties: { stackName: `${name}-${stage}` } },
+    ]),
+  );
   writeFileSync(join(assembly, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
 }
 
@@ -168,4 +174,41 @@ describe('deploy --dry-run', () => {
     expect(planned(output)).toEqual(expect.arrayContaining(['Standinfra-dev', 'Standmenu-dev']));
     expect(planned(output)).not.toContain('Standorders-dev');
   }, 120_000);
+});
+
+/**
+ * Every `npx nx` command docs/deploying.md shows, with the placeholders filled in and `--dry-run`
+ * added where it is missing (the doc's real deploys would touch AWS).
+ */
+function documentedNxCommands(): string[][] {
+  const doc = readFileSync(join(root, 'docs/deploying.md'), 'utf8');
+  const commands = [...doc.matchAll(/npx nx ([^`\n#]+)/g)].map((match) =>
+    match[1]!
+      .trim()
+      .replaceAll('<stage>', 'dev')
+      .replaceAll('<service>', 'orders')
+      .replaceAll('<project>', 'orders')
+      .split(/\s+/),
+  );
+  // The scratch workspace has no git history: `affected` is told which file changed.
+  const dry = commands
+    .map((args) => (args.includes('--dry-run') ? args : [...args, '--dry-run']))
+    .map((args) => (args[0] === 'affected' ? [...args, '--files=apps/orders/project.json'] : args));
+  return [...new Map(dry.map((args) => [args.join(' '), args])).values()];
+}
+
+describe('docs/deploying.md', () => {
+  it('shows deploy commands', () => {
+    expect(documentedNxCommands().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(documentedNxCommands().map((args) => [args.join(' '), args]))(
+    'npx nx %s exits 0 and deploys nothing',
+    async (_name, args) => {
+      const { cdkCalls } = await nx(...args);
+
+      expect(deploys(cdkCalls)).toEqual([]);
+    },
+    120_000,
+  );
 });
