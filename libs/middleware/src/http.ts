@@ -1,36 +1,22 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyPersistenceLayerError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy, { type MiddlewareObj, type Request } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import {
-  BadRequestError,
-  ConflictError,
   ForbiddenError,
-  IdempotencyKey,
-  idempotencyKeyHeader,
   InternalServerError,
-  ServiceUnavailableError,
   UnauthorizedError,
-  UnprocessableContentError,
   type InputOf,
   type ResponseOf,
   type Route,
 } from '@slice/contract';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
+import { defaultIdempotencyStore, idempotencySteps } from './idempotency';
 import { logger, metrics } from './observability';
 import { problemResponse } from './problem';
 import { parseRequest, type BodyLimits, type ParsedRequest } from './request';
@@ -86,8 +72,9 @@ export interface HttpOptions extends BodyLimits {
    */
   readonly validateResponses?: boolean;
   /**
-   * Where idempotency records live, for routes that need an `Idempotency-Key`.
-   * @default a DynamoDB persistence layer on `IDEMPOTENCY_TABLE_NAME`, created on first use
+   * Where idempotency records live, for routes that need an `Idempotency-Key`; an
+   * `IdempotencyStore` keeps a request from mistaking its own record for another's.
+   * @default an `IdempotencyStore` on `IDEMPOTENCY_TABLE_NAME`, created on first use
    */
   readonly idempotencyStore?: BasePersistenceLayer;
   /**
@@ -110,19 +97,9 @@ export type HttpHandler = ((
   readonly route: Route;
 };
 
-/** A reused Idempotency-Key whose first request is still running: 409, and duplicates wait on it. */
-export class IdempotencyInProgress extends ConflictError {
-  override readonly kind: string = 'idempotency-in-progress';
-}
-
-/** What the idempotency layer hashes: the caller and their key, and the body to compare. */
-interface IdempotencyFields {
-  readonly key: string;
-  readonly payload: unknown;
-}
-type SliceEvent = APIGatewayProxyEvent & { sliceIdempotency?: IdempotencyFields };
-
 const callers = new WeakMap<APIGatewayProxyEvent, User | undefined>();
+/** Events answered with a stored reply: middy skips every `after` on such an early return. */
+const replayed = new WeakSet<APIGatewayProxyEvent>();
 const parsedRequests = new WeakMap<APIGatewayProxyEvent, ParsedRequest>();
 
 /** Authentication (401, 403), then parsing and validation of the request: one step of the chain. */
@@ -135,100 +112,6 @@ function authenticateAndValidate(route: Route, limits: BodyLimits): MiddlewareOb
       logger.appendKeys({ userId: user?.id });
       callers.set(event, user);
       parsedRequests.set(event, parseRequest(route, event, limits));
-    },
-  };
-}
-
-let defaultStore: BasePersistenceLayer | undefined;
-function idempotencyStoreOf(options: HttpOptions): BasePersistenceLayer {
-  if (options.idempotencyStore) return options.idempotencyStore;
-  const tableName = process.env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName)
-    throw new Error('IDEMPOTENCY_TABLE_NAME is required for routes that take an Idempotency-Key.');
-  defaultStore ??= new DynamoDBPersistenceLayer({
-    tableName,
-    // Explicit timeouts, well under any function's, as for every other client of the service.
-    awsSdkV3Client: new DynamoDBClient({
-      maxAttempts: 3,
-      retryMode: 'standard',
-      requestHandler: { connectionTimeout: 500, requestTimeout: 1000, throwOnRequestTimeout: true },
-    }),
-  });
-  return defaultStore;
-}
-
-function requireIdempotencyKey(): MiddlewareObj<SliceEvent> {
-  return {
-    before: ({ event }) => {
-      const key = IdempotencyKey.safeParse(event.headers[idempotencyKeyHeader]);
-      if (!key.success) {
-        throw new BadRequestError(
-          'The Idempotency-Key header is required: 8 to 128 letters, digits or _ . : -',
-          {
-            errors: [
-              { path: 'headers.idempotency-key', message: key.error.issues[0]?.message ?? 'Required' },
-            ],
-          },
-        );
-      }
-      const caller = callers.get(event)?.id ?? 'anonymous';
-      event.sliceIdempotency = {
-        key: `${caller}:${key.data}`,
-        payload: parsedRequests.get(event)?.rawBody ?? null,
-      };
-    },
-  };
-}
-
-/** Turns the idempotency layer's errors into the answers the contract declares. */
-function idempotencyErrors(): MiddlewareObj<APIGatewayProxyEvent> {
-  return {
-    onError: (request) => {
-      const { error } = request;
-      if (error instanceof IdempotencyValidationError) {
-        request.error = new UnprocessableContentError('This Idempotency-Key was used with another body.', {
-          cause: error,
-        });
-      } else if (error instanceof IdempotencyAlreadyInProgressError) {
-        request.error = new IdempotencyInProgress(
-          'A request with this Idempotency-Key is still in progress.',
-          {
-            cause: error,
-            retryAfterSeconds: 1,
-          },
-        );
-      } else if (error instanceof IdempotencyPersistenceLayerError) {
-        request.error = new ServiceUnavailableError('Idempotency store unavailable.', { cause: error });
-      }
-    },
-  };
-}
-
-const recordOwners = new WeakSet<object>();
-/** Events answered with a stored reply: middy skips every `after` on such an early return. */
-const replayed = new WeakSet<APIGatewayProxyEvent>();
-
-/**
- * Powertools' middleware deletes the idempotency record in `onError` whatever the error, also when
- * its own `before` refused the request because another one holds the key (in progress, or another
- * body). Deleting then would let the next duplicate run the use-case a second time. This wrapper
- * lets it delete only a record this request saved itself, i.e. when the use-case failed.
- */
-function ownedRecordsOnly(
-  middleware: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>,
-): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  return {
-    before: async (request) => {
-      const replay: unknown = await middleware.before?.(request);
-      if (replay === undefined) recordOwners.add(request);
-      else replayed.add(request.event);
-      return replay as APIGatewayProxyResult | undefined;
-    },
-    after: async (request) => {
-      await middleware.after?.(request);
-    },
-    onError: async (request) => {
-      if (recordOwners.has(request)) await middleware.onError?.(request);
     },
   };
 }
@@ -394,22 +277,18 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     .use(authenticateAndValidate(route, options));
 
   if (route.idempotencyKey) {
-    chain
-      .use(requireIdempotencyKey())
-      .use(idempotencyErrors())
-      .use(
-        ownedRecordsOnly(
-          makeHandlerIdempotent({
-            persistenceStore: idempotencyStoreOf(options),
-            config: new IdempotencyConfig({
-              eventKeyJmesPath: 'sliceIdempotency.key',
-              payloadValidationJmesPath: 'sliceIdempotency.payload',
-              expiresAfterSeconds: options.idempotencyTtlSeconds ?? 86_400,
-              throwOnNoIdempotencyKey: true,
-            }),
-          }),
-        ),
-      );
+    const steps = idempotencySteps(
+      {
+        store: options.idempotencyStore ?? defaultIdempotencyStore(),
+        ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
+        requestOf: (event) => ({
+          callerId: callers.get(event)?.id,
+          payload: parsedRequests.get(event)?.rawBody,
+        }),
+      },
+      (request) => replayed.add(request.event as APIGatewayProxyEvent),
+    );
+    for (const step of steps) chain.use(step);
   }
 
   const waitMs = options.idempotencyWaitMs ?? 3000;

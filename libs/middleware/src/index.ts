@@ -2,6 +2,8 @@ export * from './config';
 export * from './correlation';
 export * from './events';
 export * from './http';
+export { IdempotencyInProgress } from './idempotency';
+export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency-store';
 export * from './observability';
 export * from './problem';
 export * from './publisher';

@@ -1,11 +1,10 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http } from '../src';
+import { http, IdempotencyStore } from '../src';
 import { orderPizza } from './sample';
 
 let db: Dynalite;
-let store: DynamoDBPersistenceLayer;
+let store: IdempotencyStore;
 
 beforeAll(async () => {
   db = await startDynalite();
@@ -15,7 +14,7 @@ beforeAll(async () => {
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
     BillingMode: 'PAY_PER_REQUEST',
   });
-  store = new DynamoDBPersistenceLayer({ tableName: 'idempotency', awsSdkV3Client: db.client });
+  store = new IdempotencyStore({ tableName: 'idempotency', client: db.client });
 });
 
 afterAll(() => db.stop());
@@ -102,13 +101,25 @@ describe('http() idempotency', () => {
     expect(fn).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps apart a caller whose id contains the separator from the caller whose key continues it', async () => {
+    // Prepare: `alice:x` with key `yyyyyyyy` and `alice` with key `x:yyyyyyyy` once met as `alice:x:yyyyyyyy`.
+    const { fn, post } = orderHandler();
+    const first = await post('yyyyyyyy', { name: 'M', quantity: 1 }, 'alice:x');
+
+    // Act
+    const second = await post('x:yyyyyyyy', { name: 'M', quantity: 1 }, 'alice');
+
+    // Assess
+    expect(body(first).id).toBe('alice:x-1');
+    expect(body(second).id).toBe('alice-2');
+    expect(fn).toHaveBeenCalledTimes(2);
+  });
+
   it('runs 20 concurrent identical requests exactly once and gives them all the same answer', async () => {
     const { fn, post } = orderHandler(150);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => post('key-burst-00001', { name: 'Diavola', quantity: 1 })),
     );
-    if (process.env.DEBUG_IDEMPOTENCY)
-      console.log(responses.map((r) => `${r.statusCode} ${r.body.slice(0, 80)}`));
     expect(fn).toHaveBeenCalledTimes(1);
     expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((response) => response.body)).size).toBe(1);

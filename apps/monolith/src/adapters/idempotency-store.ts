@@ -1,6 +1,6 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IdempotencyStore } from '@slice/middleware';
 
 /**
  * The idempotency store of one route of the lambdalith. Powertools keys its records by function
@@ -19,7 +19,7 @@ export function routeIdempotencyStore(
   operationId: string,
   client: DynamoDBClient,
 ): BasePersistenceLayer {
-  const store = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+  const store = new IdempotencyStore({ tableName, client });
   // `configure()` keeps this prefix: `http()` gives Powertools neither a key prefix nor a function name.
   store.idempotencyKeyPrefix = `${store.idempotencyKeyPrefix}#${operationId}`;
   return store;
