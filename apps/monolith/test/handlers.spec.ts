@@ -135,6 +135,13 @@ describe('the lambdalith', () => {
     expect(dynamo.calls()).toHaveLength(0);
   });
 
+  it('answers 403 to a member of one group named customer,staff: the groups claim is a list', async () => {
+    const lookalike = await issuer.token({ sub: 'mallory', groups: ['customer,staff'] });
+    const response = await request('GET', '/kitchen/queue', { token: lookalike });
+    expect(response.statusCode).toBe(403);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
   it('shows staff the placed orders oldest first, read from the status index', async () => {
     dynamo
       .on(QueryCommand)

@@ -1,4 +1,5 @@
-import { lambdaContext, restApiEvent } from '@slice/testing';
+import { claimsOf, createLocalIssuer, lambdaContext, restApiEvent } from '@slice/testing';
+import { decodeJwt } from 'jose';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { http, metrics, reply } from '../src';
@@ -161,5 +162,45 @@ describe('http() auth', () => {
     expect(
       (await remove(event({ sub: 'dana', 'cognito:groups': '[customer staff]' }), context())).statusCode,
     ).toBe(204);
+  });
+
+  describe('with the verified token in the request, as the Cognito authorizer passes it', () => {
+    const issuer = createLocalIssuer();
+    /** The event API Gateway builds: the token in `Authorization`, its claims rendered as strings. */
+    const signedIn = async (groups: string[], claimsGroups?: string) => {
+      const token = await issuer.token({ sub: 'erin', groups });
+      const claims = claimsOf(decodeJwt(token));
+      return restApiEvent({
+        method: 'DELETE',
+        path: '/pizzas/abc',
+        resource: '/pizzas/{pizzaId}',
+        pathParameters: { pizzaId: 'abc' },
+        headers: { Authorization: `Bearer ${token}` },
+        claims: claimsGroups === undefined ? claims : { ...claims, 'cognito:groups': claimsGroups },
+      });
+    };
+
+    it('answers 403 to a member of one group named customer,staff', async () => {
+      const event = await signedIn(['customer,staff']);
+      expect(event.requestContext.authorizer?.claims['cognito:groups']).toBe('customer,staff');
+      expect((await remove(event, context())).statusCode).toBe(403);
+    });
+
+    it('lets a member of both customer and staff through', async () => {
+      expect((await remove(await signedIn(['customer', 'staff']), context())).statusCode).toBe(204);
+    });
+
+    it('never takes a group from the token that the authorizer did not pass', async () => {
+      expect((await remove(await signedIn(['customer', 'staff'], 'customer'), context())).statusCode).toBe(
+        403,
+      );
+    });
+
+    it('answers 403 to a list claim holding one group named customer,staff', async () => {
+      const event = await signedIn(['customer,staff']);
+      const claims = { ...event.requestContext.authorizer?.claims, 'cognito:groups': ['customer,staff'] };
+      const listed = { ...event, requestContext: { ...event.requestContext, authorizer: { claims } } };
+      expect((await remove(listed, context())).statusCode).toBe(403);
+    });
   });
 });

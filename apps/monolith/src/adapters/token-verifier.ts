@@ -19,8 +19,11 @@ export interface TokenVerifierOptions {
   readonly timeoutMs?: number;
 }
 
-/** The claims of a verified token, as API Gateway's Cognito authorizer hands them to a function. */
-export type Claims = Readonly<Record<string, string>>;
+/**
+ * The claims of a verified token, as the handlers read them: every value a string, as API Gateway's
+ * Cognito authorizer renders them, except lists (`cognito:groups`), which stay the lists they are.
+ */
+export type Claims = Readonly<Record<string, string | readonly string[]>>;
 
 /**
  * Verifies a bearer token (`Authorization` header) as API Gateway's Cognito user-pool authorizer
@@ -29,14 +32,15 @@ export type Claims = Readonly<Record<string, string>>;
 export type TokenVerifier = (authorization: string | undefined) => Promise<Claims | undefined>;
 
 /**
- * Turns a verified payload into the claims map the Cognito authorizer passes in
- * `requestContext.authorizer.claims`: every value a string, lists (`cognito:groups`) joined with commas.
+ * Turns a verified payload into the claims map of `requestContext.authorizer.claims`: every value a
+ * string as the Cognito authorizer renders it, but lists (`cognito:groups`) kept as lists. Joined
+ * with commas, a group named `customer,staff` would read as two groups, one of them `staff`.
  */
 export function claimsOf(payload: JWTPayload): Claims {
-  const claims: Record<string, string> = {};
+  const claims: Record<string, string | readonly string[]> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) claims[name] = value.map(String).join(',');
+    if (Array.isArray(value)) claims[name] = value.map(String);
     else if (typeof value === 'string') claims[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') claims[name] = String(value);
     else claims[name] = JSON.stringify(value);
