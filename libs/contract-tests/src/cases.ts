@@ -50,6 +50,8 @@ export interface SuiteCase {
   readonly operationId: string;
   readonly kind: CaseKind;
   readonly name: string;
+  /** The case mints identities no real account has; it runs only where the target can (`mintsAnyIdentity`). */
+  readonly needsAnyIdentity?: boolean;
   run(context: SuiteContext): Promise<void>;
 }
 
@@ -147,8 +149,12 @@ export function statusesOf(route: Route): number[] {
 export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: RouteFixture): SuiteCase[] {
   const id = route.operationId;
   const cases: SuiteCase[] = [];
-  const add = (kind: CaseKind, name: string, run: (context: SuiteContext) => Promise<void>) =>
-    cases.push({ operationId: id, kind, name, run });
+  const add = (
+    kind: CaseKind,
+    name: string,
+    run: (context: SuiteContext) => Promise<void>,
+    needsAnyIdentity = false,
+  ) => cases.push({ operationId: id, kind, name, run, ...(needsAnyIdentity ? { needsAnyIdentity } : {}) });
 
   // One resource per route and run, shared by the invalid-request cases so the last case can
   // prove that none of them changed it.
@@ -223,6 +229,28 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
         request: { ...valid.request, body: { ...validBody(valid), [field]: wrongTypeFor(property) } },
       }));
     }
+    for (const field of freeTextFields(route.request.body)) {
+      const name = field.join('.');
+      add(
+        'validation',
+        `refuses control characters, bidi overrides, zero-width-only text and lone surrogates in ${name} with 400`,
+        async (context) => {
+          const valid = await requireValid(context);
+          for (const [what, text] of hostileTexts) {
+            const request = { ...valid.request, body: withField(validBody(valid), field, text) };
+            const exchange = await context.call(route, request);
+            expectProblem(exchange, 400, `${name} with ${what}`);
+            expectNone(namesField(exchange, `body.${name}`), `${name} with ${what}`, exchange);
+            if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
+              const read = await context.call(context.route(fixture.readBack), {
+                path: fixture.readBackPath(request),
+              });
+              expectStatus(read, 404, `${name} with ${what}: reading what the refused request named`);
+            }
+          }
+        },
+      );
+    }
     invalid('refuses an undeclared body field with 400', 400, (valid) => ({
       request: { ...valid.request, body: { ...validBody(valid), contractTestUndeclared: true } },
     }));
@@ -293,6 +321,22 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
       );
     });
   }
+  if (route.auth === 'staff') {
+    add(
+      'auth',
+      'refuses a member of one group named customer,staff with 403',
+      async (context) => {
+        const valid = await requireValid(context);
+        const lookalike = { sub: context.unique('ct-lookalike'), groups: ['customer,staff'] };
+        expectProblem(
+          await context.call(route, valid.request, { as: lookalike }),
+          403,
+          'a member of customer,staff',
+        );
+      },
+      true,
+    );
+  }
   if (route.auth === 'user' && fixture?.needs)
     add('ownership', "answers 404 for another customer's resource", async (context) => {
       const valid = await requireValid(context);
@@ -345,6 +389,33 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
         'the same key with another body',
       );
     });
+    add(
+      'idempotency',
+      "keeps one caller's key apart from another's whose subject and key meet when joined with ':'",
+      async (context) => {
+        // `<base>:ct` with key `<key>` and `<base>` with key `ct:<key>` are both `<base>:ct:<key>` joined.
+        const base = context.unique('ct-sub');
+        const key = context.unique('ct-k');
+        const groups = [route.auth === 'staff' ? 'staff' : 'customer'];
+        const first = { sub: `${base}:ct`, groups };
+        const second = { sub: base, groups };
+        const [firstValid, secondValid] = [
+          await context.validRequest(route, first),
+          await context.validRequest(route, second),
+        ];
+        if (!firstValid || !secondValid) throw new Error(`${id} has no valid request.`);
+        const answered = await context.call(route, firstValid.request, { as: first, idempotencyKey: key });
+        expectSuccess(route, answered, 'the first caller');
+        const other = await context.call(route, secondValid.request, {
+          as: second,
+          idempotencyKey: `ct:${key}`,
+        });
+        expectSuccess(route, other, 'the second caller');
+        if (JSON.stringify(other.json) === JSON.stringify(answered.json))
+          throw new ContractViolation("the second caller got the first caller's stored answer", other);
+      },
+      true,
+    );
     add('idempotency', `answers ${concurrentRetries} concurrent retries with one effect`, async (context) => {
       const valid = await context.validRequest(route);
       if (!valid) throw new Error(`${id} has no valid request.`);
@@ -437,6 +508,55 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     runProperty(context, route, options),
   );
   return cases;
+}
+
+/** Text no name, address or description needs, each refused by the contracts' `freeText` fields. */
+const hostileTexts: ReadonlyArray<readonly [string, string]> = [
+  ['NUL and CR/LF', 'Ana\u0000\r\nX-Injected: 1'],
+  ['a right-to-left override', 'Ana\u202Etxt.exe'],
+  ['zero-width characters only', '\u200B\u200C\u200D'],
+  ['a lone surrogate', 'Ana\uD800'],
+];
+
+/**
+ * The free-text string fields of a body schema, as paths (`['deliveryAddress', 'name']`): strings
+ * without a pattern, format or fixed values, in the body and the objects it nests.
+ */
+function freeTextFields(schema: z.ZodType | undefined): string[][] {
+  if (!schema) return [];
+  const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
+  const defs = isObject(root.$defs) ? root.$defs : {};
+  const resolve = (node: JsonObject): JsonObject => {
+    let current = node;
+    while (typeof current.$ref === 'string')
+      current = (defs[current.$ref.split('/').pop() ?? ''] ?? {}) as JsonObject;
+    return current;
+  };
+  const walk = (node: JsonObject, path: string[], depth: number): string[][] => {
+    const resolved = resolve(node);
+    if (resolved.type === 'string')
+      return resolved.pattern || resolved.format || resolved.enum || 'const' in resolved ? [] : [path];
+    if (resolved.type !== 'object' || !isObject(resolved.properties) || depth > 3) return [];
+    return Object.entries(resolved.properties as Record<string, JsonObject>).flatMap(([name, child]) =>
+      walk(child, [...path, name], depth + 1),
+    );
+  };
+  return walk(root, [], 0).filter((path) => path.length > 0);
+}
+
+/** A copy of `body` with the field at `path` set to `value`. */
+function withField(body: JsonObject, path: readonly string[], value: unknown): JsonObject {
+  const [head, ...rest] = path;
+  if (head === undefined) return body;
+  const inner = isObject(body[head]) ? body[head] : {};
+  return { ...body, [head]: rest.length === 0 ? value : withField(inner, rest, value) };
+}
+
+/** Whether a 400 problem names the field, as every validation answer must. */
+function namesField(exchange: Exchange, path: string): string[] {
+  const errors = isObject(exchange.json) && Array.isArray(exchange.json.errors) ? exchange.json.errors : [];
+  const named = errors.some((error) => isObject(error) && error.path === path);
+  return named ? [] : [`the problem does not name ${path} in its errors`];
 }
 
 async function runExample(context: SuiteContext, route: Route, example: StoredExample): Promise<void> {

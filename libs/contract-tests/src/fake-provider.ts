@@ -40,6 +40,10 @@ export interface FakeProviderOptions {
   readonly leakErrors?: boolean;
   /** Let concurrent requests with one `Idempotency-Key` all run (a provider without a lock). */
   readonly racyIdempotency?: boolean;
+  /** Break: replies are kept under `<caller>:<key>`, so `alice:x` + `y` meets `alice` + `x:y`. */
+  readonly joinedIdempotencyKeys?: boolean;
+  /** Break: the groups list is joined with commas and split again. */
+  readonly joinedGroups?: boolean;
 }
 
 /**
@@ -75,11 +79,22 @@ export async function fakeProvider(
         issuer: issuer.issuer,
         audience: issuer.audience,
       });
-      const groups = (payload['cognito:groups'] ?? []) as string[];
+      const listed = (payload['cognito:groups'] ?? []) as string[];
+      // The break a provider can make: joining the list and splitting it again.
+      const groups = options.joinedGroups ? listed.join(',').split(',') : listed;
       return { id: String(payload.sub), isStaff: groups.includes('staff') };
     } catch {
       return undefined;
     }
+  };
+
+  /** Where a reply is kept: per route, caller and key; joined with `:` when that break is asked for. */
+  const slotOf = async (route: Route, key: string | undefined, authorization: string | undefined) => {
+    if (key === undefined) return undefined;
+    const callerId = (await caller(authorization))?.id ?? null;
+    return options.joinedIdempotencyKeys
+      ? `${route.operationId}:${callerId}:${key}`
+      : JSON.stringify([route.operationId, callerId, key]);
   };
 
   const handle = async (
@@ -137,7 +152,9 @@ export async function fakeProvider(
 
   return {
     name: options.name ?? `fake ${contract.service.name}`,
-    token: (user) => issuer.token({ sub: user.sub, groups: [user.staff ? 'staff' : 'customer'] }),
+    token: (user) =>
+      issuer.token({ sub: user.sub, groups: [...(user.groups ?? [user.staff ? 'staff' : 'customer'])] }),
+    mintsAnyIdentity: true,
     badTokens: async (user) => ({
       expired: await issuer.token({ sub: user.sub }, { age: '2h', expiresIn: '1h' }),
       wrongIssuer: await issuer.token({ sub: user.sub }, { issuer: 'https://elsewhere.example' }),
@@ -162,11 +179,13 @@ export async function fakeProvider(
         };
       }
       const found = matches.find(({ route }) => route.method === request.method);
-      const key = found?.route.idempotencyKey ? request.headers['idempotency-key'] : undefined;
+      const key = found?.route.idempotencyKey
+        ? await slotOf(found.route, request.headers['idempotency-key'], request.headers.authorization)
+        : undefined;
       const hash = createHash('sha256')
         .update(request.body ?? '')
         .digest('hex');
-      const earlier = key ? replies.get(`${found?.route.operationId}:${key}`) : undefined;
+      const earlier = key ? replies.get(key) : undefined;
       if (earlier && earlier.hash !== hash) {
         const error = new UnprocessableContentError('This Idempotency-Key was used with another body.');
         return answer(422, error.toProblem(correlationId), problemContentType, correlationId);
@@ -179,7 +198,7 @@ export async function fakeProvider(
             ...(correlationId ? { 'x-correlation-id': correlationId } : {}),
           },
         };
-      const slot = key && found ? `${found.route.operationId}:${key}` : undefined;
+      const slot = key;
       if (slot && inProgress.has(slot)) {
         const error = new ConflictError('A request with this Idempotency-Key is still in progress.');
         return answer(409, error.toProblem(correlationId), problemContentType, correlationId);

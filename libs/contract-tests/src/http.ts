@@ -10,6 +10,8 @@ export interface HttpTargetOptions {
   readonly baseUrl: string;
   /** Mints or fetches a valid token for a user. */
   readonly token: (user: TargetUser) => Promise<string>;
+  /** Whether `token` mints a token for any subject and groups. @default false */
+  readonly mintsAnyIdentity?: boolean;
   /** Headers added to every request, such as `x-slice-route: monolith`. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Per request. @default 10000 */
@@ -30,6 +32,7 @@ export function httpTarget(options: HttpTargetOptions): Target {
   return {
     name: options.name,
     token: options.token,
+    ...(options.mintsAnyIdentity ? { mintsAnyIdentity: true } : {}),
     async send(request) {
       const response = await fetch(`${base}${request.path}`, {
         method: request.method,
@@ -47,7 +50,8 @@ export function httpTarget(options: HttpTargetOptions): Target {
 }
 
 /**
- * Tokens from a running local cloud's issuer (`POST /_local/token`), one per user, cached.
+ * Tokens from a running local cloud's issuer (`POST /_local/token`), one per user and groups,
+ * cached; the issuer mints any identity, so the target {@link HttpTargetOptions.mintsAnyIdentity}.
  *
  * @example
  * ```ts
@@ -58,14 +62,15 @@ export function httpTarget(options: HttpTargetOptions): Target {
 export function localTokens(baseUrl: string): (user: TargetUser) => Promise<string> {
   const cache = new Map<string, Promise<string>>();
   return (user) => {
-    const key = `${user.sub}:${user.staff ? 'staff' : 'customer'}`;
+    const groups = user.groups ?? [user.staff ? 'staff' : 'customer'];
+    const key = JSON.stringify([user.sub, groups]);
     let token = cache.get(key);
     if (!token) {
       token = (async () => {
         const response = await fetch(`${baseUrl.replace(/\/$/, '')}/_local/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ sub: user.sub, groups: [user.staff ? 'staff' : 'customer'] }),
+          body: JSON.stringify({ sub: user.sub, groups }),
         });
         const body = (await response.json()) as { token?: string; message?: string };
         if (!response.ok || !body.token) {

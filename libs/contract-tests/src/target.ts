@@ -22,6 +22,11 @@ export interface HttpResponse {
 export interface TargetUser {
   readonly sub: string;
   readonly staff?: boolean;
+  /**
+   * Exactly these user pool groups, instead of `staff` or `customer`; only a target that
+   * {@link Target.mintsAnyIdentity} honours it (cases that need it run only there).
+   */
+  readonly groups?: readonly string[];
 }
 
 /**
@@ -46,6 +51,12 @@ export interface Target {
   send(request: HttpRequest): Promise<HttpResponse>;
   /** A valid token for the user. */
   token(user: TargetUser): Promise<string>;
+  /**
+   * Whether {@link Target.token} mints a token for any subject and groups (the local issuer does;
+   * a deployed stage's fixed accounts do not). Cases about identities no account has (a subject
+   * with `:`, a group named `customer,staff`) run only when it does.
+   */
+  readonly mintsAnyIdentity?: boolean;
   /** Tokens signed by the target's issuer but expired, for another issuer or audience. */
   badTokens?(user: TargetUser): Promise<BadTokenSet>;
 }

@@ -23,6 +23,10 @@ export interface ShopBreaks {
   readonly writeRefused?: boolean;
   /** Runs concurrent requests with one Idempotency-Key all the way: two effects. */
   readonly racyIdempotency?: boolean;
+  /** Keeps replies under `<caller>:<key>`: two callers' keys can meet. */
+  readonly joinedIdempotencyKeys?: boolean;
+  /** Joins the groups list with commas and splits it again. */
+  readonly joinedGroups?: boolean;
   /** Names order lines differently (for parity). */
   readonly lineName?: string;
 }
@@ -128,6 +132,8 @@ export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Pro
     name,
     leakErrors: Boolean(breaks.leakOnUnknown),
     racyIdempotency: Boolean(breaks.racyIdempotency),
+    joinedIdempotencyKeys: Boolean(breaks.joinedIdempotencyKeys),
+    joinedGroups: Boolean(breaks.joinedGroups),
     ...(breaks.skipCreateValidation ? { skipValidation: ['createItem'] } : {}),
   });
   if (!breaks.writeRefused) return target;

@@ -9,6 +9,7 @@ import {
   defineExpectations,
   defineFixtures,
   defineRoute,
+  freeText,
   Money,
   page,
   pageQuery,
@@ -32,14 +33,14 @@ export type Item = z.infer<typeof Item>;
 const NewItem = z
   .strictObject({
     id: ItemId.optional(),
-    name: z.string().trim().min(1).max(80),
+    name: freeText({ min: 1, max: 80 }),
     category: z.enum(['pizza', 'side']),
     price: Money,
   })
   .meta({ id: 'NewShopItem' });
 const ItemUpdate = z
   .strictObject({
-    name: z.string().trim().min(1).max(80),
+    name: freeText({ min: 1, max: 80 }),
     price: Money,
     available: z.boolean(),
     version: z.number().int().min(1),

@@ -89,6 +89,58 @@ describe('the contract suite against a provider that breaks its contract', () =>
     );
   });
 
+  it('reports free text that takes control characters, bidi overrides, zero-width names or lone surrogates', async () => {
+    expect(failed(await run({ skipCreateValidation: true }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^createItem \[validation\] refuses control characters, bidi overrides, zero-width-only text and lone surrogates in name with 400: name with NUL and CR\/LF: expected 400, got \d+/,
+        ),
+      ]),
+    );
+  });
+
+  it("reports two callers whose subject and key meet when joined, one reading the other's answer", async () => {
+    expect(failed(await run({ joinedIdempotencyKeys: true }))).toEqual([
+      expect.stringMatching(
+        /^createItem \[idempotency\] keeps one caller's key apart from another's whose subject and key meet when joined with ':': /,
+      ),
+      expect.stringMatching(
+        /^placeOrder \[idempotency\] keeps one caller's key apart from another's whose subject and key meet when joined with ':': the second caller got the first caller's stored answer/,
+      ),
+    ]);
+  });
+
+  it('reports a group named customer,staff that grants staff', async () => {
+    const failures = failed(await run({ joinedGroups: true }));
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^createItem \[auth\] refuses a member of one group named customer,staff with 403: .*expected 403, got 201/,
+        ),
+        expect.stringMatching(
+          /^updateItem \[auth\] refuses a member of one group named customer,staff with 403: .*expected 403, got 200/,
+        ),
+      ]),
+    );
+    // Nothing else broke but what the lookalike staff member changed.
+    expect(failures.filter((failure) => !failure.includes('customer,staff'))).toEqual([
+      expect.stringMatching(/^updateItem \[validation\] refused requests changed nothing/),
+    ]);
+  });
+
+  it('leaves out the cases about identities no account has when the target cannot mint them', async () => {
+    const target = await fakeShop({ joinedGroups: true, joinedIdempotencyKeys: true });
+    const report = await runContractSuite({
+      contract: shopContract,
+      fixtures: shopFixtures,
+      target: { ...target, mintsAnyIdentity: false },
+      runs: 5,
+      seed: 7,
+    });
+    expect(failed(report)).toEqual([]);
+    expect(report.results.some((result) => result.name.includes('customer,staff'))).toBe(false);
+  });
+
   it('reports a refused create that wrote anyway', async () => {
     expect(failed(await run({ writeRefused: true }))).toEqual(
       expect.arrayContaining([

@@ -7,3 +7,4 @@ export * from './openapi';
 export * from './problem';
 export * from './route';
 export * from './testing-metadata';
+export * from './text';

@@ -2,7 +2,7 @@
  * The Menu service's published contract (team menu, base path `/menu`): what other teams may rely
  * on. Orders reads prices and availability through `getMenuItem`.
  */
-import { defineContract, defineEvent, defineRoute, Money, page, pageQuery } from '@slice/contract';
+import { defineContract, defineEvent, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
 import * as z from 'zod';
 
 /** A menu item id: a lower-case slug (`margherita`) or a UUID. */
@@ -37,8 +37,8 @@ export type MenuItem = z.infer<typeof MenuItem>;
 export const NewMenuItem = z
   .strictObject({
     id: MenuItemId.optional(),
-    name: z.string().trim().min(1).max(80),
-    description: z.string().trim().max(500).default(''),
+    name: freeText({ min: 1, max: 80 }),
+    description: freeText({ max: 500 }).default(''),
     category: Category,
     price: Money,
   })
@@ -47,8 +47,8 @@ export const NewMenuItem = z
 /** What staff send to change an item: the whole item, and the version they read. */
 export const MenuItemUpdate = z
   .strictObject({
-    name: z.string().trim().min(1).max(80),
-    description: z.string().trim().max(500),
+    name: freeText({ min: 1, max: 80 }),
+    description: freeText({ max: 500 }),
     category: Category,
     price: Money,
     available: z.boolean(),

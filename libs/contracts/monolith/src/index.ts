@@ -4,7 +4,7 @@
  * root because the monolith is the front door's catch-all. The monolith also still answers the Menu
  * and Orders contracts' routes, held to those contracts.
  */
-import { defineContract, defineRoute, Money, page, pageQuery } from '@slice/contract';
+import { defineContract, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
 import { Order } from '@slice/contracts-orders';
 import * as z from 'zod';
@@ -31,9 +31,9 @@ export const OpeningHours = z.partialRecord(Weekday, DayHours).meta({ id: 'Openi
 /** Where a store is. */
 export const StoreAddress = z
   .strictObject({
-    line1: z.string().trim().min(1).max(200),
-    city: z.string().trim().min(1).max(100),
-    postcode: z.string().trim().min(2).max(12),
+    line1: freeText({ min: 1, max: 200 }),
+    city: freeText({ min: 1, max: 100 }),
+    postcode: freeText({ min: 2, max: 12 }),
     country: z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.'),
   })
   .meta({ id: 'StoreAddress' });
@@ -42,7 +42,7 @@ export const StoreAddress = z
 export const Store = z
   .strictObject({
     id: StoreId,
-    name: z.string().min(1).max(100),
+    name: freeText({ min: 1, max: 100 }),
     address: StoreAddress,
     phone: z.string().regex(/^\+[0-9 ]{6,20}$/, 'An international number such as +31 30 123 4567.'),
     openingHours: OpeningHours,

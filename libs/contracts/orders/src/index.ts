@@ -1,7 +1,7 @@
 /**
  * The Orders service's published contract (team orders, base path `/orders`).
  */
-import { defineContract, defineEvent, defineRoute, Money, page, pageQuery } from '@slice/contract';
+import { defineContract, defineEvent, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
 import * as z from 'zod';
 
@@ -17,11 +17,11 @@ export type OrderStatus = z.infer<typeof OrderStatus>;
 /** Where the order goes. */
 export const DeliveryAddress = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    postcode: z.string().trim().min(2).max(12),
+    name: freeText({ min: 1, max: 100 }),
+    line1: freeText({ min: 1, max: 200 }),
+    line2: freeText({ max: 200 }).optional(),
+    city: freeText({ min: 1, max: 100 }),
+    postcode: freeText({ min: 2, max: 12 }),
     country: z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.'),
   })
   .meta({ id: 'DeliveryAddress' });
