@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -15,6 +16,7 @@ import {
   liveAlias,
   SafeRollout,
   ServiceFunction,
+  serviceParameterName,
   ServiceStack,
   ServiceTable,
 } from '@slice/cdk';
@@ -60,6 +62,8 @@ export class MonolithStack extends ServiceStack {
       purpose: 'the monolith API pagination cursors',
     });
 
+    // Published by the front door from its manifest; read at run time, so a flip needs no redeploy here.
+    const movedBasePathsParameter = serviceParameterName(stage, 'front-door', 'moved-base-paths');
     const fn = new ServiceFunction(this, 'Api', {
       entry: join(__dirname, '../src/handlers/api.ts'),
       stage,
@@ -73,12 +77,25 @@ export class MonolithStack extends ServiceStack {
         TOKEN_ISSUER: this.platformValue('token-issuer'),
         TOKEN_AUDIENCE: this.platformValue('user-pool-client-id'),
         CORS_ALLOWED_ORIGINS: corsOrigins.join(','),
+        MOVED_BASE_PATHS_PARAMETER: movedBasePathsParameter,
       },
     });
     const live = liveAlias(fn);
     // Exactly the calls the repositories make: no deletes, no batch writes, no scans.
     this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
     idempotency.grantIdempotency(fn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: movedBasePathsParameter.slice(1),
+          }),
+        ],
+      }),
+    );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,

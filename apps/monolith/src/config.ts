@@ -16,4 +16,10 @@ export const config = {
   tokenIssuer: requireEnv('TOKEN_ISSUER'),
   /** The user pool app client tokens must be for, from SSM `/slice/<stage>/platform/user-pool-client-id`. */
   tokenAudience: requireEnv('TOKEN_AUDIENCE'),
+  /**
+   * The SSM parameter where the front door publishes the base paths it sends to services
+   * (`/slice/<stage>/front-door/moved-base-paths`): their routes answer 404 here without
+   * `x-slice-route: monolith`.
+   */
+  movedBasePathsParameter: requireEnv('MOVED_BASE_PATHS_PARAMETER'),
 } as const;

@@ -7,6 +7,7 @@ import {
   dynamoStoreRepository,
 } from './adapters/dynamodb-repositories';
 import { routeIdempotencyStore } from './adapters/idempotency-store';
+import { movedBasePathsFrom } from './adapters/moved-base-paths';
 import { tokenVerifier } from './adapters/token-verifier';
 import { config } from './config';
 import type { MonolithDeps } from './domain/ports';
@@ -22,6 +23,9 @@ export const deps: MonolithDeps = {
   now: () => new Date(),
   newId: randomUUID,
 };
+
+/** The route groups that moved to a service, from the front door's SSM parameter, cached for a minute. */
+export const movedBasePaths = movedBasePathsFrom(config.movedBasePathsParameter);
 
 /** Verifies the platform user pool's tokens inside the function (see `router.ts`). */
 export const verifyToken = tokenVerifier({ issuer: config.tokenIssuer, audience: config.tokenAudience });

@@ -8,7 +8,14 @@ import {
 } from '@slice/contract';
 import { logger, type HttpHandler } from '@slice/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { MovedBasePaths } from './adapters/moved-base-paths';
 import type { Claims, TokenVerifier } from './adapters/token-verifier';
+
+/**
+ * The header that sends a moved route back to the monolith, for comparison and rollback; the
+ * platform WAF refuses it from any source outside the stage's preview sources.
+ */
+export const routingHeader = { name: 'x-slice-route', value: 'monolith' } as const;
 
 /** A route the router serves: its compiled path and the `http()` handler of that route. */
 export interface CompiledRoute {
@@ -21,6 +28,13 @@ export interface CompiledRoute {
 export interface RouterOptions {
   /** Verifies the bearer token of a route that needs a signed-in caller. */
   readonly verify: TokenVerifier;
+  /**
+   * The base paths that moved to a service: their routes answer 404 here, as a route that does not
+   * exist, unless the request carries {@link routingHeader}. The front door sends such paths to the
+   * service, so only a spelling its rules do not match (`/%6Frders`) could reach the monolith.
+   * @default nothing moved
+   */
+  readonly movedBasePaths?: MovedBasePaths;
   /**
    * The origins browsers may call from, for the CORS header of the router's own answers.
    * @default the comma-separated `CORS_ALLOWED_ORIGINS`, or `*`
@@ -167,11 +181,37 @@ function gatewayProblem(
 const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
   Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
+const notFound = { error: new NotFoundError(''), detail: 'No route matches this method and path.' };
+
+/**
+ * Whether the route belongs to a group that moved to a service and the request did not ask for
+ * the monolith: then it answers as a route that does not exist (404), whatever the path's
+ * spelling, since the group is the matched route's own first segment. The moved groups cannot
+ * be read: 503, never the route.
+ */
+async function refuseMovedGroup(
+  routePath: string,
+  event: APIGatewayProxyEvent,
+  movedBasePaths: MovedBasePaths | undefined,
+): Promise<{ error: HttpError; detail: string | undefined } | undefined> {
+  if (!movedBasePaths || headerOf(event, routingHeader.name) === routingHeader.value) return undefined;
+  let moved: ReadonlySet<string>;
+  try {
+    moved = await movedBasePaths();
+  } catch (error) {
+    logger.error('Moved base paths unavailable', { error: error instanceof Error ? error : String(error) });
+    return { error: new ServiceUnavailableError('', { retryAfterSeconds: 1 }), detail: undefined };
+  }
+  const group = routePath.split('/')[1] ?? '';
+  return moved.has(group) ? notFound : undefined;
+}
+
 /**
  * The lambdalith's router: one Lambda behind a `ANY /{proxy+}` resource serving many contract
  * routes. For each request it finds the route (404 problem+json as the gateway's own answer when
  * none matches), verifies the bearer token on `user` and `staff` routes (401 as the Cognito
- * authorizer would answer), then hands the route's `http()` handler the event API Gateway would
+ * authorizer would answer), refuses a route of a group that moved to a service unless the request
+ * carries {@link routingHeader} (404, as a route that does not exist), then hands the route's `http()` handler the event API Gateway would
  * have built for that route's own resource: `resource`, `pathParameters` and the authorizer
  * `claims`. Validation, the staff check (403), idempotency and problem+json are the handler's, as
  * in every service.
@@ -201,6 +241,8 @@ export function createRouter(
       );
     }
     const { route } = match.handler;
+    const refused = await refuseMovedGroup(route.path, event, options.movedBasePaths);
+    if (refused) return gatewayProblem(refused.error, refused.detail, event, corsOrigins);
     let authorizer: APIGatewayProxyEvent['requestContext']['authorizer'] = null;
     if (route.auth !== 'public') {
       let claims: Claims | undefined;

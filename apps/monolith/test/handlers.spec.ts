@@ -1,5 +1,6 @@
 import './env';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +14,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/handlers/api';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+// The front door's manifest: Menu and Orders moved out.
+const ssm = mockClient(SSMClient);
+ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"basePaths":["menu","orders"]}' } });
+/** What the front door's header rule sends here: a moved route, asked for on purpose. */
+const toMonolith = { 'x-slice-route': 'monolith' };
 const issuer = createLocalIssuer({ issuer: 'https://issuer.monolith.test', audience: 'slice-test' });
 
 const jwksRequests: string[] = [];
@@ -94,7 +100,7 @@ const storeDetails = {
 describe('the lambdalith', () => {
   it('answers a Menu route in the Menu contract, from a legacy row priced in cents', async () => {
     dynamo.on(GetCommand, { Key: { PK: 'MENU', SK: 'ITEM#margherita' } }).resolves({ Item: margheritaRow });
-    const response = await request('GET', '/menu/items/margherita');
+    const response = await request('GET', '/menu/items/margherita', { headers: toMonolith });
     expect(response.statusCode).toBe(200);
     expect(body(response)).toEqual({
       id: 'margherita',
@@ -110,7 +116,7 @@ describe('the lambdalith', () => {
 
   it('answers the Menu service 404 word for word for an unknown item', async () => {
     dynamo.on(GetCommand).resolves({});
-    const response = await request('GET', '/menu/items/no-such-item');
+    const response = await request('GET', '/menu/items/no-such-item', { headers: toMonolith });
     expect(response.statusCode).toBe(404);
     expect(body(response)).toMatchObject({
       type: 'urn:slice:problem:not-found',
@@ -126,6 +132,23 @@ describe('the lambdalith', () => {
     }
     expect(dynamo.calls()).toHaveLength(0);
     expect(new Set(jwksRequests)).toEqual(new Set(['https://issuer.monolith.test/.well-known/jwks.json']));
+  });
+
+  it('answers 404 to a moved group without the routing header, however its path is spelled, reading nothing', async () => {
+    const alice = await issuer.token({ sub: 'alice', groups: ['customer'] });
+    for (const path of ['/orders', '/%6Frders', '/%6F%72%64%65%72%73', '/m%65nu/items/margherita']) {
+      const response = await request('GET', path, { token: alice });
+      expect({ path, status: response.statusCode }).toEqual({ path, status: 404 });
+      expect(body(response)).toMatchObject({ detail: 'No route matches this method and path.' });
+    }
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('serves a moved group, however its path is spelled, to a request with x-slice-route: monolith', async () => {
+    dynamo.on(GetCommand, { Key: { PK: 'MENU', SK: 'ITEM#margherita' } }).resolves({ Item: margheritaRow });
+    const response = await request('GET', '/m%65nu/items/margherita', { headers: toMonolith });
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toMatchObject({ id: 'margherita' });
   });
 
   it('lets only staff see the kitchen queue: a customer gets 403 and nothing is read', async () => {
@@ -241,7 +264,10 @@ describe('the lambdalith', () => {
       .on(GetCommand)
       .resolves({ Item: orderRow('0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T12:00:00.000Z', 1) });
     const bob = await issuer.token({ sub: 'bob', groups: ['customer'] });
-    const response = await request('GET', '/orders/0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', { token: bob });
+    const response = await request('GET', '/orders/0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', {
+      token: bob,
+      headers: toMonolith,
+    });
     expect(response.statusCode).toBe(404);
     expect(body(response)).toMatchObject({
       detail: 'There is no order 0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10.',
@@ -255,7 +281,7 @@ describe('the lambdalith', () => {
         method: 'POST',
         path: '/orders',
         resource: '/{proxy+}',
-        headers: { Authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+        headers: { ...toMonolith, Authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
         body: JSON.stringify({
           items: [{ itemId: 'margherita', quantity: 1 }],
           deliveryAddress: orderRow('x', 'y', 1).deliveryAddress,

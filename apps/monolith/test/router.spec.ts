@@ -176,6 +176,49 @@ describe('the monolith router', () => {
     }
   });
 
+  describe('with route groups moved to a service', () => {
+    const movedRouter = (moved: () => Promise<ReadonlySet<string>>) =>
+      createRouter([item.handler, items.handler, cancel.handler, queue.handler], {
+        verify,
+        movedBasePaths: moved,
+      });
+    const send = (
+      moved: () => Promise<ReadonlySet<string>>,
+      path: string,
+      headers: Record<string, string> = {},
+    ) =>
+      movedRouter(moved)(
+        restApiEvent({ method: 'GET', path, resource: '/{proxy+}', headers }),
+        lambdaContext(),
+      );
+    const menuMoved = () => Promise.resolve(new Set(['menu']));
+
+    it('answers 404 to a moved route without the routing header, whatever the spelling of its path', async () => {
+      for (const path of ['/menu/items', '/m%65nu/items', '/%6D%65%6E%75/items/x', '/menu/%69tems']) {
+        const response = await send(menuMoved, path);
+        expect({ path, status: response.statusCode }).toEqual({ path, status: 404 });
+      }
+      expect(items.seen).toHaveLength(0);
+      expect(item.seen).toHaveLength(0);
+    });
+
+    it('serves a moved route to a request with x-slice-route: monolith, and a group that did not move to anyone', async () => {
+      expect((await send(menuMoved, '/m%65nu/items', { 'x-slice-route': 'monolith' })).statusCode).toBe(200);
+      expect(items.seen).toHaveLength(1);
+      expect((await send(menuMoved, '/kitchen/queue', { authorization: 'Bearer good' })).statusCode).not.toBe(
+        404,
+      );
+    });
+
+    it('answers 503 with Retry-After, running no route, when the moved groups cannot be read', async () => {
+      const response = await send(() => Promise.reject(new Error('throttled')), '/menu/items');
+      expect(response.statusCode).toBe(503);
+      expect(response.headers?.['retry-after']).toBe('1');
+      expect(response.body).not.toContain('throttled');
+      expect(items.seen).toHaveLength(0);
+    });
+  });
+
   it('refuses two routes on the same method and path shape', () => {
     const other = fakeHandler('GET', '/menu/items/{id}', 'public');
     expect(() => createRouter([item.handler, other.handler], { verify })).toThrow(/Two routes answer GET/);

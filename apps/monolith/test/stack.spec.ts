@@ -76,6 +76,20 @@ describe('SliceMonolith stack', () => {
     });
   });
 
+  it('reads the base paths the front door moved to services from SSM, and may read only that parameter', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    const variables = fn?.Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables.MOVED_BASE_PATHS_PARAMETER).toBe('/slice/dev/front-door/moved-base-paths');
+    const ssm = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (policy) =>
+          (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+      )
+      .filter((statement) => JSON.stringify(statement.Action).includes('ssm:'));
+    expect(ssm.map((statement) => statement.Action)).toEqual(['ssm:GetParameter']);
+    expect(JSON.stringify(ssm[0]?.Resource)).toContain(':parameter/slice/dev/front-door/moved-base-paths"');
+  });
+
   it('answers problem+json for the gateway’s own errors, an unknown route included', () => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'MISSING_AUTHENTICATION_TOKEN',

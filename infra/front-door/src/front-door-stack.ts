@@ -93,6 +93,13 @@ export class FrontDoorStack extends ServiceStack {
       ]);
     }
     this.rule('CatchAll', catchAllPriority, legacy, []);
+
+    // The monolith refuses these groups without the routing header, whatever a path's spelling.
+    new ssm.StringParameter(this, 'MovedBasePathsParameter', {
+      parameterName: this.parameterName('moved-base-paths'),
+      stringValue: JSON.stringify({ basePaths: routing.services.flatMap((route) => route.basePaths) }),
+      description: `The base paths the front door sends to services on ${this.stage}; the monolith refuses them without x-slice-route.`,
+    });
   }
 
   private rule(

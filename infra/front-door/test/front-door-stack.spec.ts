@@ -33,6 +33,14 @@ describe('SliceFrontDoor stack', () => {
     template.hasResourceProperties('AWS::Route53::RecordSet', { Type: 'A', AliasTarget: Match.anyValue() });
   });
 
+  it('publishes the base paths it sends to services, which the monolith refuses without the routing header', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/front-door/moved-base-paths',
+      Value: JSON.stringify({ basePaths: routing.services.flatMap((route) => route.basePaths) }),
+    });
+    expect(routing.services.flatMap((route) => route.basePaths)).toEqual(['menu', 'orders']);
+  });
+
   it('has one rule per service base path, targeting the API id the service publishes in SSM', () => {
     for (const route of routing.services) {
       const rule = rules().find((r) => r.Priority === route.priority);

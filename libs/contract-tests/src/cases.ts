@@ -52,6 +52,8 @@ export interface SuiteCase {
   readonly name: string;
   /** The case mints identities no real account has; it runs only where the target can (`mintsAnyIdentity`). */
   readonly needsAnyIdentity?: boolean;
+  /** The case is about how the platform domain routes a path; it does not run on a `pinned` target. */
+  readonly needsDomainRouting?: boolean;
   run(context: SuiteContext): Promise<void>;
 }
 
@@ -153,8 +155,18 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     kind: CaseKind,
     name: string,
     run: (context: SuiteContext) => Promise<void>,
-    needsAnyIdentity = false,
-  ) => cases.push({ operationId: id, kind, name, run, ...(needsAnyIdentity ? { needsAnyIdentity } : {}) });
+    needs: { anyIdentity?: boolean; domainRouting?: boolean } | boolean = {},
+  ) => {
+    const { anyIdentity = needs === true, domainRouting = false } = typeof needs === 'boolean' ? {} : needs;
+    cases.push({
+      operationId: id,
+      kind,
+      name,
+      run,
+      ...(anyIdentity || needs === true ? { needsAnyIdentity: true } : {}),
+      ...(domainRouting ? { needsDomainRouting: true } : {}),
+    });
+  };
 
   // One resource per route and run, shared by the invalid-request cases so the last case can
   // prove that none of them changed it.
@@ -466,6 +478,26 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     }
     expectNone(issues, 'cross-cutting headers', exchange);
   });
+  add(
+    'cross-cutting',
+    'answers 404 at a percent-encoded base path, never the route',
+    async (context) => {
+      // A fresh resource: were the route served, it may change it.
+      const valid = await context.validRequest(route);
+      const request = valid?.request ?? {
+        path: Object.fromEntries(route.pathParameters.map((name) => [name, 'x'])),
+      };
+      const encoded = await context.call(route, request, { encodeBasePath: true });
+      expectProblem(encoded, 404, `${route.method} ${encoded.request.path}`);
+      if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
+        const read = await context.call(context.route(fixture.readBack), {
+          path: fixture.readBackPath(request),
+        });
+        expectStatus(read, 404, 'reading what the request at the encoded path named');
+      }
+    },
+    { domainRouting: true },
+  );
   add('cross-cutting', 'answers the CORS preflight', async (context) => {
     const path = route.path.replace(/\{[^}]+\}/g, 'x');
     const request = {

@@ -44,6 +44,8 @@ export interface FakeProviderOptions {
   readonly joinedIdempotencyKeys?: boolean;
   /** Break: the groups list is joined with commas and split again. */
   readonly joinedGroups?: boolean;
+  /** Break: a percent-encoded base path (`/%69tems`) is served as the route it decodes to. */
+  readonly servesEncodedPaths?: boolean;
 }
 
 /**
@@ -162,7 +164,11 @@ export async function fakeProvider(
     }),
     async send(request) {
       const correlationId = request.headers['x-correlation-id'];
-      const path = request.path.split('?')[0] ?? '';
+      const sent = request.path.split('?')[0] ?? '';
+      // The break: decoding the path before matching, as a catch-all that serves every spelling.
+      const path = options.servesEncodedPaths
+        ? sent.replace(/^\/[^/]*/, (first) => decodeURIComponent(first))
+        : sent;
       const matches = routes.flatMap(({ route, pattern }) => {
         const match = pattern.exec(path);
         return match ? [{ route, params: { ...match.groups } }] : [];

@@ -88,9 +88,12 @@ export async function runContractSuite(options: SuiteOptions): Promise<SuiteRepo
   const context = new SuiteContext(target, contract, options.fixtures ?? {});
   const started = Date.now();
   const results: CaseResult[] = [];
-  // A case about identities no real account has runs only where the target can mint them.
+  // A case about identities no real account has runs only where the target can mint them; one
+  // about how the domain routes a path, only where requests are not pinned to one API.
   const runnable = casesOf(options).filter(
-    (candidate) => !candidate.needsAnyIdentity || target.mintsAnyIdentity,
+    (candidate) =>
+      (!candidate.needsAnyIdentity || target.mintsAnyIdentity) &&
+      (!candidate.needsDomainRouting || !target.pinned),
   );
   for (const suiteCase of runnable) {
     const route = contract.routes[suiteCase.operationId];

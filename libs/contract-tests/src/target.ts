@@ -57,6 +57,12 @@ export interface Target {
    * with `:`, a group named `customer,staff`) run only when it does.
    */
   readonly mintsAnyIdentity?: boolean;
+  /**
+   * Whether every request carries a header that sends it to one API whatever its path
+   * (`x-slice-route: monolith`): then a path the front door's rules do not match still reaches
+   * that API, and the cases about such paths do not apply.
+   */
+  readonly pinned?: boolean;
   /** Tokens signed by the target's issuer but expired, for another issuer or audience. */
   badTokens?(user: TargetUser): Promise<BadTokenSet>;
 }

@@ -27,6 +27,8 @@ export interface ShopBreaks {
   readonly joinedIdempotencyKeys?: boolean;
   /** Joins the groups list with commas and splits it again. */
   readonly joinedGroups?: boolean;
+  /** Serves a percent-encoded base path as the route it decodes to. */
+  readonly servesEncodedPaths?: boolean;
   /** Names order lines differently (for parity). */
   readonly lineName?: string;
 }
@@ -134,6 +136,7 @@ export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Pro
     racyIdempotency: Boolean(breaks.racyIdempotency),
     joinedIdempotencyKeys: Boolean(breaks.joinedIdempotencyKeys),
     joinedGroups: Boolean(breaks.joinedGroups),
+    servesEncodedPaths: Boolean(breaks.servesEncodedPaths),
     ...(breaks.skipCreateValidation ? { skipValidation: ['createItem'] } : {}),
   });
   if (!breaks.writeRefused) return target;

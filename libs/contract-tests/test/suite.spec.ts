@@ -128,6 +128,28 @@ describe('the contract suite against a provider that breaks its contract', () =>
     ]);
   });
 
+  it('reports a route served at a percent-encoded base path, and leaves the case out on a pinned target', async () => {
+    const failures = failed(await run({ servesEncodedPaths: true }));
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((failure) => failure.includes('answers 404 at a percent-encoded base path'))).toBe(
+      true,
+    );
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^listItems \[cross-cutting\] .*GET \/%73hop\/items.*expected 404, got 200/),
+      ]),
+    );
+    const pinned = { ...(await fakeShop({ servesEncodedPaths: true })), pinned: true };
+    const report = await runContractSuite({
+      contract: shopContract,
+      fixtures: shopFixtures,
+      target: pinned,
+      runs: 5,
+      seed: 7,
+    });
+    expect(failed(report)).toEqual([]);
+  });
+
   it('leaves out the cases about identities no account has when the target cannot mint them', async () => {
     const target = await fakeShop({ joinedGroups: true, joinedIdempotencyKeys: true });
     const report = await runContractSuite({

@@ -47,7 +47,10 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     ? [...monolithContracts, ...('monolith' in serviceContracts ? ['monolith'] : [])]
     : [options.service];
   const target = isMonolith
-    ? withHeaders(options.target, monolithRouteHeader, `${options.target.name} (monolith)`)
+    ? {
+        ...withHeaders(options.target, monolithRouteHeader, `${options.target.name} (monolith)`),
+        pinned: true,
+      }
     : options.target;
   const reports: SuiteReport[] = [];
   for (const name of names) {

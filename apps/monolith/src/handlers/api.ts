@@ -2,7 +2,7 @@ import { menuContract } from '@slice/contracts-menu';
 import { monolithContract } from '@slice/contracts-monolith';
 import { ordersContract } from '@slice/contracts-orders';
 import { http, reply } from '@slice/middleware';
-import { deps, idempotencyOf, verifyToken } from '../deps';
+import { deps, idempotencyOf, movedBasePaths, verifyToken } from '../deps';
 import { getKitchenQueue, getDailySales } from '../domain/kitchen';
 import { createMenuItem, getMenuItem, listMenu, updateMenuItem, withdrawMenuItem } from '../domain/menu';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../domain/orders';
@@ -49,7 +49,8 @@ export const handlers = [
 ];
 
 /**
- * The one Lambda handler behind the REST API's `ANY /` and `ANY /{proxy+}`: finds the route, checks
- * the token of signed-in routes, then runs that route's `http()` handler.
+ * The one Lambda handler behind the REST API's `ANY /` and `ANY /{proxy+}`: finds the route,
+ * refuses a group that moved to a service unless the request asks for the monolith, checks the
+ * token of signed-in routes, then runs that route's `http()` handler.
  */
-export const handler = createRouter(handlers, { verify: verifyToken });
+export const handler = createRouter(handlers, { verify: verifyToken, movedBasePaths });
