@@ -60,19 +60,20 @@ export class MenuStack extends ServiceStack {
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
-      CURSOR_SIGNING_KEY: cursorKey.environmentValue,
       EVENT_BUS_NAME: this.platformValue('event-bus-name'),
     };
-    const fn = (id: string, name: string) =>
-      liveAlias(
-        new ServiceFunction(this, id, {
-          entry: handler(name),
-          stage,
-          serviceName: 'menu',
-          environment,
-          timeout: Duration.seconds(10),
-        }),
-      );
+    const fn = (id: string, name: string) => {
+      const created = new ServiceFunction(this, id, {
+        entry: handler(name),
+        stage,
+        serviceName: 'menu',
+        environment,
+        timeout: Duration.seconds(10),
+      });
+      // The secret's ARN, not its value: the key is read at cold start.
+      cursorKey.grantRead(created);
+      return liveAlias(created);
+    };
 
     const listMenu = fn('ListMenu', 'list-menu');
     const getMenuItem = fn('GetMenuItem', 'get-menu-item');

@@ -4,8 +4,11 @@ import { requireEnv } from '@slice/middleware';
 export const config = {
   /** The service table (items, their history and the available-items index). */
   tableName: requireEnv('TABLE_NAME'),
-  /** Signs pagination cursors so a forged one is a 400. */
-  cursorSigningKey: requireEnv('CURSOR_SIGNING_KEY'),
+  /**
+   * The Secrets Manager secret whose value signs pagination cursors (a forged one is a 400): read
+   * at cold start with Powertools Parameters, never held in the environment.
+   */
+  cursorSigningKeySecret: requireEnv('CURSOR_SIGNING_KEY_SECRET_ARN'),
   /** The platform event bus, from SSM `/slice/<stage>/platform/event-bus-name`. */
   eventBusName: requireEnv('EVENT_BUS_NAME'),
 } as const;

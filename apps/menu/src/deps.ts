@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import { createDocumentClient, secretCursorCodec } from '@slice/dynamodb';
 import { createEventPublisher } from '@slice/middleware';
 import { dynamoMenuRepository } from './adapters/dynamodb-menu-repository';
 import { menuEvents } from './adapters/menu-events';
@@ -12,7 +12,7 @@ export const deps: MenuDeps = {
   menu: dynamoMenuRepository(
     createDocumentClient(),
     config.tableName,
-    createCursorCodec(config.cursorSigningKey),
+    secretCursorCodec(config.cursorSigningKeySecret),
   ),
   events: menuEvents(
     createEventPublisher({

@@ -73,13 +73,14 @@ export class MonolithStack extends ServiceStack {
       timeout: Duration.seconds(10),
       environment: {
         TABLE_NAME: this.table.tableName,
-        CURSOR_SIGNING_KEY: cursorKey.environmentValue,
         TOKEN_ISSUER: this.platformValue('token-issuer'),
         TOKEN_AUDIENCE: this.platformValue('user-pool-client-id'),
         CORS_ALLOWED_ORIGINS: corsOrigins.join(','),
         MOVED_BASE_PATHS_PARAMETER: movedBasePathsParameter,
       },
     });
+    // The secret's ARN, not its value: the key is read at cold start.
+    cursorKey.grantRead(fn);
     const live = liveAlias(fn);
     // Exactly the calls the repositories make: no deletes, no batch writes, no scans.
     this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');

@@ -6,8 +6,11 @@ export const config = {
   tableName: requireEnv('TABLE_NAME'),
   /** Where the idempotent routes (`createMenuItem`, `placeOrder`) keep their records. */
   idempotencyTableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
-  /** Signs pagination cursors so a forged one is a 400. */
-  cursorSigningKey: requireEnv('CURSOR_SIGNING_KEY'),
+  /**
+   * The Secrets Manager secret whose value signs pagination cursors (a forged one is a 400): read
+   * at cold start with Powertools Parameters, never held in the environment.
+   */
+  cursorSigningKeySecret: requireEnv('CURSOR_SIGNING_KEY_SECRET_ARN'),
   /**
    * The `iss` of the platform user pool's tokens, from SSM `/slice/<stage>/platform/token-issuer`;
    * its keys are at `<issuer>/.well-known/jwks.json`. The function verifies tokens itself: its one

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import { createDocumentClient, secretCursorCodec } from '@slice/dynamodb';
 import {
   dynamoMenuRepository,
   dynamoOrderRepository,
@@ -13,7 +13,7 @@ import { config } from './config';
 import type { MonolithDeps } from './domain/ports';
 
 const client = createDocumentClient();
-const cursors = createCursorCodec(config.cursorSigningKey);
+const cursors = secretCursorCodec(config.cursorSigningKeySecret);
 
 /** The monolith's adapters, wired once per cold start: one table for every feature. */
 export const deps: MonolithDeps = {

@@ -59,21 +59,22 @@ export class OrdersStack extends ServiceStack {
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
-      CURSOR_SIGNING_KEY: cursorKey.environmentValue,
       EVENT_BUS_NAME: this.platformValue('event-bus-name'),
       PLATFORM_URL: this.platformValue('api-url'),
       MENU_TIMEOUT_MS: '1500',
     };
-    const fn = (id: string, name: string) =>
-      liveAlias(
-        new ServiceFunction(this, id, {
-          entry: handler(name),
-          stage,
-          serviceName: 'orders',
-          environment,
-          timeout: Duration.seconds(10),
-        }),
-      );
+    const fn = (id: string, name: string) => {
+      const created = new ServiceFunction(this, id, {
+        entry: handler(name),
+        stage,
+        serviceName: 'orders',
+        environment,
+        timeout: Duration.seconds(10),
+      });
+      // The secret's ARN, not its value: the key is read at cold start.
+      cursorKey.grantRead(created);
+      return liveAlias(created);
+    };
 
     const placeOrder = fn('PlaceOrder', 'place-order');
     const getOrder = fn('GetOrder', 'get-order');

@@ -4,8 +4,11 @@ import { requireEnv, requireIntEnv } from '@slice/middleware';
 export const config = {
   /** The service table (orders and their two indexes). */
   tableName: requireEnv('TABLE_NAME'),
-  /** Signs pagination cursors so a forged one is a 400. */
-  cursorSigningKey: requireEnv('CURSOR_SIGNING_KEY'),
+  /**
+   * The Secrets Manager secret whose value signs pagination cursors (a forged one is a 400): read
+   * at cold start with Powertools Parameters, never held in the environment.
+   */
+  cursorSigningKeySecret: requireEnv('CURSOR_SIGNING_KEY_SECRET_ARN'),
   /** The platform event bus, from SSM `/slice/<stage>/platform/event-bus-name`. */
   eventBusName: requireEnv('EVENT_BUS_NAME'),
   /** The platform domain Menu is reached through, from SSM `/slice/<stage>/platform/api-url`. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createClient } from '@slice/contract';
 import { menuContract } from '@slice/contracts-menu';
-import { createCursorCodec, createDocumentClient } from '@slice/dynamodb';
+import { createDocumentClient, secretCursorCodec } from '@slice/dynamodb';
 import { createEventPublisher, currentCorrelationId, currentTraceHeader } from '@slice/middleware';
 import { dynamoOrderRepository } from './adapters/dynamodb-order-repository';
 import { menuCatalog } from './adapters/menu-catalog';
@@ -15,7 +15,7 @@ export const deps: OrderDeps = {
   orders: dynamoOrderRepository(
     createDocumentClient(),
     config.tableName,
-    createCursorCodec(config.cursorSigningKey),
+    secretCursorCodec(config.cursorSigningKeySecret),
   ),
   menu: menuCatalog(
     createClient(menuContract, {

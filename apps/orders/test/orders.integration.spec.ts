@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MenuItem } from '@slice/contracts-menu';
 import {
@@ -18,8 +19,14 @@ import {
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { OrdersStack } from '../cdk/orders-stack';
 import { address } from './fakes';
+
+// The cursor signing key comes from Secrets Manager at cold start.
+mockClient(SecretsManagerClient)
+  .on(GetSecretValueCommand)
+  .resolves({ SecretString: 'orders-integration-cursor-key' });
 
 type Handler = (
   event: ReturnType<typeof restApiEvent>,
@@ -75,7 +82,7 @@ beforeAll(async () => {
   Object.assign(process.env, db.env, {
     TABLE_NAME: 'orders',
     IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
-    CURSOR_SIGNING_KEY: 'orders-integration-cursor-key',
+    CURSOR_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-cursor-key',
     EVENT_BUS_NAME: 'slice-test',
     PLATFORM_URL: `http://127.0.0.1:${(menuServer.address() as AddressInfo).port}`,
     MENU_TIMEOUT_MS: '300',

@@ -15,16 +15,21 @@ export interface CursorSigningKeyProps {
 }
 
 /**
- * The secret that signs a service's pagination cursors, generated at deploy time. Functions get it
- * as `CURSOR_SIGNING_KEY` through a CloudFormation dynamic reference ({@link environmentValue}).
+ * The secret that signs a service's pagination cursors, generated at deploy time. A function gets
+ * the secret's ARN, never its value ({@link grantRead}: `CURSOR_SIGNING_KEY_SECRET_ARN` and
+ * `secretsmanager:GetSecretValue` on this secret only), and reads the key at cold start
+ * (`secretCursorCodec` of `@slice/dynamodb`), so whoever may read a function's configuration does
+ * not see it.
  *
  * @example
  * ```ts
  * const cursors = new CursorSigningKey(this, 'CursorSigningKey', { purpose: 'the Orders API pagination cursors' });
- * const environment = { CURSOR_SIGNING_KEY: cursors.environmentValue };
+ * cursors.grantRead(listOrders); // CURSOR_SIGNING_KEY_SECRET_ARN, and the grant to read it
  * ```
  */
 export class CursorSigningKey extends Construct {
+  /** The environment variable that names the secret. */
+  static readonly environmentVariable = 'CURSOR_SIGNING_KEY_SECRET_ARN';
   readonly secret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: CursorSigningKeyProps) {
@@ -40,9 +45,10 @@ export class CursorSigningKey extends Construct {
     );
   }
 
-  /** The value for `CURSOR_SIGNING_KEY`: a dynamic reference resolved by CloudFormation. */
-  get environmentValue(): string {
-    return this.secret.secretValue.unsafeUnwrap();
+  /** Lets a function read the key: the secret's ARN in its environment, and read access to this secret alone. */
+  grantRead(fn: lambda.Function): void {
+    fn.addEnvironment(CursorSigningKey.environmentVariable, this.secret.secretArn);
+    this.secret.grantRead(fn);
   }
 }
 

@@ -3,4 +3,5 @@ export * from './cursor';
 export * from './errors';
 export * from './keys';
 export * from './pagination';
+export * from './secret-cursor';
 export * from './writes';

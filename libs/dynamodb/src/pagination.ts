@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '@slice/contract';
-import { cursorField, type CursorCodec, type CursorKey } from './cursor';
+import { cursorField, type CursorKey } from './cursor';
 import { mapErrors } from './errors';
+import { codecOf, type CursorCodecSource } from './secret-cursor';
 
 /** The page a caller asked for, and how to check its cursor. */
 export interface PageRequest {
@@ -9,7 +10,8 @@ export interface PageRequest {
   readonly limit: number;
   /** The cursor from the previous page, as the client sent it. */
   readonly cursor?: string;
-  readonly codec: CursorCodec;
+  /** The codec, or the source of one whose key is read at cold start ({@link secretCursorCodec}). */
+  readonly codec: CursorCodecSource;
   /** What the cursor is bound to: the query and the caller, such as `orders:customer#alice`. */
   readonly scope: string;
   /**
@@ -70,13 +72,14 @@ export async function queryPage(
   input: QueryCommandInput,
   page: PageRequest,
 ): Promise<Page> {
-  const { limit, cursor, codec, scope, keyAttributes } = page;
+  const { limit, cursor, scope, keyAttributes } = page;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPageLimit) {
     throw new RangeError(`queryPage: limit must be an integer from 1 to ${maxPageLimit}, got ${limit}.`);
   }
   if (keyAttributes.length === 0 || new Set(keyAttributes).size !== keyAttributes.length) {
     throw new TypeError('queryPage: keyAttributes must name each key attribute once.');
   }
+  const codec = await codecOf(page.codec);
   let startKey: CursorKey | undefined;
   if (cursor !== undefined) {
     startKey = codec.decode(cursor, scope);

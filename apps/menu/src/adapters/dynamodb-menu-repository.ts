@@ -8,7 +8,7 @@ import {
   putNew,
   queryPage,
   updateVersioned,
-  type CursorCodec,
+  type CursorCodecSource,
 } from '@slice/dynamodb';
 import { MenuItemExists, StaleMenuItem } from '../domain/menu-item';
 import type { MenuRepository } from '../domain/ports';
@@ -76,13 +76,13 @@ const itemOf = (row: Record<string, unknown>): MenuItem =>
  *
  * @example
  * ```ts
- * const menu = dynamoMenuRepository(createDocumentClient(), config.tableName, createCursorCodec(config.cursorSigningKey));
+ * const menu = dynamoMenuRepository(createDocumentClient(), config.tableName, secretCursorCodec(config.cursorSigningKeySecret));
  * ```
  */
 export function dynamoMenuRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
 ): MenuRepository {
   const repository: MenuRepository = {
     async get(itemId) {

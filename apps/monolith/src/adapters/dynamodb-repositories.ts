@@ -8,7 +8,7 @@ import {
 import { ConflictError } from '@slice/contract';
 import type { MenuItem } from '@slice/contracts-menu';
 import type { Store } from '@slice/contracts-monolith';
-import { mapErrors, putNew, queryPage, updateVersioned, type CursorCodec } from '@slice/dynamodb';
+import { mapErrors, putNew, queryPage, updateVersioned, type CursorCodecSource } from '@slice/dynamodb';
 import { MenuItemExists, StaleMenuItem } from '../domain/errors';
 import type { MenuRepository, OrderRepository, Page, PageQuery, StoreRepository } from '../domain/ports';
 import {
@@ -31,7 +31,7 @@ async function pageOf<T>(
   index: 'GSI1' | 'GSI2' | undefined,
   scope: string,
   { limit, cursor }: PageQuery,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
   map: (row: Row) => T,
 ): Promise<Page<T>> {
   const result = await queryPage(client, input, {
@@ -58,13 +58,13 @@ async function getRow(client: DynamoDBDocumentClient, tableName: string, Key: Ro
  *
  * @example
  * ```ts
- * const menu = dynamoMenuRepository(createDocumentClient(), config.tableName, createCursorCodec(config.cursorSigningKey));
+ * const menu = dynamoMenuRepository(createDocumentClient(), config.tableName, secretCursorCodec(config.cursorSigningKeySecret));
  * ```
  */
 export function dynamoMenuRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
 ): MenuRepository {
   const sameItem = async (item: MenuItem) => {
     const row = await getRow(client, tableName, legacyKeys.menuItem(item.id));
@@ -148,13 +148,13 @@ export function dynamoMenuRepository(
  *
  * @example
  * ```ts
- * const orders = dynamoOrderRepository(createDocumentClient(), config.tableName, createCursorCodec(config.cursorSigningKey));
+ * const orders = dynamoOrderRepository(createDocumentClient(), config.tableName, secretCursorCodec(config.cursorSigningKeySecret));
  * ```
  */
 export function dynamoOrderRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
 ): OrderRepository {
   const byIndex = (index: 'GSI1' | 'GSI2', partition: string, newestFirst: boolean): QueryCommandInput => ({
     TableName: tableName,
@@ -266,13 +266,13 @@ export function dynamoOrderRepository(
  *
  * @example
  * ```ts
- * const stores = dynamoStoreRepository(createDocumentClient(), config.tableName, createCursorCodec(config.cursorSigningKey));
+ * const stores = dynamoStoreRepository(createDocumentClient(), config.tableName, secretCursorCodec(config.cursorSigningKeySecret));
  * ```
  */
 export function dynamoStoreRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
 ): StoreRepository {
   return {
     async get(storeId) {

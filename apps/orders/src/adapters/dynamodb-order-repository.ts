@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '@slice/contract';
 import { Order, type OrderStatus } from '@slice/contracts-orders';
-import { key, mapErrors, putNew, queryPage, type CursorCodec } from '@slice/dynamodb';
+import { key, mapErrors, putNew, queryPage, type CursorCodecSource } from '@slice/dynamodb';
 import type { OrderRepository, PageQuery } from '../domain/ports';
 
 /**
@@ -52,7 +52,7 @@ export const orderOf = (row: Record<string, unknown>): Order =>
 export function dynamoOrderRepository(
   client: DynamoDBDocumentClient,
   tableName: string,
-  cursors: CursorCodec,
+  cursors: CursorCodecSource,
 ): OrderRepository {
   const page = async (index: string, partition: string, scope: string, { limit, cursor }: PageQuery) => {
     const result = await queryPage(
