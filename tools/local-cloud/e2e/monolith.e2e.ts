@@ -101,4 +101,38 @@ describe('the strangler fig on the local domain', () => {
     expect((await call('/kitchen/queue', { authorization: `Bearer ${customer}` })).status).toBe(403);
     expect((await call('/kitchen/queue')).status).toBe(401);
   });
+
+  it('answers 404 from the monolith to a moved route at a percent-encoded path, placing nothing', async () => {
+    // Prepare
+    const erin = await cloud.token({ sub: 'erin', groups: ['customer'] });
+    const signedIn = { authorization: `Bearer ${erin}`, 'content-type': 'application/json' };
+
+    // Act: the front door's rules do not match `/%6Frders`, so the catch-all sends it to the monolith.
+    const read = await call('/%6Frders', signedIn);
+    const placed = await fetch(`${cloud.url}/%6Frders`, {
+      method: 'POST',
+      headers: { ...signedIn, 'idempotency-key': 'encoded-path-0001' },
+      body: JSON.stringify({
+        items: [{ itemId: 'margherita', quantity: 1 }],
+        deliveryAddress: {
+          name: 'Erin',
+          line1: 'Kinkerstraat 1',
+          city: 'Amsterdam',
+          postcode: '1053 DJ',
+          country: 'NL',
+        },
+      }),
+    });
+
+    // Assess: the monolith answered, as a route that does not exist; Erin has no orders anywhere.
+    expect(answeredBy('/%6Frders')).toBe(apiOf('Monolith'));
+    expect(read.status).toBe(404);
+    expect(read.api).toBe('slice-monolith-dev');
+    expect(placed.status).toBe(404);
+    const orders = await call('/orders', { authorization: `Bearer ${erin}` });
+    expect(orders.status).toBe(200);
+    expect(orders.body.items).toEqual([]);
+    const legacy = await call('/orders', { authorization: `Bearer ${erin}`, 'x-slice-route': 'monolith' });
+    expect(legacy.body.items).toEqual([]);
+  });
 });

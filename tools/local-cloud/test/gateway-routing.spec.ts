@@ -40,6 +40,20 @@ describe('front door routing rules', () => {
     expect(matchRule(rules, '/Orders/1', noHeaders)).toBeUndefined();
   });
 
+  it('matches a base path against the path as sent: a percent-encoded one falls to the catch-all', () => {
+    const rules = compileRules([rule(1, 'orders', { basePaths: ['orders'] }), rule(1_000_000, 'monolith')]);
+
+    expect(matchRule(rules, '/orders/o-1', noHeaders)?.rule.apiId).toBe('orders');
+    for (const path of ['/%6Frders/o-1', '/%6frders', '/%6F%72%64%65%72%73/o-1', '/or%64ers']) {
+      expect({ path, apiId: matchRule(rules, path, noHeaders)?.rule.apiId }).toEqual({
+        path,
+        apiId: 'monolith',
+      });
+    }
+    // The API gets the path as sent, encoded as it came: its resource matching decodes it.
+    expect(matchRule(rules, '/%6Frders/o-1', noHeaders)?.apiPath).toBe('/%6Frders/o-1');
+  });
+
   it('matches header names case-insensitively and values case-sensitively with * globs', () => {
     const rules = compileRules([
       rule(1, 'canary', { headers: [{ anyOf: [{ name: 'X-Slice-Route', glob: 'canary-*' }] }] }),

@@ -80,7 +80,10 @@ function basePathOf(path: string, basePaths: readonly string[]): string | undefi
 
 /**
  * The first rule, by priority, whose every condition matches the request: any of its base paths is
- * the path's first segment(s) (case-sensitive), and each header condition has a header whose value
+ * the path's first segment(s), compared case-sensitively with the path as sent, percent-encoding
+ * included (AWS documents a base path condition as a case-sensitive string to match and does not
+ * decode it, so `/%6Frders` is not `orders` and falls to a later rule, the monolith's catch-all,
+ * which refuses a moved group itself), and each header condition has a header whose value
  * matches its glob. `headers` returns every value of a header, by lower-case name.
  *
  * @example
