@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/cdk.out/**',
       '**/.nx/**',
       '**/coverage/**',
+      '**/.stryker-tmp/**',
       '**/fixtures/**',
     ],
   },

@@ -11,7 +11,9 @@ import { mutationProjects, type MutationProject } from '../mutation-projects';
 // npm runs scripts from the workspace root.
 const root = process.cwd();
 /** The jest preset every project's `test` target runs with. */
-const preset = createRequire(resolve(root, 'package.json'))(resolve(root, 'tools/workspace/jest.preset.cjs')) as {
+const preset = createRequire(resolve(root, 'package.json'))(
+  resolve(root, 'tools/workspace/jest.preset.cjs'),
+) as {
   testPathIgnorePatterns: string[];
 };
 
@@ -23,6 +25,9 @@ async function mutate(
     plugins: ['@stryker-mutator/jest-runner'],
     mutate: [...project.mutate],
     coverageAnalysis: 'perTest',
+    // Module-level code (schemas, constants) runs once per test file: each such mutant would need
+    // every test again, most of the run's time for few findings.
+    ignoreStatic: true,
     concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
     timeoutMS: 20_000,
     incremental: true,
@@ -30,14 +35,16 @@ async function mutate(
     reporters: ['clear-text', 'html', 'json'],
     htmlReporter: { fileName: `dist/mutation/${project.name}/index.html` },
     jsonReporter: { fileName: `dist/mutation/${project.name}/mutation.json` },
-    tempDirName: `dist/mutation/.stryker-tmp-${project.name}`,
+    // Outside dist/: the jest preset ignores every test under a dist/ folder.
+    tempDirName: `.stryker-tmp/${project.name}`,
     ignorePatterns: ['dist', '.nx', 'cdk.out', '**/cdk.out', 'tmp'],
     jest: {
       projectType: 'custom',
       enableFindRelatedTests: false,
       config: {
         ...preset,
-        rootDir: resolve(root, project.root),
+        // Relative: Stryker runs the tests in its sandbox, a copy of the workspace with the mutants.
+        rootDir: project.root,
         testPathIgnorePatterns: [
           '/node_modules/',
           '/dist/',
@@ -49,7 +56,10 @@ async function mutate(
     },
   });
   const results = await stryker.runMutationTest();
-  const counted = results.filter((result) => result.status !== 'Ignored' && result.status !== 'CompileError');
+  const counted = results.filter(
+    // As Stryker scores: mutants that did not compile or crashed the runner do not count.
+    (result) => !['Ignored', 'CompileError', 'RuntimeError'].includes(result.status),
+  );
   const killed = counted.filter((result) => result.status === 'Killed' || result.status === 'Timeout').length;
   const survived = counted.filter(
     (result) => result.status === 'Survived' || result.status === 'NoCoverage',
