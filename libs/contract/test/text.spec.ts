@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldErrorsFrom, freeText } from '../src';
 
 const Address = z.strictObject({

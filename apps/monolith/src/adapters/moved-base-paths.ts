@@ -1,5 +1,5 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The base paths the front door sends to services, not here: read from SSM, cached. */
 export type MovedBasePaths = () => Promise<ReadonlySet<string>>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AttributeMap, StreamEntry, StreamRecord } from '../services/dynamodb/streams';
 import type { StoredEvent } from '../services/events/events';
 import type { QueueMessage } from '../services/sqs/sqs';
