@@ -1,4 +1,9 @@
-import type { EventRuleSpec, EventRuleTargetSpec, LambdaPermissionSpec, QueueSpec } from '../../../src/assembly';
+import type {
+  EventRuleSpec,
+  EventRuleTargetSpec,
+  LambdaPermissionSpec,
+  QueueSpec,
+} from '../../../src/assembly';
 import { createQueueStore, type QueueStore, type StoredEvent } from '../../../src/endpoint';
 import { type EventRules, startEventRules } from '../../../src/services/lambda';
 import type { InvokeResult } from '../../../src/model';
