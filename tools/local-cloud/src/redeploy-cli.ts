@@ -6,6 +6,8 @@
  *   tsx tools/local-cloud/src/redeploy-cli.ts --project menu --assembly dist/apps/menu/cdk.out
  *
  * The cloud is found at `SLICE_LOCAL_URL`, else `http://localhost:$PORT`, else `http://localhost:3000`.
+ * With `--dry-run` (which Nx forwards to every deploy in the graph) it says what it would post and
+ * sends nothing, so a dry run is dry for the local configuration too, with or without a cloud.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -99,10 +101,20 @@ export function formatSummary(project: string, summary: RedeploySummary): string
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { project: { type: 'string' }, assembly: { type: 'string' } },
+    options: {
+      project: { type: 'string' },
+      assembly: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   if (!values.assembly) throw new Error('--assembly <dir> is required (dist/<projectRoot>/cdk.out).');
+  if (values['dry-run']) {
+    console.log(
+      `Dry run: would redeploy ${values.project ?? values.assembly} from ${resolve(values.assembly)} into the local cloud at ${localCloudUrl()}; nothing sent.`,
+    );
+    return;
+  }
   const summary = await redeploy(localCloudUrl(), resolve(values.assembly));
   console.log(formatSummary(values.project ?? values.assembly, summary));
 }
