@@ -8,7 +8,8 @@ import type { Outcome, RequestIds } from './exchange';
 import { integrateLambda, integrateMock, proxyEvent, randomHex } from './integrate';
 import { accountThrottleQuota, maxRequestBytes, throttle } from './limit';
 import { matchMethod, routeRequest } from './match';
-import { clientRequest, readRequestBody } from './request';
+import { readBody } from '../../http';
+import { clientRequest } from './request';
 import { gatewayErrors } from './responses';
 import { compileState, executeApiArn, type GatewayState, isPermitted } from './state';
 import { type ThrottleLimits, TokenBuckets } from './throttle';
@@ -73,10 +74,10 @@ async function serve(
 ): Promise<Outcome> {
   const exchange = routeRequest(state, clientRequest(request), ids);
   if ('statusCode' in exchange) {
-    await readRequestBody(request, 0);
+    await readBody(request, 0);
     return exchange;
   }
-  const body = await readRequestBody(request, maxRequestBytes);
+  const body = await readBody(request, maxRequestBytes);
   if (body === undefined)
     return exchange.fail(gatewayErrors.requestTooLarge(), 'the request is over 10 MB', true);
   const matched = matchMethod(exchange);
