@@ -1,19 +1,27 @@
 import * as z from 'zod';
-import type { ConsumerExpectation, Contract, Route } from '@slice/contract';
+import type { ConsumerExpectation, Contract, EventExpectation, Route } from '@slice/contract';
 import { statusesOf, type SuiteCase } from './cases';
 import { ContractViolation, expectStatus } from './context';
 
 type JsonObject = Record<string, unknown>;
 
-/** Why the route's response schema does not promise a field (a dot path); undefined when it does. */
-function schemaGap(route: Route, field: string): string | undefined {
-  if (!route.response) return `${route.operationId} answers without a body`;
-  const json = z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) as JsonObject;
+/** Why a schema does not promise a field (a dot path through objects and arrays); undefined when it does. */
+function fieldGap(schema: z.ZodType, field: string): string | undefined {
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject;
   const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
+  const deref = (start: JsonObject): JsonObject => {
+    let node = start;
+    while (typeof node.$ref === 'string') node = defs[node.$ref.split('/').pop() ?? ''] ?? {};
+    return node;
+  };
   let node: JsonObject = json;
   const walked: string[] = [];
   for (const segment of field.split('.')) {
-    while (typeof node.$ref === 'string') node = defs[node.$ref.split('/').pop() ?? ''] ?? {};
+    node = deref(node);
+    // An array's fields are its items' fields: `order.lines.quantity`.
+    while (node.type === 'array' && typeof node.items === 'object' && node.items !== null) {
+      node = deref(node.items as JsonObject);
+    }
     const properties = (node.properties ?? {}) as Record<string, JsonObject>;
     const required = (node.required ?? []) as string[];
     walked.push(segment);
@@ -22,6 +30,12 @@ function schemaGap(route: Route, field: string): string | undefined {
     node = properties[segment] ?? {};
   }
   return undefined;
+}
+
+/** Why the route's response schema does not promise a field (a dot path); undefined when it does. */
+function schemaGap(route: Route, field: string): string | undefined {
+  if (!route.response) return `${route.operationId} answers without a body`;
+  return fieldGap(route.response, field);
 }
 
 function valueAt(value: unknown, field: string): unknown {
@@ -121,5 +135,58 @@ export function expectationCases(
           },
         },
       ];
+    });
+}
+
+/**
+ * What a provider's published event no longer promises of a consumer's event expectation: each
+ * detail field that is not declared or not required. Empty when it keeps every promise.
+ *
+ * @example
+ * ```ts
+ * expect(kitchenEventExpectations.flatMap((expectation) => eventExpectationGaps(ordersContract, expectation))).toEqual([]);
+ * ```
+ */
+export function eventExpectationGaps(contract: Contract, expectation: EventExpectation): string[] {
+  const event = Object.values(contract.events).find(
+    (candidate) => candidate.detailType === expectation.detailType,
+  );
+  if (!event) return [`the event ${expectation.detailType} is gone`];
+  return expectation.fields.map((field) => fieldGap(event.detail, field)).filter((gap) => gap !== undefined);
+}
+
+/**
+ * The cases that hold a provider to what its consumers read from its events: every expected
+ * detail field stays declared and required in the published event schema. (Events have no live
+ * answer to check: the publisher validates each detail against the same schema when it sends it.)
+ *
+ * @example
+ * ```ts
+ * eventExpectationCases(ordersContract, [...kitchenEventExpectations]);
+ * ```
+ */
+export function eventExpectationCases(
+  contract: Contract,
+  expectations: readonly EventExpectation[],
+): SuiteCase[] {
+  return expectations
+    .filter((expectation) => expectation.provider === contract.service.name)
+    .map((expectation): SuiteCase => {
+      const { consumer, detailType } = expectation;
+      return {
+        operationId: `event:${detailType}`,
+        kind: 'expectation',
+        name: `the ${detailType} schema still promises what ${consumer} reads`,
+        run: () => {
+          const gaps = eventExpectationGaps(contract, expectation);
+          return gaps.length > 0
+            ? Promise.reject(
+                new ContractViolation(
+                  `${consumer} relies on the ${detailType} event, but ${gaps.join('; ')} (${expectation.reason})`,
+                ),
+              )
+            : Promise.resolve();
+        },
+      };
     });
 }

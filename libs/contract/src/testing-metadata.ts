@@ -130,3 +130,55 @@ export function defineExpectations<C extends Contract>(
     return { ...expectation, consumer, provider: provider.service.name };
   });
 }
+
+/**
+ * What a consuming service relies on in one event another service publishes: the detail fields
+ * (dot paths through objects and arrays, such as `order.lines.quantity`) it reads. The provider's
+ * contract suite, and the consumer's own contract tests, fail when the provider's published event
+ * schema stops declaring any of them as required.
+ */
+export interface EventExpectation {
+  /** The consuming service: `kitchen`. */
+  readonly consumer: string;
+  /** The providing service: `orders`. */
+  readonly provider: string;
+  /** The event's detail type in the provider's contract: `OrderPlaced`. */
+  readonly detailType: string;
+  /** Detail fields the consumer reads; each must be declared and required. */
+  readonly fields: readonly string[];
+  /** Why the consumer needs them, for the provider's reviewers. */
+  readonly reason: string;
+}
+
+/**
+ * Declares what a consumer reads from a provider's events, checked on the spot (the event exists
+ * in the provider's contract) and by the provider's suite (each field stays declared and required).
+ *
+ * @example
+ * ```ts
+ * export const kitchenEventExpectations = defineEventExpectations('kitchen', ordersContract, [
+ *   { detailType: 'OrderPlaced', fields: ['order.id', 'order.lines.quantity'], reason: 'Opens a ticket per order' },
+ * ]);
+ * ```
+ */
+export function defineEventExpectations<C extends Contract>(
+  consumer: string,
+  provider: C,
+  expectations: ReadonlyArray<
+    Omit<EventExpectation, 'consumer' | 'provider' | 'detailType'> & {
+      readonly detailType: keyof C['events'] & string;
+    }
+  >,
+): EventExpectation[] {
+  return expectations.map((expectation) => {
+    const declared = Object.values(provider.events).some(
+      (event) => event.detailType === expectation.detailType,
+    );
+    if (!declared) {
+      throw new Error(
+        `${consumer} expects the ${provider.service.name} event ${expectation.detailType}, which does not exist.`,
+      );
+    }
+    return { ...expectation, consumer, provider: provider.service.name };
+  });
+}

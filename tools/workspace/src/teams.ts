@@ -26,6 +26,10 @@ export const teams = {
     owners: ['@slice-pizza/orders'],
     purpose: 'Placing, reading and cancelling orders',
   },
+  kitchen: {
+    owners: ['@slice-pizza/kitchen'],
+    purpose: 'Cooking queue, preparation workflow, schedules and ready notifications',
+  },
 } as const satisfies Record<string, Team>;
 
 /** A team: the GitHub handles that review its code and one line on what it owns. */
@@ -45,7 +49,7 @@ export type TeamName = keyof typeof teams;
  */
 export const stewards = {
   shared: ['platform'],
-  legacy: ['platform', 'menu', 'orders'],
+  legacy: ['platform', 'menu', 'orders', 'kitchen'],
 } as const satisfies Record<string, readonly TeamName[]>;
 
 /** A scope that is not a team's own. */
