@@ -194,3 +194,22 @@ export function schedule(fn: (event: ScheduledEvent, context: Context) => Promis
     correlated(correlationIdFrom(event.id), () => fn(event, context)),
   );
 }
+
+/**
+ * A Step Functions task function: the input (the state's `Payload`) is parsed against `schema`
+ * (a payload that breaks it fails the task with `ValidationError`, which the workflow does not
+ * retry), its `correlationId` becomes the invocation's, and the answer is the state's result.
+ * An error thrown keeps its `name`, which is the error the workflow's `Retry` and `Catch` see.
+ *
+ * @example
+ * ```ts
+ * export const handler = task(AcceptInput, (input) => acceptTicket(input, deps));
+ * ```
+ */
+export function task<I, O>(schema: z.ZodType<I>, fn: (input: I, context: Context) => Promise<O>) {
+  return observed<unknown, O>(async (payload, context) => {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw new ValidationError(fieldErrorsFrom('input', parsed.error));
+    return correlated(correlationOf(payload), () => fn(parsed.data, context));
+  });
+}

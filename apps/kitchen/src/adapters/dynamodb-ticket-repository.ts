@@ -1,0 +1,269 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '@slice/contract';
+import { Ticket } from '@slice/contracts-kitchen';
+import { Order } from '@slice/contracts-orders';
+import { key, mapErrors, putNew, queryPage, type CursorCodecSource } from '@slice/dynamodb';
+import * as z from 'zod';
+import type { KitchenSummary, TicketRepository } from '../domain/ports';
+import { localDate } from '../domain/use-cases';
+import type { TicketRecord } from '../domain/ticket';
+
+/**
+ * The kitchen table's key design (see the README):
+ *
+ * | item | pk | sk | gsi1pk (the queue, sparse) | gsi1sk | gsi2pk (by local day) | gsi2sk |
+ * |---|---|---|---|---|---|---|
+ * | ticket | `TICKET#<id>` | `TICKET` | `QUEUE` while QUEUED or BAKING | `<placedAt>#<id>` | `DAY#<YYYY-MM-DD>` | `<placedAt>#<id>` |
+ * | day summary | `SUMMARY#<YYYY-MM-DD>` | `SUMMARY` | | | | |
+ *
+ * A ticket leaves the queue index when it is READY, CANCELLED or FAILED (its `gsi1pk` is removed),
+ * so the queue is one query in cooking order, however many tickets the kitchen ever had.
+ */
+export const ticketKeys = {
+  ticket: (id: string) => ({ pk: key('TICKET', id), sk: 'TICKET' }),
+  summary: (date: string) => ({ pk: key('SUMMARY', date), sk: 'SUMMARY' }),
+  queue: { index: 'gsi1', pk: 'QUEUE' },
+  byDay: { index: 'gsi2', pk: (date: string) => key('DAY', date) },
+  cookingOrder: (ticket: Pick<TicketRecord, 'placedAt' | 'id'>) => `${ticket.placedAt}#${ticket.id}`,
+};
+
+/**
+ * The stored item of a ticket: its keys, the ticket and its index keys. Pure, so the backfill from
+ * the monolith writes exactly what the workflow's accept step writes.
+ */
+export const ticketRow = (ticket: TicketRecord, timeZone: string): Record<string, unknown> => ({
+  ...ticketKeys.ticket(ticket.id),
+  ...ticket,
+  ...(ticket.status === 'QUEUED' || ticket.status === 'BAKING'
+    ? { gsi1pk: ticketKeys.queue.pk, gsi1sk: ticketKeys.cookingOrder(ticket) }
+    : {}),
+  gsi2pk: ticketKeys.byDay.pk(localDate(new Date(ticket.placedAt), timeZone)),
+  gsi2sk: ticketKeys.cookingOrder(ticket),
+});
+
+const StoredTicket = Ticket.omit({ workflow: true }).extend({
+  order: Order,
+  correlationId: z.string(),
+  taskToken: z.string().optional(),
+  cancelReason: z.enum(['ORDER_CANCELLED', 'STAFF']).optional(),
+  overdueAnnouncedAt: z.string().optional(),
+});
+
+/** Reads a ticket back out of a stored item: only its own fields, checked. */
+export function ticketOfRow(row: Record<string, unknown>): TicketRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _q, gsi1sk: _qs, gsi2pk: _d, gsi2sk: _ds, ...fields } = row;
+  return StoredTicket.parse(fields);
+}
+
+/** An update that holds only under its condition: the item as it was, or `undefined`. */
+async function updateIf(
+  client: DynamoDBDocumentClient,
+  input: UpdateCommandInput,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { Attributes } = await mapErrors(() =>
+      client.send(new UpdateCommand({ ...input, ReturnValues: 'ALL_OLD' })),
+    );
+    return Attributes;
+  } catch (error) {
+    if (error instanceof ConflictError) return undefined;
+    throw error;
+  }
+}
+
+/** Every item of a query, page after page (bounded: a day's tickets, the waiting tickets). */
+async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput) {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const output = await mapErrors(() =>
+      client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) })),
+    );
+    items.push(...(output.Items ?? []));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Options of {@link dynamoTicketRepository}. */
+export interface TicketRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly cursors: CursorCodecSource;
+  /** The store's time zone: which local day a ticket belongs to. */
+  readonly timeZone: string;
+}
+
+/**
+ * The Kitchen DynamoDB repository: puts that never overwrite, conditional status changes, the
+ * queue and the day from two indexes (never a scan).
+ */
+export function dynamoTicketRepository(options: TicketRepositoryOptions): TicketRepository {
+  const { client, tableName, cursors, timeZone } = options;
+  const get = async (ticketId: string) => {
+    const { Item } = await mapErrors(() =>
+      client.send(
+        new GetCommand({ TableName: tableName, Key: ticketKeys.ticket(ticketId), ConsistentRead: true }),
+      ),
+    );
+    return Item ? ticketOfRow(Item) : undefined;
+  };
+  const transition = (ticketId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+    updateIf(client, { TableName: tableName, Key: ticketKeys.ticket(ticketId), ...update }).then((row) =>
+      row ? ticketOfRow(row) : undefined,
+    );
+  const status = { '#status': 'status' };
+
+  return {
+    get,
+
+    async open(ticket) {
+      try {
+        await putNew(client, { TableName: tableName, Item: ticketRow(ticket, timeZone) });
+        return ticket;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const stored = await get(ticket.id);
+        if (!stored) throw error;
+        return stored;
+      }
+    },
+
+    awaitCook: async (ticketId, taskToken) => {
+      const before = await transition(ticketId, {
+        ConditionExpression: '#status = :queued',
+        UpdateExpression: 'SET taskToken = :token',
+        ExpressionAttributeNames: status,
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':token': taskToken },
+      });
+      return before ? { ...before, taskToken } : undefined;
+    },
+
+    start: (ticketId, at) =>
+      transition(ticketId, {
+        ConditionExpression: '#status = :queued',
+        UpdateExpression: 'SET #status = :baking, startedAt = :at REMOVE taskToken',
+        ExpressionAttributeNames: status,
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING', ':at': at },
+      }),
+
+    async unstart(ticketId) {
+      await transition(ticketId, {
+        ConditionExpression: '#status = :baking',
+        UpdateExpression: 'SET #status = :queued REMOVE startedAt',
+        ExpressionAttributeNames: status,
+        ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING' },
+      });
+    },
+
+    cancel: (ticketId, at, reason) =>
+      transition(ticketId, {
+        ConditionExpression: '#status IN (:queued, :baking)',
+        UpdateExpression:
+          'SET #status = :cancelled, cancelledAt = :at, cancelReason = :reason REMOVE taskToken, gsi1pk, gsi1sk',
+        ExpressionAttributeNames: status,
+        ExpressionAttributeValues: {
+          ':queued': 'QUEUED',
+          ':baking': 'BAKING',
+          ':cancelled': 'CANCELLED',
+          ':at': at,
+          ':reason': reason,
+        },
+      }),
+
+    async cancelUnopened(ticket, at, reason) {
+      try {
+        await putNew(client, {
+          TableName: tableName,
+          Item: ticketRow(
+            { ...ticket, status: 'CANCELLED', cancelledAt: at, cancelReason: reason },
+            timeZone,
+          ),
+        });
+      } catch (error) {
+        // The ticket was opened meanwhile (or this is a redelivery): the caller retries the cancel.
+        if (!(error instanceof ConflictError)) throw error;
+        const stored = await get(ticket.id);
+        if (stored?.status === 'QUEUED' || stored?.status === 'BAKING') throw error;
+      }
+    },
+
+    async queue({ limit, cursor }) {
+      const result = await queryPage(
+        client,
+        {
+          TableName: tableName,
+          IndexName: ticketKeys.queue.index,
+          KeyConditionExpression: 'gsi1pk = :queue',
+          ExpressionAttributeValues: { ':queue': ticketKeys.queue.pk },
+          ScanIndexForward: true,
+        },
+        {
+          limit,
+          cursor,
+          codec: cursors,
+          scope: 'kitchen:queue',
+          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+        },
+      );
+      return {
+        items: result.items.map(ticketOfRow),
+        ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+      };
+    },
+
+    async waitingSince(placedBefore) {
+      const rows = await queryAll(client, {
+        TableName: tableName,
+        IndexName: ticketKeys.queue.index,
+        KeyConditionExpression: 'gsi1pk = :queue',
+        FilterExpression: '#status = :queued AND (placedAt < :before OR overdue = :true)',
+        ExpressionAttributeNames: status,
+        ExpressionAttributeValues: {
+          ':queue': ticketKeys.queue.pk,
+          ':queued': 'QUEUED',
+          ':before': placedBefore,
+          ':true': true,
+        },
+      });
+      return rows.map(ticketOfRow);
+    },
+
+    async announceOverdue(ticketId, at) {
+      const before = await updateIf(client, {
+        TableName: tableName,
+        Key: ticketKeys.ticket(ticketId),
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(overdueAnnouncedAt)',
+        UpdateExpression: 'SET overdueAnnouncedAt = :at, overdue = :true',
+        ExpressionAttributeValues: { ':at': at, ':true': true },
+      });
+      return before !== undefined;
+    },
+
+    async placedOn(date) {
+      const rows = await queryAll(client, {
+        TableName: tableName,
+        IndexName: ticketKeys.byDay.index,
+        KeyConditionExpression: 'gsi2pk = :day',
+        ExpressionAttributeValues: { ':day': ticketKeys.byDay.pk(date) },
+      });
+      return rows.map(ticketOfRow);
+    },
+
+    async putSummary(summary: KitchenSummary) {
+      await mapErrors(() =>
+        client.send(
+          new PutCommand({ TableName: tableName, Item: { ...ticketKeys.summary(summary.date), ...summary } }),
+        ),
+      );
+    },
+  };
+}
