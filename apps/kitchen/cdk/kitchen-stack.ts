@@ -20,6 +20,7 @@ import { KitchenSchedules } from './kitchen-schedules';
 import { PreparationWorkflow } from './preparation-workflow';
 import { ReadyNotifications } from './ready-notifications';
 import { TicketIntake } from './ticket-intake';
+import { storeDefaults } from '../src/domain/store';
 
 /** Props of {@link KitchenStack}: a stage, the store's settings and the usual stack props. */
 export interface KitchenStackProps extends Omit<ServiceStackProps, 'service'> {
@@ -59,7 +60,12 @@ export class KitchenStack extends ServiceStack {
   readonly workflow: PreparationWorkflow;
 
   constructor(scope: Construct, id: string, props: KitchenStackProps) {
-    const { timeZone = 'Europe/Amsterdam', defaultChannel = 'sms', notificationEndpoints, ...rest } = props;
+    const {
+      timeZone = storeDefaults.timeZone,
+      defaultChannel = storeDefaults.channel,
+      notificationEndpoints,
+      ...rest
+    } = props;
     super(scope, id, { ...rest, service: kitchenContract.service });
     const { stage } = this;
 
