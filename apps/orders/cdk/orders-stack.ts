@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
+  acknowledge,
   CursorSigningKey,
   IdempotencyTable,
   liveAlias,
@@ -14,6 +18,7 @@ import {
   TableStreamSubscription,
 } from '@slice/cdk';
 import type { ServiceStackProps } from '@slice/cdk';
+import { OrderReady } from '@slice/contracts-kitchen';
 import { ordersContract } from '@slice/contracts-orders';
 import type { Construct } from 'constructs';
 
@@ -91,6 +96,32 @@ export class OrdersStack extends ServiceStack {
     this.eventBus.grantPutEventsTo(publish);
     new TableStreamSubscription(this, 'Outbox', { table: this.table, handler: publish });
 
+    // Kitchen's OrderReady moves the order to READY; undeliverable events and failed runs are kept.
+    const markReady = fn('MarkOrderReady', 'mark-order-ready');
+    this.table.grant(markReady, 'dynamodb:UpdateItem');
+    const readyDeadLetters = new sqs.Queue(this, 'OrderReadyDeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      readyDeadLetters,
+      'AwsSolutions-SQS3',
+      'This queue is the dead-letter queue of the OrderReady rule.',
+    );
+    new events.Rule(this, 'OrderReadyRule', {
+      eventBus: this.eventBus,
+      description: "Kitchen's OrderReady: the order's status becomes READY.",
+      eventPattern: { source: [OrderReady.source], detailType: [OrderReady.detailType] },
+      targets: [
+        new targets.LambdaFunction(markReady, {
+          deadLetterQueue: readyDeadLetters,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
     this.api = new ServiceApi(this, 'Api', {
       contract: ordersContract,
       stage,
@@ -103,7 +134,7 @@ export class OrdersStack extends ServiceStack {
     // back by the API's 5xx and latency alarms.
     new SafeRollout(this, 'Rollout', {
       stage,
-      aliases: [placeOrder, getOrder, listOrders, cancelOrder, publish],
+      aliases: [placeOrder, getOrder, listOrders, cancelOrder, publish, markReady],
       alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }

@@ -137,7 +137,7 @@ beforeAll(async () => {
       }),
     );
   }
-}, 30_000);
+}, 120_000);
 afterAll(() => db.stop());
 
 describe('the Orders mapping', () => {

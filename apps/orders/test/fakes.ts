@@ -40,6 +40,13 @@ export function memoryOrders(): OrderRepository & { all: Map<string, Order> } {
       all.set(orderId, cancelled);
       return Promise.resolve(cancelled);
     },
+    markReady: (orderId, at) => {
+      const order = all.get(orderId);
+      if (!order || order.status !== 'PLACED') return Promise.resolve(undefined);
+      const ready: Order = { ...order, status: 'READY', readyAt: at };
+      all.set(orderId, ready);
+      return Promise.resolve(ready);
+    },
   };
 }
 

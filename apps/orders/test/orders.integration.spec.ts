@@ -265,3 +265,55 @@ describe('GET /orders', () => {
     expect((await list('jade', { status: 'PLACED' })).statusCode).toBe(403);
   });
 });
+
+describe("Kitchen's OrderReady", () => {
+  const readyEvent = (orderId: string, readyAt = '2026-12-01T18:20:00.000Z') => ({
+    version: '0',
+    id: `event-${orderId}`,
+    'detail-type': 'OrderReady',
+    source: 'slice.kitchen',
+    account: '123456789012',
+    time: readyAt,
+    region: 'eu-west-1',
+    resources: [],
+    detail: {
+      id: `${orderId}:ready`,
+      occurredAt: readyAt,
+      correlationId: 'corr-ready',
+      version: 1,
+      ticket: { id: orderId, orderId, customerId: 'alice' },
+      readyAt,
+    },
+  });
+  let markReady: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<void>;
+  beforeAll(async () => {
+    markReady = (await import('../src/handlers/mark-order-ready')).handler as never;
+  });
+  const placeOne = async (key: string) => {
+    const response = await place('alice', key, [{ itemId: 'margherita', quantity: 1 }]);
+    expect(response.statusCode).toBe(201);
+    return body(response);
+  };
+
+  it('shows a placed order READY to its owner, once however often the event arrives', async () => {
+    const placed = await placeOne('alice-ready-0001');
+    await markReady(readyEvent(placed.id as string), lambdaContext());
+    await markReady(readyEvent(placed.id as string, '2026-12-01T18:30:00.000Z'), lambdaContext());
+    expect(body(await get('alice', placed.id as string))).toMatchObject({
+      status: 'READY',
+      readyAt: '2026-12-01T18:20:00.000Z',
+    });
+    expect((await cancel('alice', placed.id as string)).statusCode).toBe(409);
+  });
+
+  it('leaves a cancelled order cancelled, and refuses an event that breaks the contract', async () => {
+    const placed = await placeOne('alice-ready-0002');
+    await cancel('alice', placed.id as string);
+    await markReady(readyEvent(placed.id as string), lambdaContext());
+    expect(body(await get('alice', placed.id as string))).toMatchObject({ status: 'CANCELLED' });
+    const broken = readyEvent(placed.id as string);
+    await expect(
+      markReady({ ...broken, detail: { ...broken.detail, readyAt: 'soon' } }, lambdaContext()),
+    ).rejects.toThrow();
+  });
+});

@@ -31,7 +31,7 @@ describe('SliceOrders stack', () => {
 
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(5);
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -94,7 +94,7 @@ describe('SliceOrders stack', () => {
   });
 
   it('ships every function through a live alias with CodeDeploy: all at once in dev, a canary in prod', () => {
-    template.resourceCountIs('AWS::Lambda::Alias', 5);
+    template.resourceCountIs('AWS::Lambda::Alias', 6);
     template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
       DeploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
       AlarmConfiguration: Match.objectLike({ Enabled: true }),
@@ -112,7 +112,7 @@ describe('SliceOrders stack', () => {
 
   it('tells every route function the origins the API allows, also behind its alias', () => {
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
-      ([id]) => !id.startsWith('PublishOrderEvents'),
+      ([id]) => !id.startsWith('PublishOrderEvents') && !id.startsWith('MarkOrderReady'),
     );
     expect(functions).toHaveLength(4);
     for (const [, fn] of functions)
@@ -125,6 +125,14 @@ describe('SliceOrders stack', () => {
       .filter((method) => method.Properties.HttpMethod !== 'OPTIONS')
       .map((method) => JSON.stringify(method.Properties.Integration.Uri));
     expect(integrations.every((uri) => aliases.some((alias) => uri.includes(alias)))).toBe(true);
+  });
+
+  it("marks orders READY from Kitchen's OrderReady, with a dead-letter queue, updating and nothing else", () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['slice.kitchen'], 'detail-type': ['OrderReady'] },
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+    expect(tableActionsOf('MarkOrderReady')).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('lets the place function put orders and nothing else on the table', () => {

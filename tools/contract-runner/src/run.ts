@@ -11,6 +11,7 @@ import {
   type Target,
 } from '@slice/contract-tests';
 import {
+  asServedByMonolith,
   consumerEventExpectations,
   consumerExpectations,
   monolithContracts,
@@ -50,7 +51,10 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
   const print = options.print ?? ((text: string) => console.log(text));
   const isMonolith = options.service === 'monolith';
   const names = isMonolith
-    ? [...monolithContracts, ...('monolith' in serviceContracts ? ['monolith'] : [])]
+    ? [
+        ...monolithContracts.map((held) => held.service),
+        ...('monolith' in serviceContracts ? ['monolith'] : []),
+      ]
     : [options.service];
   const target = isMonolith
     ? {
@@ -60,7 +64,7 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     : options.target;
   const reports: SuiteReport[] = [];
   for (const name of names) {
-    const { contract, fixtures } = serviceContract(name);
+    const { contract, fixtures } = isMonolith ? asServedByMonolith(name) : serviceContract(name);
     const report = await runContractSuite({
       contract,
       fixtures,

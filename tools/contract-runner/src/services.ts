@@ -33,11 +33,49 @@ export const consumerExpectations: readonly ConsumerExpectation[] = [...ordersEx
  */
 export const consumerEventExpectations: readonly EventExpectation[] = [...kitchenEventExpectations];
 
+/** A contract the monolith is held to, whole or only the routes it served before they moved. */
+export interface MonolithContract {
+  readonly service: string;
+  /**
+   * The operation ids the monolith served; routes the service added after the move are not the
+   * monolith's to answer.
+   * @default every route of the contract
+   */
+  readonly routes?: readonly string[];
+}
+
 /**
- * The contracts the monolith is held to when its own suite runs: the routes it still serves for
- * moved services (through `x-slice-route: monolith`) plus its own.
+ * The contracts the monolith is held to when its own suite runs (through `x-slice-route:
+ * monolith`), and which routes of each `parity` compares: the routes it still serves for moved
+ * services plus its own.
  */
-export const monolithContracts: readonly string[] = ['menu', 'orders', 'kitchen'];
+export const monolithContracts: readonly MonolithContract[] = [
+  { service: 'menu' },
+  { service: 'orders' },
+  { service: 'kitchen', routes: ['getKitchenQueue'] },
+];
+
+/**
+ * A service's contract as the monolith serves it: only the routes it served before they moved
+ * (every route when the whole contract is the monolith's), with the service's fixtures for them.
+ *
+ * @example
+ * ```ts
+ * Object.keys(asServedByMonolith('kitchen').contract.routes); // ['getKitchenQueue']
+ * ```
+ */
+export function asServedByMonolith(service: string): ServiceContract {
+  const { contract, fixtures } = serviceContract(service);
+  const held = monolithContracts.find((candidate) => candidate.service === service);
+  const routes = held?.routes;
+  if (!routes) return { contract, fixtures };
+  const pick = <T>(record: Readonly<Record<string, T>>) =>
+    Object.fromEntries(Object.entries(record).filter(([operationId]) => routes.includes(operationId)));
+  return {
+    contract: { ...contract, routes: pick(contract.routes) },
+    fixtures: pick(fixtures) as ContractFixtures,
+  };
+}
 
 /**
  * The contract of a service, or an error naming the known ones.

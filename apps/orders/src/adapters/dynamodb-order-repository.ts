@@ -43,6 +43,7 @@ export const orderOf = (row: Record<string, unknown>): Order =>
     deliveryAddress: row.deliveryAddress,
     placedAt: row.placedAt,
     ...(row.cancelledAt ? { cancelledAt: row.cancelledAt } : {}),
+    ...(row.readyAt ? { readyAt: row.readyAt } : {}),
   });
 
 /**
@@ -115,6 +116,35 @@ export function dynamoOrderRepository(
                 ':cancelled': 'CANCELLED',
                 ':at': at,
                 ':statusKey': orderKeys.byStatus.pk('CANCELLED'),
+                ':correlationId': correlationId,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return Attributes ? orderOf(Attributes) : undefined;
+      } catch (error) {
+        if (error instanceof ConflictError) return undefined;
+        throw error;
+      }
+    },
+
+    async markReady(orderId, at, correlationId) {
+      try {
+        const { Attributes } = await mapErrors(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: orderKeys.order(orderId),
+              ConditionExpression: 'attribute_exists(pk) AND #status = :placed',
+              UpdateExpression:
+                'SET #status = :ready, readyAt = :at, gsi2pk = :statusKey, correlationId = :correlationId',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':placed': 'PLACED',
+                ':ready': 'READY',
+                ':at': at,
+                ':statusKey': orderKeys.byStatus.pk('READY'),
                 ':correlationId': correlationId,
               },
               ReturnValues: 'ALL_NEW',

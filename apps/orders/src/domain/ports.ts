@@ -27,6 +27,11 @@ export interface OrderRepository {
    * @returns the cancelled order, or `undefined` when the condition did not hold
    */
   cancel(orderId: string, customerId: string, at: string, correlationId: string): Promise<Order | undefined>;
+  /**
+   * Marks a PLACED order READY, in one conditional write.
+   * @returns the ready order, or `undefined` when it was not PLACED (cancelled, ready already, unknown)
+   */
+  markReady(orderId: string, at: string, correlationId: string): Promise<Order | undefined>;
 }
 
 /** Menu, as Orders sees it: prices and availability through Menu's published client. */

@@ -88,3 +88,17 @@ export async function announceOrderChange(
   } else if (before.status === 'PLACED' && after.status === 'CANCELLED')
     await events.cancelled(after, correlationId);
 }
+
+/**
+ * Kitchen's `OrderReady`: a PLACED order becomes READY, in one conditional write. A redelivery, or
+ * an order cancelled meanwhile, changes nothing (the kitchen does not bake cancelled orders, but
+ * the events can cross).
+ */
+export async function markOrderReady(
+  orderId: string,
+  readyAt: string,
+  correlationId: string,
+  { orders }: Pick<OrderDeps, 'orders'>,
+): Promise<Order | undefined> {
+  return orders.markReady(orderId, readyAt, correlationId);
+}

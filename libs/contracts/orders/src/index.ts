@@ -8,8 +8,8 @@ import * as z from 'zod';
 /** An order id: a UUID the service assigns. */
 export const OrderId = z.uuid();
 
-/** Where an order is in its life. */
-export const OrderStatus = z.enum(['PLACED', 'CANCELLED']);
+/** Where an order is in its life: READY once the kitchen's bake ended (Kitchen's `OrderReady`). */
+export const OrderStatus = z.enum(['PLACED', 'CANCELLED', 'READY']);
 
 /** An order status. */
 export type OrderStatus = z.infer<typeof OrderStatus>;
@@ -51,6 +51,7 @@ export const Order = z
     deliveryAddress: DeliveryAddress,
     placedAt: z.iso.datetime({ offset: true }),
     cancelledAt: z.iso.datetime({ offset: true }).optional(),
+    readyAt: z.iso.datetime({ offset: true }).optional(),
   })
   .meta({ id: 'Order' });
 
@@ -185,7 +186,7 @@ export const ordersContract = defineContract({
     name: 'orders',
     team: 'orders',
     basePath: '/orders',
-    version: '1.0.0',
+    version: '2.0.0',
     title: 'Slice Orders',
     description: 'Placing, reading and cancelling orders.',
   },
