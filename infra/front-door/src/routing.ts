@@ -64,6 +64,14 @@ export const routing: RoutingManifest = {
       priority: 100,
       purpose: 'Send a moved route to the monolith, to compare answers or to roll back at once.',
     },
+    {
+      header: 'x-slice-route',
+      value: 'kitchen',
+      target: 'kitchen',
+      basePaths: ['kitchen'],
+      priority: 200,
+      purpose: 'Preview the Kitchen service before /kitchen moves to it.',
+    },
   ],
   fallback: 'monolith',
 };
