@@ -4,6 +4,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -27,6 +28,9 @@ import type { Construct } from 'constructs';
 /** Props of {@link MonolithStack}: a stage and the usual stack props; the service comes from the contract. */
 export type MonolithStackProps = Omit<ServiceStackProps, 'service'>;
 
+/** The origins browsers may call the monolith from. */
+const corsOrigins = ['*'];
+
 const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
   indexName: name,
   partitionKey: { name: `${name}PK`, type: dynamodb.AttributeType.STRING },
@@ -48,20 +52,30 @@ export class MonolithStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: MonolithStackProps) {
     super(scope, id, { ...props, service: monolithContract.service });
-    const { stage } = this;
-    const corsOrigins = ['*'];
-
     this.table = new ServiceTable(this, 'Data', {
-      stage,
+      stage: this.stage,
       partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
       globalSecondaryIndexes: [index('GSI1'), index('GSI2')],
     });
+    const live = this.lambdalith();
+    this.api = this.proxyApi(live);
+    this.publishParameters();
+    this.serverErrorAlarm = this.serverErrorAlarmOfApi();
+    new SafeRollout(this, 'Rollout', { stage: this.stage, aliases: [live], alarms: [this.serverErrorAlarm] });
+  }
+
+  /**
+   * The one function behind every route, with exactly the calls its repositories make (no deletes,
+   * no batch writes, no scans), its idempotency table, the cursor key's ARN and the front door's
+   * moved base paths; shipped through its `live` alias.
+   */
+  private lambdalith(): lambda.Alias {
+    const { stage } = this;
     const idempotency = new IdempotencyTable(this, 'Idempotency', { stage });
     const cursorKey = new CursorSigningKey(this, 'CursorSigningKey', {
       purpose: 'the monolith API pagination cursors',
     });
-
     // Published by the front door from its manifest; read at run time, so a flip needs no redeploy here.
     const movedBasePathsParameter = serviceParameterName(stage, 'front-door', 'moved-base-paths');
     const fn = new ServiceFunction(this, 'Api', {
@@ -82,7 +96,6 @@ export class MonolithStack extends ServiceStack {
     // The secret's ARN, not its value: the key is read at cold start.
     cursorKey.grantRead(fn);
     const live = liveAlias(fn);
-    // Exactly the calls the repositories make: no deletes, no batch writes, no scans.
     this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query');
     idempotency.grantIdempotency(fn);
     fn.addToRolePolicy(
@@ -97,12 +110,21 @@ export class MonolithStack extends ServiceStack {
         ],
       }),
     );
+    return live;
+  }
 
+  /**
+   * The REST API: `ANY /` and `ANY /{proxy+}` to the function, reached through the platform domain
+   * only (its WAF), with access logs, tracing, stage throttling, CORS preflight and problem+json
+   * gateway responses.
+   */
+  private proxyApi(live: lambda.Alias): apigateway.RestApi {
+    const { stage } = this;
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: this.isDevelopment ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-    this.api = new apigateway.RestApi(this, 'RestApi', {
+    const api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: `slice-monolith-${stage}`,
       // Reached through the platform domain only, where the WAF guards the routing header.
       disableExecuteApiEndpoint: true,
@@ -127,10 +149,10 @@ export class MonolithStack extends ServiceStack {
         maxAge: Duration.hours(1),
       },
     });
-    addProblemResponses(this.api, corsOrigins);
+    addProblemResponses(api, corsOrigins);
     const integration = new apigateway.LambdaIntegration(live);
-    const root = this.api.root.addMethod('ANY', integration);
-    const proxy = this.api.root.addResource('{proxy+}').addMethod('ANY', integration);
+    const root = api.root.addMethod('ANY', integration);
+    const proxy = api.root.addResource('{proxy+}').addMethod('ANY', integration);
     for (const method of [root, proxy]) {
       const reason =
         'The monolith serves public and signed-in routes behind one proxy resource; its function verifies the user pool token of every signed-in route (issuer, audience, signature, expiry) before the route runs.';
@@ -138,28 +160,35 @@ export class MonolithStack extends ServiceStack {
       acknowledge(method.node.defaultChild as Construct, 'AwsSolutions-COG4', reason);
     }
     acknowledge(
-      this.api.node.defaultChild as Construct,
+      api.node.defaultChild as Construct,
       'AwsSolutions-APIG2',
       'A proxy resource has no per-route parameters to check; the function validates every request against its route contract and answers problem+json naming each invalid field.',
     );
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-      resourceArn: this.api.deploymentStage.stageArn,
+      resourceArn: api.deploymentStage.stageArn,
       webAclArn: this.webAclArn,
     });
+    return api;
+  }
 
+  /** What the platform reads: the API id (the front door's catch-all), its stage, the table (the data moves). */
+  private publishParameters(): void {
     const publish = (name: string, value: string, what: string) =>
       new ssm.StringParameter(this, `${name}Parameter`, {
         parameterName: this.parameterName(name),
         stringValue: value,
-        description: `${what} of the monolith on ${stage}.`,
+        description: `${what} of the monolith on ${this.stage}.`,
       });
     publish('api-id', this.api.restApiId, "The REST API id, for the front door's catch-all");
     publish('stage-name', this.api.deploymentStage.stageName, 'The API Gateway stage');
     publish('table-name', this.table.tableName, 'The single table, for the data move to the services');
+  }
 
-    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
-      alarmName: `slice-monolith-${stage}-api-5xx-rate`,
-      alarmDescription: `Share of monolith API requests answered with a 5xx on ${stage}.`,
+  /** The share of 5xx answers, which rolls the function's canary back. */
+  private serverErrorAlarmOfApi(): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
+      alarmName: `slice-monolith-${this.stage}-api-5xx-rate`,
+      alarmDescription: `Share of monolith API requests answered with a 5xx on ${this.stage}.`,
       metric: this.api.deploymentStage.metricServerError({
         statistic: 'Average',
         period: Duration.minutes(1),
@@ -170,6 +199,5 @@ export class MonolithStack extends ServiceStack {
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     });
-    new SafeRollout(this, 'Rollout', { stage, aliases: [live], alarms: [this.serverErrorAlarm] });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run parity -- <service>`: replays the service's contract cases against the service and
- * against the monolith (`x-slice-route: monolith`) through the platform domain at `BASE_URL`
+ * `npm run parity -- <service>`: replays the service's contract cases against the service
+ * (`x-slice-route: <service>`, the preview header rule, so it runs before the flip) and against the
+ * monolith (`x-slice-route: monolith`) through the platform domain at `BASE_URL`
  * (default `http://localhost:3000`, a running `npm start`), and reports every difference in
  * status, headers or body, generated ids and timestamps aside (`defaultParityRules`).
  *
@@ -39,7 +40,9 @@ async function main(): Promise<number> {
   const report = await runParity({
     contract,
     fixtures,
-    service: running.target,
+    // Before the flip only the preview header rule reaches the service; after it, the header
+    // matches no rule any more and the base path does.
+    service: withHeaders(running.target, { 'x-slice-route': service }, service),
     monolith: withHeaders(running.target, monolithRouteHeader, 'monolith'),
   });
   await running.stop();
