@@ -55,6 +55,7 @@ export const routing: RoutingManifest = {
   services: [
     { service: 'menu', team: 'menu', basePaths: ['menu'], priority: 1000 },
     { service: 'orders', team: 'orders', basePaths: ['orders'], priority: 1100 },
+    { service: 'kitchen', team: 'kitchen', basePaths: ['kitchen'], priority: 1200 },
   ],
   headerRules: [
     {
@@ -63,14 +64,6 @@ export const routing: RoutingManifest = {
       target: 'monolith',
       priority: 100,
       purpose: 'Send a moved route to the monolith, to compare answers or to roll back at once.',
-    },
-    {
-      header: 'x-slice-route',
-      value: 'kitchen',
-      target: 'kitchen',
-      basePaths: ['kitchen'],
-      priority: 200,
-      purpose: 'Preview the Kitchen service before /kitchen moves to it.',
     },
   ],
   fallback: 'monolith',

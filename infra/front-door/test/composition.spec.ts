@@ -38,7 +38,7 @@ describe('the composition of the platform domain', () => {
       ...routing,
       services: [
         ...routing.services,
-        { service: 'orders', team: 'orders', basePaths: ['menu'], priority: 1200 },
+        { service: 'orders', team: 'orders', basePaths: ['menu'], priority: 1300 },
       ],
     };
     expect(checkComposition(clash, facts)).toContainEqual(
@@ -47,15 +47,15 @@ describe('the composition of the platform domain', () => {
   });
 
   it('fails when a rule routes to a service that does not exist', () => {
-    const kitchen = {
+    const tracking = {
       ...routing,
       services: [
         ...routing.services,
-        { service: 'kitchen', team: 'kitchen', basePaths: ['kitchen'], priority: 1200 },
+        { service: 'tracking', team: 'tracking', basePaths: ['tracking'], priority: 1300 },
       ],
     };
-    expect(checkComposition(kitchen, facts)).toContainEqual(
-      'infra/front-door/src/routing.ts routes to kitchen, but there is no apps/kitchen: build the service first or remove its rule.',
+    expect(checkComposition(tracking, facts)).toContainEqual(
+      'infra/front-door/src/routing.ts routes to tracking, but there is no apps/tracking: build the service first or remove its rule.',
     );
   });
 
@@ -83,12 +83,12 @@ describe('the composition of the platform domain', () => {
     const broken = {
       ...routing,
       headerRules: [
-        { header: 'x-slice-canary', value: 'kitchen', target: 'kitchen', priority: 1000, purpose: 'preview' },
+        { header: 'x-slice-canary', value: 'tracking', target: 'tracking', priority: 1000, purpose: 'preview' },
       ],
     };
     const problems = checkComposition(broken, facts);
     expect(problems).toContainEqual(
-      'The x-slice-canary: kitchen rule targets kitchen, which has no route: route the service first.',
+      'The x-slice-canary: tracking rule targets tracking, which has no route: route the service first.',
     );
     expect(problems).toContainEqual('Two rules share priority 1000: each rule needs its own.');
   });

@@ -38,7 +38,7 @@ describe('SliceFrontDoor stack', () => {
       Name: '/slice/dev/front-door/moved-base-paths',
       Value: JSON.stringify({ basePaths: routing.services.flatMap((route) => route.basePaths) }),
     });
-    expect(routing.services.flatMap((route) => route.basePaths)).toEqual(['menu', 'orders']);
+    expect(routing.services.flatMap((route) => route.basePaths)).toEqual(['menu', 'orders', 'kitchen']);
   });
 
   it('has one rule per service base path, targeting the API id the service publishes in SSM', () => {
