@@ -1,6 +1,6 @@
 import type { MenuItem } from '@slice/contracts-menu';
 import type { Order } from '@slice/contracts-orders';
-import { salesOf } from '../src/domain/kitchen';
+import { salesOf } from '../src/domain/reports';
 import { priceLines } from '../src/domain/orders';
 import { slugOf } from '../src/domain/menu';
 

@@ -127,7 +127,7 @@ describe('the lambdalith', () => {
   it('refuses every bad token with 401 before reading anything', async () => {
     const bad = await badTokens(issuer, { sub: 'dana', groups: ['staff'] });
     for (const [kind, token] of Object.entries(bad)) {
-      const response = await request('GET', '/kitchen/queue', { token });
+      const response = await request('GET', '/reports/daily-sales', { token, query: { date: '2026-11-27' } });
       expect({ kind, status: response.statusCode }).toEqual({ kind, status: 401 });
     }
     expect(dynamo.calls()).toHaveLength(0);
@@ -151,36 +151,31 @@ describe('the lambdalith', () => {
     expect(body(response)).toMatchObject({ id: 'margherita' });
   });
 
-  it('lets only staff see the kitchen queue: a customer gets 403 and nothing is read', async () => {
+  it('lets only staff see the daily sales: a customer gets 403 and nothing is read', async () => {
     const customer = await issuer.token({ sub: 'alice', groups: ['customer'] });
-    const response = await request('GET', '/kitchen/queue', { token: customer });
+    const response = await request('GET', '/reports/daily-sales', {
+      token: customer,
+      query: { date: '2026-11-27' },
+    });
     expect(response.statusCode).toBe(403);
     expect(dynamo.calls()).toHaveLength(0);
   });
 
   it('answers 403 to a member of one group named customer,staff: the groups claim is a list', async () => {
     const lookalike = await issuer.token({ sub: 'mallory', groups: ['customer,staff'] });
-    const response = await request('GET', '/kitchen/queue', { token: lookalike });
+    const response = await request('GET', '/reports/daily-sales', {
+      token: lookalike,
+      query: { date: '2026-11-27' },
+    });
     expect(response.statusCode).toBe(403);
     expect(dynamo.calls()).toHaveLength(0);
   });
 
-  it('shows staff the placed orders oldest first, read from the status index', async () => {
-    dynamo
-      .on(QueryCommand)
-      .resolves({ Items: [orderRow('0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10', '2026-11-27T12:00:00.000Z', 2)] });
+  it('no longer serves the kitchen queue, which moved to the Kitchen service', async () => {
     const staff = await issuer.token({ sub: 'dana', groups: ['staff'] });
-    const response = await request('GET', '/kitchen/queue', { token: staff, query: { limit: '5' } });
-    expect(response.statusCode).toBe(200);
-    expect(body(response).items).toEqual([
-      expect.objectContaining({ status: 'PLACED', total: { amount: 1800, currency: 'EUR' } }),
-    ]);
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      IndexName: 'GSI2',
-      ExpressionAttributeValues: { ':partition': 'STATUS#PLACED' },
-      ScanIndexForward: true,
-      Limit: 5,
-    });
+    const response = await request('GET', '/kitchen/queue', { token: staff, headers: toMonolith });
+    expect(response.statusCode).toBe(404);
+    expect(dynamo.calls()).toHaveLength(0);
   });
 
   it('adds up a day of sales from the orders placed that day', async () => {

@@ -17,7 +17,7 @@ import {
   dynamoStoreRepository,
 } from '../src/adapters/dynamodb-repositories';
 import { StaleMenuItem } from '../src/domain/errors';
-import { getDailySales, getKitchenQueue } from '../src/domain/kitchen';
+import { getDailySales } from '../src/domain/reports';
 import { createMenuItem, listMenu, updateMenuItem, withdrawMenuItem } from '../src/domain/menu';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../src/domain/orders';
 import type { MonolithDeps } from '../src/domain/ports';
@@ -140,14 +140,6 @@ describe('orders in the single table', () => {
     const cancelled = await cancelOrder(order.id, alice, deps);
     expect(cancelled.status).toBe('CANCELLED');
     expect(await cancelOrder(order.id, alice, deps)).toEqual(cancelled);
-  });
-
-  it('queues the placed orders for the kitchen oldest first, and leaves cancelled ones out', async () => {
-    const queue = await getKitchenQueue({ limit: 50 }, deps);
-    const placedAt = queue.items.map((order) => order.placedAt);
-    expect(queue.items.every((order) => order.status === 'PLACED')).toBe(true);
-    expect(placedAt).toEqual([...placedAt].sort());
-    expect(queue.items).toHaveLength(1);
   });
 
   it('adds up the day of sales from the placed orders of that day only', async () => {

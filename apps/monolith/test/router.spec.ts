@@ -39,18 +39,18 @@ function fakeHandler(method: 'GET' | 'POST', path: string, auth: 'public' | 'use
 const items = fakeHandler('GET', '/menu/items', 'public');
 const item = fakeHandler('GET', '/menu/items/{itemId}', 'public');
 const cancel = fakeHandler('POST', '/orders/{orderId}/cancel', 'user');
-const queue = fakeHandler('GET', '/kitchen/queue', 'staff');
+const sales = fakeHandler('GET', '/reports/daily-sales', 'staff');
 const verified = { sub: 'alice', 'cognito:groups': 'customer' };
 const verify = jest.fn((authorization: string | undefined) =>
   Promise.resolve(authorization === 'Bearer good' ? verified : undefined),
 );
-const router = createRouter([item.handler, items.handler, cancel.handler, queue.handler], { verify });
+const router = createRouter([item.handler, items.handler, cancel.handler, sales.handler], { verify });
 
 const proxied = (method: string, path: string, headers: Record<string, string> = {}) =>
   router(restApiEvent({ method, path, resource: '/{proxy+}', headers }), lambdaContext());
 
 beforeEach(() => {
-  for (const fake of [items, item, cancel, queue]) fake.seen.length = 0;
+  for (const fake of [items, item, cancel, sales]) fake.seen.length = 0;
   verify.mockClear();
 });
 
@@ -97,11 +97,11 @@ describe('the monolith router', () => {
 
   it('answers 401 before the route runs when a signed-in route gets no or a bad token', async () => {
     for (const headers of [{}, { authorization: 'Bearer forged' }] as Record<string, string>[]) {
-      const response = await proxied('GET', '/kitchen/queue', headers);
+      const response = await proxied('GET', '/reports/daily-sales', headers);
       expect(response.statusCode).toBe(401);
       expect(JSON.parse(response.body)).toMatchObject({ type: 'urn:slice:problem:unauthorized' });
     }
-    expect(queue.seen).toHaveLength(0);
+    expect(sales.seen).toHaveLength(0);
   });
 
   it('never verifies a token on a public route, as a route without an authorizer would not', async () => {
@@ -112,11 +112,11 @@ describe('the monolith router', () => {
 
   it('answers 503 with Retry-After, showing nothing, when the user pool keys cannot be read', async () => {
     verify.mockRejectedValueOnce(new Error('connect ECONNREFUSED 10.0.0.1:443'));
-    const response = await proxied('GET', '/kitchen/queue', { authorization: 'Bearer good' });
+    const response = await proxied('GET', '/reports/daily-sales', { authorization: 'Bearer good' });
     expect(response.statusCode).toBe(503);
     expect(response.headers?.['retry-after']).toBe('1');
     expect(response.body).not.toContain('ECONNREFUSED');
-    expect(queue.seen).toHaveLength(0);
+    expect(sales.seen).toHaveLength(0);
   });
 
   it('matches as API Gateway does: one trailing slash ignored, an empty segment matching nothing', async () => {
@@ -178,7 +178,7 @@ describe('the monolith router', () => {
 
   describe('with route groups moved to a service', () => {
     const movedRouter = (moved: () => Promise<ReadonlySet<string>>) =>
-      createRouter([item.handler, items.handler, cancel.handler, queue.handler], {
+      createRouter([item.handler, items.handler, cancel.handler, sales.handler], {
         verify,
         movedBasePaths: moved,
       });
@@ -205,9 +205,9 @@ describe('the monolith router', () => {
     it('serves a moved route to a request with x-slice-route: monolith, and a group that did not move to anyone', async () => {
       expect((await send(menuMoved, '/m%65nu/items', { 'x-slice-route': 'monolith' })).statusCode).toBe(200);
       expect(items.seen).toHaveLength(1);
-      expect((await send(menuMoved, '/kitchen/queue', { authorization: 'Bearer good' })).statusCode).not.toBe(
-        404,
-      );
+      expect(
+        (await send(menuMoved, '/reports/daily-sales', { authorization: 'Bearer good' })).statusCode,
+      ).not.toBe(404);
     });
 
     it('answers 503 with Retry-After, running no route, when the moved groups cannot be read', async () => {

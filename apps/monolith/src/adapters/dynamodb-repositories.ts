@@ -144,7 +144,7 @@ export function dynamoMenuRepository(
 
 /**
  * Orders in the monolith's table: by id, by customer (`GSI1`) and by status (`GSI2`, which the
- * kitchen queue and the daily sales read too); a cancel is one conditional write.
+ * daily sales read too); a cancel is one conditional write.
  *
  * @example
  * ```ts
@@ -195,17 +195,6 @@ export function dynamoOrderRepository(
         byIndex('GSI2', legacyKeys.status(status), true),
         'GSI2',
         `monolith:orders:status:${status}`,
-        page,
-        cursors,
-        orderOf,
-      ),
-
-    listPlacedOldestFirst: (page) =>
-      pageOf(
-        client,
-        byIndex('GSI2', legacyKeys.status('PLACED'), false),
-        'GSI2',
-        'monolith:kitchen:queue',
         page,
         cursors,
         orderOf,

@@ -39,8 +39,6 @@ export interface OrderRepository {
   listByCustomer(customerId: string, page: PageQuery): Promise<Page<Order>>;
   /** Every order in a status, newest first (staff). */
   listByStatus(status: OrderStatus, page: PageQuery): Promise<Page<Order>>;
-  /** The placed orders, oldest first: the kitchen's cooking order. */
-  listPlacedOldestFirst(page: PageQuery): Promise<Page<Order>>;
   /** Every order still PLACED that was placed on a UTC day (`YYYY-MM-DD`). */
   placedOn(date: string): Promise<Order[]>;
   /**

@@ -3,9 +3,9 @@ import { monolithContract } from '@slice/contracts-monolith';
 import { ordersContract } from '@slice/contracts-orders';
 import { http, reply } from '@slice/middleware';
 import { deps, idempotencyOf, movedBasePaths, verifyToken } from '../deps';
-import { getKitchenQueue, getDailySales } from '../domain/kitchen';
 import { createMenuItem, getMenuItem, listMenu, updateMenuItem, withdrawMenuItem } from '../domain/menu';
 import { cancelOrder, getOrder, listOrders, placeOrder } from '../domain/orders';
+import { getDailySales } from '../domain/reports';
 import { getStore, listStores, putStore } from '../domain/stores';
 import { createRouter } from '../router';
 
@@ -44,7 +44,6 @@ export const handlers = [
   http(legacy.listStores, ({ query }) => listStores(query, deps)),
   http(legacy.getStore, ({ path }) => getStore(path.storeId, deps)),
   http(legacy.putStore, ({ path, body }) => putStore(path.storeId, body, deps)),
-  http(legacy.getKitchenQueue, ({ query }) => getKitchenQueue(query, deps)),
   http(legacy.getDailySales, ({ query }) => getDailySales(query.date, deps)),
 ];
 

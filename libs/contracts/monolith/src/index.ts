@@ -1,12 +1,11 @@
 /**
- * The legacy monolith's contract for the routes no service has taken over yet: stores, the kitchen
- * queue and the daily sales report. Stewarded by every team (scope `legacy`); its base path is the
- * root because the monolith is the front door's catch-all. The monolith also still answers the Menu
- * and Orders contracts' routes, held to those contracts.
+ * The legacy monolith's contract for the routes no service has taken over yet: stores and the daily
+ * sales report. Stewarded by every team (scope `legacy`); its base path is the root because the
+ * monolith is the front door's catch-all. The monolith also still answers the Menu and Orders
+ * contracts' routes, held to those contracts. The kitchen queue moved to Kitchen (monolith 2.0.0).
  */
 import { defineContract, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import { Order } from '@slice/contracts-orders';
 import * as z from 'zod';
 
 /** A store id: a lower-case slug such as `utrecht-centrum`. */
@@ -96,30 +95,6 @@ const utrecht: Store = {
 };
 const { id: _utrechtId, ...utrechtDetails } = utrecht;
 
-const placedOrder = {
-  id: '0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10',
-  customerId: 'alice',
-  status: 'PLACED',
-  lines: [
-    {
-      itemId: 'margherita',
-      name: 'Margherita',
-      quantity: 2,
-      unitPrice: { amount: 900, currency: 'EUR' },
-      lineTotal: { amount: 1800, currency: 'EUR' },
-    },
-  ],
-  total: { amount: 1800, currency: 'EUR' },
-  deliveryAddress: {
-    name: 'Alice',
-    line1: '1 Oven Street',
-    city: 'Utrecht',
-    postcode: '3511AA',
-    country: 'NL',
-  },
-  placedAt: '2026-11-27T12:00:00.000Z',
-} as const;
-
 const storePath = z.strictObject({ storeId: StoreId });
 
 /** `GET /stores`: every store, by id, a page at a time. */
@@ -181,25 +156,6 @@ export const putStore = defineRoute({
   ],
 });
 
-/** `GET /kitchen/queue` (staff): the placed orders in cooking order, oldest first. */
-export const getKitchenQueue = defineRoute({
-  method: 'GET',
-  path: '/kitchen/queue',
-  operationId: 'getKitchenQueue',
-  summary: 'The placed orders in cooking order: oldest first, a page at a time',
-  auth: 'staff',
-  request: { query: z.strictObject(pageQuery()) },
-  status: 200,
-  response: page(Order),
-  examples: [
-    {
-      name: 'oldest first',
-      request: { query: { limit: 10 } },
-      response: { status: 200, body: { items: [placedOrder] } },
-    },
-  ],
-});
-
 /** `GET /reports/daily-sales?date=` (staff): the orders placed that day, revenue per currency and items sold. */
 export const getDailySales = defineRoute({
   method: 'GET',
@@ -243,11 +199,11 @@ export const monolithContract = defineContract({
     name: 'monolith',
     team: 'legacy',
     basePath: '/',
-    version: '1.0.0',
+    version: '2.0.0',
     title: 'Slice monolith',
     description:
-      'The legacy pizzeria API: stores, the kitchen queue and daily sales, until their services take them over. Stewarded by every team.',
+      'The legacy pizzeria API: stores and daily sales, until their services take them over. Stewarded by every team.',
   },
-  routes: { listStores, getStore, putStore, getKitchenQueue, getDailySales },
+  routes: { listStores, getStore, putStore, getDailySales },
   events: {},
 });

@@ -1,13 +1,8 @@
 import type { DailySales } from '@slice/contracts-monolith';
 import type { Order } from '@slice/contracts-orders';
-import type { MonolithDeps, Page, PageQuery } from './ports';
+import type { MonolithDeps } from './ports';
 
 type Orders = Pick<MonolithDeps, 'orders'>;
-
-/** `GET /kitchen/queue`: the placed orders in cooking order, oldest first. */
-export function getKitchenQueue(query: PageQuery, { orders }: Orders): Promise<Page<Order>> {
-  return orders.listPlacedOldestFirst(query);
-}
 
 /**
  * A day's sales from its placed orders: how many, revenue per currency (by currency code) and
