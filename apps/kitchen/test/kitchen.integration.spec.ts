@@ -165,7 +165,7 @@ const ticketRoute = (action: 'start' | 'cancel' | 'ticket', ticketId: string) =>
     action === 'ticket' ? '/kitchen/tickets/{ticketId}' : `/kitchen/tickets/{ticketId}/${action}`,
     { pathParameters: { ticketId } },
   );
-const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, any>;
+const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
 
 /** An order through the workflow's first two steps: its ticket QUEUED with a task token. */
 async function queued(order: Order, token = `token-${order.id}`) {

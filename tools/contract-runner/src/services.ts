@@ -70,7 +70,7 @@ export function asServedByMonolith(service: string): ServiceContract {
     Object.fromEntries(Object.entries(record).filter(([operationId]) => routes.includes(operationId)));
   return {
     contract: { ...contract, routes: pick(contract.routes) },
-    fixtures: pick(fixtures) as ContractFixtures,
+    fixtures: pick<ContractFixtures[string]>(fixtures),
   };
 }
 
