@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatParity, runParity, withHeaders } from '@slice/contract-tests';
 import { monolithRouteHeader } from './run';
-import { serviceContract } from './services';
+import { contractAtMove } from './services';
 import { startTarget, type TargetKind } from './targets';
 
 const kinds: readonly TargetKind[] = ['in-process', 'local', 'remote'];
@@ -29,7 +29,8 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const { contract, fixtures } = serviceContract(service);
+  // The routes both serve: one the service added after its move has nothing to compare with.
+  const { contract, fixtures } = contractAtMove(service);
   const running = await startTarget(kind, {
     root: resolve(__dirname, '../../..'),
     ...(process.env.BASE_URL ? { baseUrl: process.env.BASE_URL } : {}),

@@ -10,7 +10,13 @@ import {
   type SuiteReport,
   type Target,
 } from '@slice/contract-tests';
-import { consumerExpectations, monolithContracts, serviceContract, serviceContracts } from './services';
+import {
+  contractAtMove,
+  expectationsOn,
+  monolithContracts,
+  serviceContract,
+  serviceContracts,
+} from './services';
 
 /** Options of {@link runContracts}. */
 export interface RunContractsOptions {
@@ -44,7 +50,7 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
   const print = options.print ?? ((text: string) => console.log(text));
   const isMonolith = options.service === 'monolith';
   const names = isMonolith
-    ? [...monolithContracts, ...('monolith' in serviceContracts ? ['monolith'] : [])]
+    ? [...Object.keys(monolithContracts), ...('monolith' in serviceContracts ? ['monolith'] : [])]
     : [options.service];
   const target = isMonolith
     ? {
@@ -54,11 +60,11 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     : options.target;
   const reports: SuiteReport[] = [];
   for (const name of names) {
-    const { contract, fixtures } = serviceContract(name);
+    const { contract, fixtures } = isMonolith ? contractAtMove(name) : serviceContract(name);
     const report = await runContractSuite({
       contract,
       fixtures,
-      expectations: consumerExpectations,
+      expectations: expectationsOn(contract),
       target,
       runs: options.runs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
