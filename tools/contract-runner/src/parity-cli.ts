@@ -9,8 +9,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatParity, runParity, withHeaders } from '@slice/contract-tests';
-import { monolithRouteHeader } from './run';
+import { formatParity } from '@slice/contract-tests';
+import { runServiceParity } from './run';
 import { contractAtMove } from './services';
 import { startTarget, type TargetKind } from './targets';
 
@@ -29,19 +29,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  // The routes both serve: one the service added after its move has nothing to compare with.
-  const { contract, fixtures } = contractAtMove(service);
+  // Fails on an unknown service before anything starts.
+  contractAtMove(service);
   const running = await startTarget(kind, {
     root: resolve(__dirname, '../../..'),
     ...(process.env.BASE_URL ? { baseUrl: process.env.BASE_URL } : {}),
     ...(process.env.TOKEN_COMMAND ? { tokenCommand: process.env.TOKEN_COMMAND } : {}),
   });
-  const report = await runParity({
-    contract,
-    fixtures,
-    service: running.target,
-    monolith: withHeaders(running.target, monolithRouteHeader, 'monolith'),
-  });
+  const report = await runServiceParity(service, running.target);
   await running.stop();
   console.log(formatParity(report));
   return report.passed ? 0 : 1;

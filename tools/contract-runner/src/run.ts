@@ -7,6 +7,8 @@ import {
   writeJunit,
   caseKinds,
   type CaseKind,
+  type ParityReport,
+  runParity,
   type SuiteReport,
   type Target,
 } from '@slice/contract-tests';
@@ -80,4 +82,24 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     reports.push(report);
   }
   return reports;
+}
+
+/**
+ * Replays a moved service's contract cases against the service and against the monolith
+ * (`x-slice-route: monolith`) on one target, the routes both serve ({@link contractAtMove}).
+ *
+ * @example
+ * ```ts
+ * const report = await runServiceParity('orders', running.target);
+ * console.log(formatParity(report));
+ * ```
+ */
+export function runServiceParity(service: string, target: Target): Promise<ParityReport> {
+  const { contract, fixtures } = contractAtMove(service);
+  return runParity({
+    contract,
+    fixtures,
+    service: target,
+    monolith: withHeaders(target, monolithRouteHeader, 'monolith'),
+  });
 }
