@@ -56,7 +56,7 @@ export const handler = async (event) => {
 `;
 
 /** The JSONata workflow: what the Kitchen service's order workflow does, in small. */
-const kitchenDefinition = (refs: Record<string, string>) => ({
+const kitchenDefinition = (refs: Record<string, string>, restSeconds: number) => ({
   QueryLanguage: 'JSONata',
   Comment: 'Order to oven to courier',
   StartAt: 'Record',
@@ -83,7 +83,7 @@ const kitchenDefinition = (refs: Record<string, string>) => ({
       Output: '{% $states.result %}',
       Next: 'Rest',
     },
-    Rest: { Type: 'Wait', Seconds: 600, Next: 'MarkBaked' },
+    Rest: { Type: 'Wait', Seconds: restSeconds, Next: 'MarkBaked' },
     MarkBaked: {
       Type: 'Task',
       Resource: 'arn:aws:states:::dynamodb:updateItem',
@@ -185,6 +185,8 @@ function functionOf(stack: Stack, id: string, code: string): lambda.Function {
 export interface FlowOptions {
   /** Replaces the Kitchen definition (an invalid one, for the start-up error). */
   readonly kitchen?: Record<string, unknown>;
+  /** How long the Kitchen's Wait rests. @default 600 */
+  readonly restSeconds?: number;
 }
 
 /** Synthesizes the fixture service into `<root>/dist/apps/flow/cdk.out`. */
@@ -210,7 +212,10 @@ export function synthesizeFlow(root: string, options: FlowOptions = {}): string 
     definitionBody: sfn.DefinitionBody.fromString(
       stack.toJsonString(
         options.kitchen ??
-          kitchenDefinition({ callback: callback.functionArn, bus: bus.eventBusName, queue: queue.queueUrl }),
+          kitchenDefinition(
+            { callback: callback.functionArn, bus: bus.eventBusName, queue: queue.queueUrl },
+            options.restSeconds ?? 600,
+          ),
       ),
     ),
     definitionSubstitutions: { TableName: table.tableName },

@@ -9,70 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
 import { TestClock } from '../src/clock';
-import { operatorCredentials } from '../src/endpoint/identities';
 import type { HistoryEvent } from '../src/services/stepfunctions';
-import { STACK, synthesizeFlow } from './stepfunctions-fixture';
+import { START, arnOf, aws, driveToEnd, history, states, types, until } from './stepfunctions-calls';
+import { synthesizeFlow } from './stepfunctions-fixture';
 
-const START = new Date('2026-12-01T09:00:00.000Z');
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Calls the local AWS endpoint's JSON API as the operator (or another access key). */
-async function aws(
-  cloud: LocalCloud,
-  target: string,
-  body: unknown,
-  accessKeyId = operatorCredentials.accessKeyId,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const service = target.startsWith('AWSStepFunctions') ? 'states' : 'dynamodb';
-  const response = await fetch(cloud.endpoint.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': target,
-      'x-amz-date': '20261201T090000Z',
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261201/eu-west-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-const states = (cloud: LocalCloud, operation: string, body: unknown) =>
-  aws(cloud, `AWSStepFunctions.${operation}`, body);
-
-const arnOf = (cloud: LocalCloud, logicalId: string): string => {
-  const machine = cloud.model.stateMachines?.find((each) => each.logicalId.startsWith(logicalId));
-  if (!machine) throw new Error(`no state machine ${logicalId}`);
-  return machine.arn;
-};
-
-const history = (cloud: LocalCloud, executionArn: string): readonly HistoryEvent[] =>
-  cloud.stepFunctions.sfn.getExecutionHistory({ executionArn, maxResults: 1000 }).events;
-
-/** Waits (in real time) until the execution has recorded an event of `type`. */
-async function until(cloud: LocalCloud, executionArn: string, type: string): Promise<void> {
-  for (let waited = 0; waited < 20_000; waited += 20) {
-    if (history(cloud, executionArn).some((event) => event.type === type)) return;
-    await sleep(20);
-  }
-  throw new Error(
-    `${executionArn} never recorded ${type}: ${history(cloud, executionArn)
-      .map((e) => e.type)
-      .join(', ')}`,
-  );
-}
-
-/** Moves the test clock a second at a time, letting functions answer in between, until the execution ends. */
-async function driveToEnd(cloud: LocalCloud, clock: TestClock, executionArn: string): Promise<void> {
-  for (let step = 0; step < 400; step++) {
-    if (cloud.stepFunctions.sfn.describeExecution({ executionArn }).status !== 'RUNNING') return;
-    await sleep(25);
-    await clock.advance(1000);
-  }
-  throw new Error(`${executionArn} did not end: ${JSON.stringify(history(cloud, executionArn).slice(-4))}`);
-}
-
-const types = (events: readonly HistoryEvent[]) => events.map((event) => event.type);
 const TASK = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'];
 
 describe('Step Functions from a synthesized stack', () => {
@@ -281,11 +221,18 @@ describe('Step Functions from a synthesized stack', () => {
       ok: true,
       payload: { status: 200, body: { executionArn: expect.stringContaining(':execution:kitchen:') } },
     });
-    const stopped = await states(cloud, 'StopExecution', {
-      executionArn: (allowed as { payload: { body: { executionArn: string } } }).payload.body.executionArn,
-      cause: 'order cancelled',
+    // Cancelled, as the Kitchen service stops an order's workflow: parked in its Wait, it is aborted.
+    const executionArn = (allowed as { payload: { body: { executionArn: string } } }).payload.body
+      .executionArn;
+    await until(cloud, executionArn, 'WaitStateEntered');
+    const stopped = await states(cloud, 'StopExecution', { executionArn, cause: 'order cancelled' });
+    expect(stopped).toEqual({ status: 200, body: { stopDate: clock.now() / 1000 } });
+    const described = await states(cloud, 'DescribeExecution', { executionArn });
+    expect(described.body).toMatchObject({ status: 'ABORTED', cause: 'order cancelled' });
+    expect(history(cloud, executionArn).at(-1)).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { cause: 'order cancelled' },
     });
-    expect(stopped.status).toBe(200);
   });
 
   it('answers the API errors in AWS shapes', async () => {
