@@ -40,7 +40,9 @@ describe('Step Functions from a synthesized stack', () => {
     const described = await states(cloud, 'DescribeStateMachine', { stateMachineArn: kitchen });
     expect(described.status).toBe(200);
     expect(described.body).toMatchObject({ name: 'kitchen', type: 'STANDARD', status: 'ACTIVE' });
-    const definition = JSON.parse(described.body.definition as string) as { States: Record<string, any> };
+    const definition = JSON.parse(described.body.definition as string) as {
+      States: Record<string, { Arguments: Record<string, unknown> }>;
+    };
     const table = cloud.model.tables[0]?.tableName;
     expect(definition.States.Record.Arguments.TableName).toBe(table);
     expect(definition.States.Bake.Arguments.FunctionName).toMatch(
@@ -219,7 +221,10 @@ describe('Step Functions from a synthesized stack', () => {
     });
     expect(allowed).toMatchObject({
       ok: true,
-      payload: { status: 200, body: { executionArn: expect.stringContaining(':execution:kitchen:') } },
+      payload: {
+        status: 200,
+        body: { executionArn: expect.stringContaining(':execution:kitchen:') as unknown },
+      },
     });
     // Cancelled, as the Kitchen service stops an order's workflow: parked in its Wait, it is aborted.
     const executionArn = (allowed as { payload: { body: { executionArn: string } } }).payload.body
@@ -241,7 +246,7 @@ describe('Step Functions from a synthesized stack', () => {
     });
     expect(missing).toEqual({
       status: 400,
-      body: { __type: 'ExecutionDoesNotExist', message: expect.any(String) },
+      body: { __type: 'ExecutionDoesNotExist', message: expect.any(String) as unknown },
     });
     const again = await states(cloud, 'StartExecution', {
       stateMachineArn: arnOf(cloud, 'Kitchen'),

@@ -72,7 +72,7 @@ describe('executions in the data directory', () => {
     // Reopened, it is the closed record that comes back.
     const again = open(new TestClock(START.getTime() + 60_000));
     expect(again.executions()).toEqual([
-      expect.objectContaining({ status: 'FAILED', stateMachineName: 'kitchen' }),
+      expect.objectContaining({ status: 'FAILED', stateMachineName: 'kitchen' }) as unknown,
     ]);
     await again.stop();
   });

@@ -52,7 +52,7 @@ const renamed = (value: JsonObject, rename: (name: string) => string): JsonObjec
   Object.fromEntries(Object.entries(value).map(([name, each]) => [rename(name), each]));
 
 function lambdaRequest({ request }: IntegrationRequest): WireRequest {
-  const name = encodeURIComponent(String(request.FunctionName ?? ''));
+  const name = encodeURIComponent(typeof request.FunctionName === 'string' ? request.FunctionName : '');
   const qualifier =
     typeof request.Qualifier === 'string' ? `?Qualifier=${encodeURIComponent(request.Qualifier)}` : '';
   const payload = request.Payload;
@@ -67,6 +67,9 @@ function lambdaRequest({ request }: IntegrationRequest): WireRequest {
   };
 }
 
+/** A value as a form field: text as is, anything else as its JSON. */
+const formValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 /** The AWS Query protocol's form fields of an SNS `Publish` (`MessageAttributes.entry.N.*`). */
 function snsForm({ operation, request }: IntegrationRequest): URLSearchParams {
   const form = new URLSearchParams({ Action: operation, Version: '2010-03-31' });
@@ -76,10 +79,10 @@ function snsForm({ operation, request }: IntegrationRequest): URLSearchParams {
         const prefix = `MessageAttributes.entry.${index + 1}`;
         form.set(`${prefix}.Name`, attribute);
         for (const [field, text] of Object.entries(isRecord(content) ? content : {}))
-          form.set(`${prefix}.Value.${field}`, String(text));
+          form.set(`${prefix}.Value.${field}`, formValue(text));
       });
     } else if (value !== null && value !== undefined) {
-      form.set(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+      form.set(name, formValue(value));
     }
   }
   return form;
