@@ -44,8 +44,8 @@ describe('Step Functions from a synthesized stack', () => {
       States: Record<string, { Arguments: Record<string, unknown> }>;
     };
     const table = cloud.model.tables[0]?.tableName;
-    expect(definition.States.Record.Arguments.TableName).toBe(table);
-    expect(definition.States.Bake.Arguments.FunctionName).toMatch(
+    expect(definition.States.Record?.Arguments.TableName).toBe(table);
+    expect(definition.States.Bake?.Arguments.FunctionName).toMatch(
       /^arn:aws:lambda:eu-west-1:000000000000:function:/,
     );
     const listed = await states(cloud, 'ListStateMachines', {});
