@@ -1,3 +1,4 @@
+/// <reference path="./asl-validator.d.ts" />
 import aslValidator from 'asl-validator';
 import { type Json, isRecord } from './json';
 
