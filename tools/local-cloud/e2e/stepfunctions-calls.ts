@@ -64,3 +64,25 @@ export async function driveToEnd(cloud: LocalCloud, clock: TestClock, executionA
 }
 
 export const types = (events: readonly HistoryEvent[]) => events.map((event) => event.type);
+
+/**
+ * Runs the execution until it records an event of `type`, moving the test clock a second only
+ * while it waits out a retry (its last event a failed task), never while a function runs: the
+ * clock stays where a heartbeat test needs it.
+ */
+export async function driveUntil(
+  cloud: LocalCloud,
+  clock: TestClock,
+  executionArn: string,
+  type: string,
+): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    const events = history(cloud, executionArn);
+    if (events.some((event) => event.type === type)) return;
+    if (events.at(-1)?.type === 'TaskFailed') await clock.advance(1000);
+    await sleep(20);
+  }
+  throw new Error(
+    `${executionArn} never recorded ${type}: ${types(history(cloud, executionArn)).join(', ')}`,
+  );
+}

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
 import { TestClock } from '../src/clock';
 import type { HistoryEvent } from '../src/services/stepfunctions';
-import { START, arnOf, aws, driveToEnd, history, states, types, until } from './stepfunctions-calls';
+import {
+  START,
+  arnOf,
+  aws,
+  driveToEnd,
+  driveUntil,
+  history,
+  states,
+  types,
+  until,
+} from './stepfunctions-calls';
 import { synthesizeFlow } from './stepfunctions-fixture';
 
 const TASK = ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'];
@@ -188,6 +198,46 @@ describe('Step Functions from a synthesized stack', () => {
     expect(JSON.parse(scheduled.parameters)).toMatchObject({ MessageBody: { orderId: 'p-1', count: 2 } });
     expect(types(events).at(-1)).toBe('ExecutionFailed');
     expect(record).toMatchObject({ status: 'FAILED', error: 'SQS.AmazonSQSException' });
+  }, 60_000);
+
+  it('keeps a waiting task alive with SendTaskHeartbeat and fails it with SendTaskFailure, over the endpoint', async () => {
+    const started = await states(cloud, 'StartExecution', {
+      stateMachineArn: arnOf(cloud, 'Pantry'),
+      name: 'p-heartbeat',
+      input: JSON.stringify({ orderId: 'p-2', items: [] }),
+    });
+    const executionArn = started.body.executionArn as string;
+    await driveUntil(cloud, clock, executionArn, 'TaskSubmitted');
+    const parked = history(cloud, executionArn)
+      .filter((event) => event.type === 'TaskScheduled')
+      .at(-1)?.taskScheduledEventDetails as { parameters: string };
+    const taskToken = (JSON.parse(parked.parameters) as { Payload: { token: string } }).Payload.token;
+
+    // Two heartbeats 50 s apart: 100 s in all, the 60 s heartbeat time-out never reached.
+    for (let beat = 0; beat < 2; beat++) {
+      await clock.advance(50_000);
+      expect(await states(cloud, 'SendTaskHeartbeat', { taskToken })).toEqual({ status: 200, body: {} });
+    }
+    expect(cloud.stepFunctions.sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+    const failed = await states(cloud, 'SendTaskFailure', {
+      taskToken,
+      error: 'Oven.Broken',
+      cause: 'the oven is cold',
+    });
+    expect(failed).toEqual({ status: 200, body: {} });
+
+    const done = await cloud.stepFunctions.sfn.whenDone(executionArn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'Oven.Broken', cause: 'the oven is cold' });
+    expect(
+      history(cloud, executionArn).find(
+        (event) =>
+          event.type === 'TaskFailed' &&
+          event.taskFailedEventDetails !== undefined &&
+          (event.taskFailedEventDetails as { error: string }).error === 'Oven.Broken',
+      ),
+    ).toBeDefined();
+    const late = await states(cloud, 'SendTaskSuccess', { taskToken, output: '{}' });
+    expect(late).toMatchObject({ status: 400, body: { __type: 'TaskTimedOut' } });
   }, 60_000);
 
   it('answers StartSyncExecution for an Express workflow', async () => {
