@@ -87,13 +87,13 @@ describe('task integrations over the local AWS endpoint', () => {
     endpoint.answers.push({
       status: 403,
       headers: { 'content-type': 'text/xml' },
-      body: '<ErrorResponse><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>User: x is not authorized to perform: SNS:Publish &amp; more</Message></Error></ErrorResponse>',
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>User: x is not authorized to perform: SNS:Publish &amp; &#60;more&#x3E;</Message></Error></ErrorResponse>',
     });
     const outcome = await integrations.call(call('sns', 'Publish', { TopicArn: 't', Message: 'm' }), signal);
     expect(outcome).toEqual({
       ok: false,
       code: 'AuthorizationError',
-      message: 'User: x is not authorized to perform: SNS:Publish & more',
+      message: 'User: x is not authorized to perform: SNS:Publish & <more>',
       statusCode: 403,
     });
   });

@@ -128,15 +128,18 @@ function authorization(
   };
 }
 
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
 /** An element's text in an XML answer (the Query protocol's), entities decoded. */
 const xmlText = (xml: string, element: string): string | undefined => {
   const match = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xml);
-  return match?.[1]
-    ?.replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+  return match?.[1]?.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|quot|apos|amp);/g, (_entity, name: string) =>
+    name.startsWith('#x')
+      ? String.fromCodePoint(Number.parseInt(name.slice(2), 16))
+      : name.startsWith('#')
+        ? String.fromCodePoint(Number(name.slice(1)))
+        : (NAMED_ENTITIES[name] ?? ''),
+  );
 };
 
 const parse = (text: string): unknown => {
