@@ -46,11 +46,7 @@ export async function until(cloud: LocalCloud, executionArn: string, type: strin
     if (history(cloud, executionArn).some((event) => event.type === type)) return;
     await sleep(20);
   }
-  throw new Error(
-    `${executionArn} never recorded ${type}: ${history(cloud, executionArn)
-      .map((e) => e.type)
-      .join(', ')}`,
-  );
+  throw new Error(`${executionArn} never recorded ${type}: ${JSON.stringify(history(cloud, executionArn))}`);
 }
 
 /** Moves the test clock a second at a time, letting functions answer in between, until the execution ends. */

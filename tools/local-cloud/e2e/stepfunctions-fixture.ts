@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import {
   App,
   ArnFormat,
+  Duration,
   Stack,
   aws_dynamodb as dynamodb,
   aws_events as events,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_sqs as sqs,
+  aws_logs as logs,
   aws_stepfunctions as sfn,
+  aws_stepfunctions_tasks as tasks,
 } from 'aws-cdk-lib';
 
 export const STACK = 'SliceFlow-dev';
@@ -181,6 +184,58 @@ function functionOf(stack: Stack, id: string, code: string): lambda.Function {
   });
 }
 
+/**
+ * A JSONata workflow built with the CDK's task constructs, as the Kitchen service builds its own:
+ * a `.waitForTaskToken` Lambda task with a heartbeat, a Wait of an expression, a conditional
+ * DynamoDB update whose `ConditionalCheckFailedException` is caught, an EventBridge event; with
+ * logging and tracing, which the local cloud ignores.
+ */
+function ovenOf(
+  stack: Stack,
+  refs: { table: dynamodb.TableV2; bus: events.EventBus; callback: lambda.Function },
+): sfn.StateMachine {
+  const awaitCook = tasks.LambdaInvoke.jsonata(stack, 'AwaitCook', {
+    lambdaFunction: refs.callback,
+    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: sfn.TaskInput.fromObject({
+      action: 'callback',
+      token: '{% $states.context.Task.Token %}',
+      orderId: '{% $states.input.orderId %}',
+    }),
+    heartbeatTimeout: sfn.Timeout.duration(Duration.minutes(15)),
+    assign: { orderId: '{% $states.input.orderId %}' },
+  });
+  const bake = sfn.Wait.jsonata(stack, 'OvenBake', { time: sfn.WaitTime.seconds('{% 30 + 30 %}') });
+  const markReady = tasks.DynamoUpdateItem.jsonata(stack, 'OvenReady', {
+    table: refs.table,
+    key: { pk: tasks.DynamoAttributeValue.fromString('{% $orderId %}') },
+    conditionExpression: 'attribute_exists(pk)',
+    updateExpression: 'SET #s = :s',
+    expressionAttributeNames: { '#s': 'status' },
+    expressionAttributeValues: { ':s': tasks.DynamoAttributeValue.fromString('READY') },
+  });
+  const missing = tasks.EventBridgePutEvents.jsonata(stack, 'AnnounceMissing', {
+    entries: [
+      {
+        eventBus: refs.bus,
+        source: 'slice.flow',
+        detailType: 'OrderMissing',
+        detail: sfn.TaskInput.fromObject({ orderId: '{% $orderId %}' }),
+      },
+    ],
+  });
+  markReady.addCatch(missing.next(sfn.Succeed.jsonata(stack, 'Reported')), {
+    errors: ['DynamoDB.ConditionalCheckFailedException'],
+  });
+  return new sfn.StateMachine(stack, 'Oven', {
+    stateMachineName: 'oven',
+    queryLanguage: sfn.QueryLanguage.JSONATA,
+    definitionBody: sfn.DefinitionBody.fromChainable(awaitCook.next(bake).next(markReady)),
+    tracingEnabled: true,
+    logs: { destination: new logs.LogGroup(stack, 'OvenLogs'), level: sfn.LogLevel.ALL },
+  });
+}
+
 /** What {@link synthesizeFlow} can change, for the tests that need another version. */
 export interface FlowOptions {
   /** Replaces the Kitchen definition (an invalid one, for the start-up error). */
@@ -228,14 +283,14 @@ export function synthesizeFlow(root: string, options: FlowOptions = {}): string 
   callback.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-      resources: [
+      resources: ['kitchen', 'oven'].map((resourceName) =>
         stack.formatArn({
           service: 'states',
           resource: 'stateMachine',
-          resourceName: 'kitchen',
+          resourceName,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
-      ],
+      ),
     }),
   );
   kitchen.grantStartExecution(starter);
@@ -247,6 +302,8 @@ export function synthesizeFlow(root: string, options: FlowOptions = {}): string 
     ),
   });
   worker.grantInvoke(pantry);
+
+  ovenOf(stack, { table, bus, callback });
 
   new sfn.StateMachine(stack, 'Quote', {
     stateMachineName: 'quote',

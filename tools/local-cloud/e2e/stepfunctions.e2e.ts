@@ -240,6 +240,34 @@ describe('Step Functions from a synthesized stack', () => {
     expect(late).toMatchObject({ status: 400, body: { __type: 'TaskTimedOut' } });
   }, 60_000);
 
+  it('runs a workflow built with the CDK task constructs: a caught ConditionalCheckFailedException, logging and tracing ignored', async () => {
+    const started = await states(cloud, 'StartExecution', {
+      stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:oven',
+      input: JSON.stringify({ orderId: 'o-1' }),
+    });
+    const executionArn = started.body.executionArn as string;
+    await until(cloud, executionArn, 'WaitStateEntered');
+    await clock.advance(60_000);
+    const done = await cloud.stepFunctions.sfn.whenDone(executionArn);
+
+    expect(done.status).toBe('SUCCEEDED');
+    const failed = history(cloud, executionArn).find((event) => event.type === 'TaskFailed');
+    expect(failed?.taskFailedEventDetails).toMatchObject({
+      resourceType: 'dynamodb',
+      resource: 'updateItem',
+      error: 'DynamoDB.ConditionalCheckFailedException',
+    });
+    expect(cloud.localEvents({ detailType: 'OrderMissing' }).map((event) => event.detail)).toEqual([
+      { orderId: 'o-1' },
+    ]);
+    expect(cloud.model.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/SliceFlow-dev\/Oven.* has a LoggingConfiguration/) as unknown,
+        expect.stringMatching(/SliceFlow-dev\/Oven.* enables X-Ray tracing/) as unknown,
+      ]),
+    );
+  }, 60_000);
+
   it('answers StartSyncExecution for an Express workflow', async () => {
     const answer = await states(cloud, 'StartSyncExecution', {
       stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:quote',
