@@ -133,7 +133,7 @@ export function defineExpectations<C extends Contract>(
 
 /**
  * What a consuming service relies on in one event another service publishes: the detail fields
- * (dot paths through objects and arrays, such as `order.lines.quantity`) it reads. The provider's
+ * (dot paths, `order.lines[].quantity` for a field of every element of a list) it reads. The provider's
  * contract suite, and the consumer's own contract tests, fail when the provider's published event
  * schema stops declaring any of them as required.
  */
@@ -157,7 +157,7 @@ export interface EventExpectation {
  * @example
  * ```ts
  * export const kitchenEventExpectations = defineEventExpectations('kitchen', ordersContract, [
- *   { detailType: 'OrderPlaced', fields: ['order.id', 'order.lines.quantity'], reason: 'Opens a ticket per order' },
+ *   { detailType: 'OrderPlaced', fields: ['order.id', 'order.lines[].quantity'], reason: 'Opens a ticket per order' },
  * ]);
  * ```
  */

@@ -1,7 +1,6 @@
 /**
- * `npm run parity -- <service>`: replays the service's contract cases against the service
- * (`x-slice-route: <service>`, the preview header rule, so it runs before the flip) and against the
- * monolith (`x-slice-route: monolith`) through the platform domain at `BASE_URL`
+ * `npm run parity -- <service>`: replays the service's contract cases against the service and
+ * against the monolith (`x-slice-route: monolith`) through the platform domain at `BASE_URL`
  * (default `http://localhost:3000`, a running `npm start`), and reports every difference in
  * status, headers or body, generated ids and timestamps aside (`defaultParityRules`).
  *
@@ -10,9 +9,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatParity, runParity, withHeaders } from '@slice/contract-tests';
-import { monolithRouteHeader } from './run';
-import { asServedByMonolith } from './services';
+import { formatParity } from '@slice/contract-tests';
+import { runServiceParity } from './run';
+import { contractAtMove } from './services';
 import { startTarget, type TargetKind } from './targets';
 
 const kinds: readonly TargetKind[] = ['in-process', 'local', 'remote'];
@@ -30,21 +29,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  // Only the routes both sides serve: the ones the monolith served before they moved.
-  const { contract, fixtures } = asServedByMonolith(service);
+  // Fails on an unknown service before anything starts.
+  contractAtMove(service);
   const running = await startTarget(kind, {
     root: resolve(__dirname, '../../..'),
     ...(process.env.BASE_URL ? { baseUrl: process.env.BASE_URL } : {}),
     ...(process.env.TOKEN_COMMAND ? { tokenCommand: process.env.TOKEN_COMMAND } : {}),
   });
-  const report = await runParity({
-    contract,
-    fixtures,
-    // Before the flip only the preview header rule reaches the service; after it, the header
-    // matches no rule any more and the base path does.
-    service: withHeaders(running.target, { 'x-slice-route': service }, service),
-    monolith: withHeaders(running.target, monolithRouteHeader, 'monolith'),
-  });
+  const report = await runServiceParity(service, running.target);
   await running.stop();
   console.log(formatParity(report));
   return report.passed ? 0 : 1;

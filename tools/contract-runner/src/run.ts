@@ -7,13 +7,15 @@ import {
   writeJunit,
   caseKinds,
   type CaseKind,
+  type ParityReport,
+  runParity,
   type SuiteReport,
   type Target,
 } from '@slice/contract-tests';
 import {
-  asServedByMonolith,
   consumerEventExpectations,
-  consumerExpectations,
+  contractAtMove,
+  expectationsOn,
   monolithContracts,
   serviceContract,
   serviceContracts,
@@ -51,10 +53,7 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
   const print = options.print ?? ((text: string) => console.log(text));
   const isMonolith = options.service === 'monolith';
   const names = isMonolith
-    ? [
-        ...monolithContracts.map((held) => held.service),
-        ...('monolith' in serviceContracts ? ['monolith'] : []),
-      ]
+    ? [...Object.keys(monolithContracts), ...('monolith' in serviceContracts ? ['monolith'] : [])]
     : [options.service];
   const target = isMonolith
     ? {
@@ -64,11 +63,11 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     : options.target;
   const reports: SuiteReport[] = [];
   for (const name of names) {
-    const { contract, fixtures } = isMonolith ? asServedByMonolith(name) : serviceContract(name);
+    const { contract, fixtures } = isMonolith ? contractAtMove(name) : serviceContract(name);
     const report = await runContractSuite({
       contract,
       fixtures,
-      expectations: consumerExpectations,
+      expectations: expectationsOn(contract),
       eventExpectations: consumerEventExpectations,
       target,
       runs: options.runs,
@@ -85,4 +84,26 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     reports.push(report);
   }
   return reports;
+}
+
+/**
+ * Replays a moved service's contract cases against the service and against the monolith
+ * (`x-slice-route: monolith`) on one target, the routes both serve ({@link contractAtMove}).
+ *
+ * @example
+ * ```ts
+ * const report = await runServiceParity('orders', running.target);
+ * console.log(formatParity(report));
+ * ```
+ */
+export function runServiceParity(service: string, target: Target): Promise<ParityReport> {
+  const { contract, fixtures } = contractAtMove(service);
+  return runParity({
+    contract,
+    fixtures,
+    // Before the flip only the preview header rule reaches the service; after it, the header
+    // matches no rule any more and the base path does.
+    service: withHeaders(target, { 'x-slice-route': service }, service),
+    monolith: withHeaders(target, monolithRouteHeader, 'monolith'),
+  });
 }
