@@ -36,6 +36,8 @@ import {
   type QueueEventSources,
   createLambdaInvokeService,
 } from './services/lambda';
+import { createSnsService, type SnsService } from './services/sns/service';
+import { startLocalScheduler, type LocalScheduler } from './services/scheduler/service';
 import {
   createRedeployer,
   createStreamSourcePool,
@@ -95,6 +97,10 @@ export interface LocalCloud {
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
+  readonly sns: SnsService['sns'];
+  /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
+  readonly scheduler: LocalScheduler['scheduler'];
   /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
   readonly clock: MovableClock;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
@@ -188,6 +194,7 @@ async function startEndpoint(
     parameters: model.parameters,
     secrets: model.secrets,
     iam: context.options.iam ?? 'enforce',
+    clock: context.clock,
     ...(context.options.dataDir === undefined ? {} : { dataDir: context.options.dataDir }),
     log: (text) => context.log(`aws: ${text}`),
     queues: model.queues,
@@ -239,6 +246,7 @@ function startInvokers(
   started.push(eventSources);
   const queueSources = startQueueEventSources({
     ...common,
+    clock: context.clock,
     mappings: model.eventSourceMappings,
     log: (text) => log(`sqs: ${text}`),
   });
@@ -267,7 +275,34 @@ interface Parts {
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
+  readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+}
+
+/** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
+function startMessaging(
+  context: StartContext,
+  served: { current: LocalModel },
+  endpoint: AwsEndpoint,
+  rules: EventRules,
+) {
+  const common = { accountId: localAccountId, clock: context.clock, model: () => served.current };
+  const sns = createSnsService({
+    ...common,
+    queues: endpoint.queues,
+    invokeAsync: (request) => rules.invokeAsync(request),
+    log: (text) => context.log(`sns: ${text}`),
+  });
+  endpoint.services.register(sns);
+  const schedules = startLocalScheduler({
+    ...common,
+    queues: endpoint.queues,
+    services: endpoint.services,
+    rules,
+    log: (text) => context.log(`scheduler: ${text}`),
+  });
+  context.started.push(schedules);
+  return { sns, schedules };
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -298,6 +333,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   );
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
+  const messaging = startMessaging(context, served, endpoint, invokers.rules);
   const gateway = createGateway({
     model,
     runtime,
@@ -316,6 +352,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       streamSourcesPart(invokers.eventSources),
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
+      messaging.schedules,
       gatewayPart(gateway),
       retiredFunctionsPart(runtime),
     ],
@@ -328,6 +365,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     runtime,
     gateway,
     ...invokers,
+    messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
   };
 }
@@ -346,6 +384,8 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
     clock: context.clock,
+    notifications: () => parts.messaging.sns.sns.notifications(),
+    schedules: () => parts.messaging.schedules.scheduler.describe(),
   };
 }
 
@@ -364,6 +404,8 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    sns: parts.messaging.sns.sns,
+    scheduler: parts.messaging.schedules.scheduler,
     clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
@@ -372,6 +414,7 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
       if (stopped) return;
       stopped = true;
       await closeServer(server);
+      await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();

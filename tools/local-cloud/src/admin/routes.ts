@@ -7,6 +7,8 @@ import { type StoredEvent, filterEvents } from '../services/events/events';
 import type { FailedStreamBatch } from '../services/lambda/stream-event-sources';
 import type { TableStream } from '../services/dynamodb/streams';
 import type { LocalQueue } from '../services/sqs/sqs';
+import type { CapturedNotification } from '../services/sns/sns';
+import type { ScheduleListing } from '../services/scheduler/scheduler';
 import { readBody } from '../http';
 import { isRecord } from '../json';
 
@@ -32,6 +34,10 @@ export interface AdminContext {
   readonly isRedeployError: (error: unknown) => boolean;
   /** The clock every part waits on, which `POST /_local/clock` moves. */
   readonly clock: MovableClock;
+  /** The email, SMS and HTTP/S messages SNS captured instead of sending, oldest first. @default none */
+  readonly notifications?: () => readonly CapturedNotification[];
+  /** Every schedule and scheduled rule with its next run on the clock. @default none */
+  readonly schedules?: () => readonly ScheduleListing[];
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -193,6 +199,28 @@ async function moveClock(context: AdminContext, req: IncomingMessage): Promise<A
 }
 
 /**
+ * `GET /_local/notifications?protocol=&endpoint=&topicArn=`: what SNS captured for email, SMS and
+ * HTTP/S subscriptions, oldest first, filtered by the subscription's protocol, endpoint and topic.
+ */
+function notifications(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const wanted = (value: string, name: string) => {
+    const filter = query.get(name);
+    return filter === null || filter === '' || filter === value;
+  };
+  const captured = (context.notifications?.() ?? []).filter(
+    (notification) =>
+      wanted(notification.protocol, 'protocol') &&
+      wanted(notification.endpoint, 'endpoint') &&
+      wanted(
+        notification.subscriptionArn.slice(0, notification.subscriptionArn.lastIndexOf(':')),
+        'topicArn',
+      ),
+  );
+  return Promise.resolve(ok({ notifications: captured }));
+}
+
+/**
  * The admin routes by path. `GET /_local/credentials` gives the developer's own identity for
  * tools (`npm run migrate`): allowed everything, logged as `operator`.
  */
@@ -222,6 +250,17 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
+  ['/_local/notifications', { method: 'GET', answer: notifications }],
+  [
+    '/_local/schedules',
+    {
+      method: 'GET',
+      answer: (context) =>
+        Promise.resolve(
+          ok({ now: new Date(context.clock.now()).toISOString(), schedules: context.schedules?.() ?? [] }),
+        ),
+    },
+  ],
   [
     '/_local/clock',
     [
