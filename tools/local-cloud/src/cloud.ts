@@ -38,6 +38,8 @@ import {
   type QueueEventSources,
   createLambdaInvokeService,
 } from './services/lambda';
+import { createSnsService, type SnsService } from './services/sns/service';
+import { startLocalScheduler, type LocalScheduler } from './services/scheduler/service';
 import {
   createRedeployer,
   createStreamSourcePool,
@@ -97,6 +99,10 @@ export interface LocalCloud {
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
+  readonly sns: SnsService['sns'];
+  /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
+  readonly scheduler: LocalScheduler['scheduler'];
   /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
   readonly clock: MovableClock;
   /** The state machines of the templates and their executions (as `GET /_local/executions`). */
@@ -192,6 +198,7 @@ async function startEndpoint(
     parameters: model.parameters,
     secrets: model.secrets,
     iam: context.options.iam ?? 'enforce',
+    clock: context.clock,
     ...(context.options.dataDir === undefined ? {} : { dataDir: context.options.dataDir }),
     log: (text) => context.log(`aws: ${text}`),
     queues: model.queues,
@@ -243,6 +250,7 @@ function startInvokers(
   started.push(eventSources);
   const queueSources = startQueueEventSources({
     ...common,
+    clock: context.clock,
     mappings: model.eventSourceMappings,
     log: (text) => log(`sqs: ${text}`),
   });
@@ -255,6 +263,7 @@ function startInvokers(
     accountId: localAccountId,
     asyncInvokeConfigs: model.asyncInvokeConfigs ?? [],
     permissions: model.permissions,
+    clock: context.clock,
     log: (text) => log(`events: ${text}`),
   });
   started.push(rules);
@@ -298,7 +307,34 @@ interface Parts {
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
   readonly stepFunctions: LocalStepFunctions;
+  readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+}
+
+/** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
+function startMessaging(
+  context: StartContext,
+  served: { current: LocalModel },
+  endpoint: AwsEndpoint,
+  rules: EventRules,
+) {
+  const common = { accountId: localAccountId, clock: context.clock, model: () => served.current };
+  const sns = createSnsService({
+    ...common,
+    queues: endpoint.queues,
+    invokeAsync: (request) => rules.invokeAsync(request),
+    log: (text) => context.log(`sns: ${text}`),
+  });
+  endpoint.services.register(sns);
+  const schedules = startLocalScheduler({
+    ...common,
+    queues: endpoint.queues,
+    services: endpoint.services,
+    rules,
+    log: (text) => context.log(`scheduler: ${text}`),
+  });
+  context.started.push(schedules);
+  return { sns, schedules };
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -330,6 +366,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
   const stepFunctions = startStepFunctions(context, model, endpoint, identities);
+  const messaging = startMessaging(context, served, endpoint, invokers.rules);
   const gateway = createGateway({
     model,
     runtime,
@@ -349,6 +386,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
       stateMachinesPart(stepFunctions),
+      messaging.schedules,
       gatewayPart(gateway),
       retiredFunctionsPart(runtime),
     ],
@@ -362,6 +400,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     gateway,
     ...invokers,
     stepFunctions,
+    messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
   };
 }
@@ -381,6 +420,8 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     isRedeployError: (error) => error instanceof RedeployError,
     clock: context.clock,
     executions: (filter) => parts.stepFunctions.executions(filter),
+    notifications: () => parts.messaging.sns.sns.notifications(),
+    schedules: () => parts.messaging.schedules.scheduler.describe(),
   };
 }
 
@@ -400,6 +441,8 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     queueSources: parts.queueSources,
     rules: parts.rules,
     stepFunctions: parts.stepFunctions,
+    sns: parts.messaging.sns.sns,
+    scheduler: parts.messaging.schedules.scheduler,
     clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
@@ -408,6 +451,7 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
       if (stopped) return;
       stopped = true;
       await closeServer(server);
+      await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();

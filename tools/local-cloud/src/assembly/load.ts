@@ -19,6 +19,8 @@ import type {
   Template,
 } from '../model';
 import { RolePolicies } from './iam';
+import { messagingOf } from './messaging';
+import { InvalidScheduleExpressionError, parseScheduleExpression } from '../services/scheduler/expressions';
 import { restApisOf } from './rest-api';
 import { stateMachineOf } from './state-machines';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
@@ -286,6 +288,16 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
   const stateMachines = each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
     stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
   );
+  const messaging = messagingOf(
+    {
+      resolver,
+      policies,
+      accountId: options.accountId,
+      regionOf: (stackName) => stacks.find((stack) => stack.name === stackName)?.region ?? region,
+      each: (type, build) => each(type, (stack, logicalId) => build(stack.name, logicalId)),
+    },
+    (url) => queues.find((queue) => queue.url === url)?.arn,
+  );
   const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
 
   const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
@@ -316,6 +328,7 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     eventRules,
     asyncInvokeConfigs,
     stateMachines,
+    ...messaging,
     warnings,
   };
 }
@@ -352,8 +365,7 @@ function eventRuleOf(
   }
   const schedule =
     typeof properties['ScheduleExpression'] === 'string' ? properties['ScheduleExpression'] : undefined;
-  if (schedule !== undefined)
-    warn(`${id} runs on a schedule (${schedule}), which the local cloud does not run yet.`);
+  if (schedule !== undefined) checkScheduleExpression(stackName, logicalId, schedule);
   const targets = (Array.isArray(properties['Targets']) ? properties['Targets'] : [])
     .filter(isRecord)
     .map((target): EventRuleTargetSpec => {
@@ -391,6 +403,20 @@ function eventRuleOf(
       (typeof properties['State'] === 'string' && properties['State'].startsWith('ENABLED')),
     targets,
   };
+}
+
+/** A rule's `ScheduleExpression`, read as EventBridge reads it (`rate()` or `cron()`, no `at()`). */
+function checkScheduleExpression(stackName: string, logicalId: string, expression: string): void {
+  try {
+    parseScheduleExpression(expression, false);
+  } catch (error) {
+    if (!(error instanceof InvalidScheduleExpressionError)) throw error;
+    throw new UnresolvableError({
+      stackName,
+      path: `${logicalId}.Properties.ScheduleExpression`,
+      reason: error.message,
+    });
+  }
 }
 
 /** Lambda's asynchronous invocation settings per function: `AWS::Lambda::EventInvokeConfig`, then the function's `DeadLetterConfig`. */
