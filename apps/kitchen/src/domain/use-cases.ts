@@ -152,8 +152,12 @@ export async function cancelTicket(
   if (!before) {
     const ticket = await tickets.get(ticketId);
     if (!ticket) throw new TicketNotFound(ticketId);
-    // A redelivered cancel finds it cancelled already: the same outcome, announced once.
-    if (ticket.status === 'CANCELLED') return ticket;
+    // A redelivered cancel finds it cancelled already: the same outcome, announced again with the
+    // same event id (consumers dedupe on it), in case the first attempt failed after its write.
+    if (ticket.status === 'CANCELLED') {
+      await events.cancelled(ticket, ticket.cancelledAt ?? at, ticket.cancelReason ?? reason);
+      return ticket;
+    }
     throw new TicketNotCancellable(ticketId, ticket.status);
   }
   if (before.taskToken) await workflows.cancel(before.taskToken, `${cancelledError}: ${reason}`);

@@ -97,3 +97,27 @@ export function resourcePolicyAllows(
     .map(({ Condition: _condition, Principal: _principal, ...statement }) => statement);
   return evaluatePolicy(applying, permission.action, permission.resource).allowed;
 }
+
+/**
+ * Whether a statement's `Condition` holds for a call that, in AWS, reaches the service over TLS,
+ * as every SDK call and every service integration does: a `Bool` (or `BoolIfExists`)
+ * `aws:SecureTransport` of `false` does not hold, so the CDK's `enforceSSL` deny
+ * (`Deny *` unless `aws:SecureTransport`) does not refuse them although the local endpoint speaks
+ * plain HTTP. Any other condition is not evaluated and is taken to hold, as for identity policies.
+ *
+ * @example
+ * ```ts
+ * conditionHoldsOverTls({ Bool: { 'aws:SecureTransport': 'false' } }); // false
+ * conditionHoldsOverTls({ StringEquals: { 'aws:PrincipalOrgID': 'o-1' } }); // true (not evaluated)
+ * ```
+ */
+export function conditionHoldsOverTls(condition: unknown): boolean {
+  if (typeof condition !== 'object' || condition === null) return true;
+  for (const operator of ['Bool', 'BoolIfExists']) {
+    const block = (condition as Record<string, unknown>)[operator];
+    if (typeof block !== 'object' || block === null) continue;
+    const secure = (block as Record<string, unknown>)['aws:SecureTransport'];
+    if ([secure].flat().some((value) => String(value).toLowerCase() === 'false')) return false;
+  }
+  return true;
+}

@@ -14,7 +14,7 @@ import { type AwsService, jsonAnswer, type ServiceCall } from '../service';
 import type { QueueStore } from '../sqs/sqs';
 import { SnsError } from './errors';
 import { OPERATIONS, planOperation } from './operations';
-import { resourcePolicyAllows } from './permissions';
+import { conditionHoldsOverTls, resourcePolicyAllows } from './permissions';
 import type { SubscriptionConfig } from './resources';
 import { DeliveryFailure, Sns, type SnsTargets } from './sns';
 
@@ -138,7 +138,8 @@ function targets(options: SnsServiceOptions): SnsTargets {
 /**
  * Whether the topic policy explicitly denies `action` to the caller (a statement naming `*`, the
  * caller's role or its account): a deny there wins over the role's allow. Its conditions are not
- * evaluated, as for identity policies.
+ * evaluated, as for identity policies, but for `aws:SecureTransport` ({@link conditionHoldsOverTls}):
+ * in AWS every caller arrives over TLS.
  */
 function deniedByTopicPolicy(
   model: LocalModel,
@@ -150,7 +151,8 @@ function deniedByTopicPolicy(
   const callers = new Set(['*', caller.roleArn, account, `arn:aws:iam::${account}:root`]);
   return policyOf(model, 'topic', topicArn).some((statement) => {
     if (statement.Effect !== 'Deny') return false;
-    const { Principal: principal, Condition: _condition, ...rest } = statement;
+    const { Principal: principal, Condition: condition, ...rest } = statement;
+    if (!conditionHoldsOverTls(condition)) return false;
     const named = principal === '*' || [principal?.['AWS'] ?? []].flat().some((each) => callers.has(each));
     return named && evaluatePolicy([{ ...rest, Effect: 'Allow' }], action, topicArn).allowed;
   });
