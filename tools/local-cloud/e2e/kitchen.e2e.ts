@@ -123,6 +123,7 @@ async function succeeded(orderId: string): Promise<void> {
     const events = (execution?.history ?? execution?.events ?? []) as Json[];
     throw new Error(
       `${(error as Error).message}: ${String(execution?.status)}, failures ${JSON.stringify(events.filter((event) => /Failed|TimedOut/.test(String(event.type))).slice(0, 3))}`,
+      { cause: error },
     );
   }
 }
