@@ -119,9 +119,7 @@ describe('SliceKitchen stack', () => {
       HeartbeatSeconds: 900,
       Arguments: { Payload: { taskToken: '{% $states.context.Task.Token %}' } },
     });
-    expect(
-      states.WaitForCook.Catch.map((c: { ErrorEquals: string[]; Next: string }) => [c.ErrorEquals, c.Next]),
-    ).toEqual([
+    expect(states.WaitForCook?.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['States.HeartbeatTimeout'], 'MarkOverdue'],
       [['Kitchen.Cancelled'], 'Cancelled'],
       [['States.ALL'], 'MarkFailed'],
