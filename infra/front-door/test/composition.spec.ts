@@ -83,7 +83,13 @@ describe('the composition of the platform domain', () => {
     const broken = {
       ...routing,
       headerRules: [
-        { header: 'x-slice-canary', value: 'tracking', target: 'tracking', priority: 1000, purpose: 'preview' },
+        {
+          header: 'x-slice-canary',
+          value: 'tracking',
+          target: 'tracking',
+          priority: 1000,
+          purpose: 'preview',
+        },
       ],
     };
     const problems = checkComposition(broken, facts);
