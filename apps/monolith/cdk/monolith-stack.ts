@@ -170,6 +170,7 @@ export class MonolithStack extends ServiceStack {
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
     });
+    this.monitoring.addApi({ deploymentStage: this.api.deploymentStage, alarms: [this.serverErrorAlarm] });
     new SafeRollout(this, 'Rollout', { stage, aliases: [live], alarms: [this.serverErrorAlarm] });
   }
 }
