@@ -1,5 +1,5 @@
 import type { ServiceInfo } from '@slice/contract';
-import { catchAllPriority, type RoutingManifest } from './routing';
+import { catchAllPriority, isRouted, type RoutingManifest } from './routing';
 
 /** What the composition is checked against. */
 export interface CompositionFacts {
@@ -98,7 +98,7 @@ export function checkComposition(manifest: RoutingManifest, facts: CompositionFa
 
   if (manifest.fallback === 'monolith') problems.push(...checkMonolith(facts));
 
-  const services = new Set(manifest.services.map((route) => route.service));
+  const services = new Set(manifest.services.filter(isRouted).map((route) => route.service));
   for (const rule of manifest.headerRules) {
     if (rule.target === 'monolith' && manifest.fallback !== 'monolith') {
       problems.push(

@@ -8,7 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { acknowledge, ServiceStack, stageConfig, type ServiceStackProps } from '@slice/cdk';
 import { problemContentType } from '@slice/contract';
 import type { Construct } from 'constructs';
-import { catchAllPriority, type RoutingManifest } from './routing';
+import { catchAllPriority, isRouted, type RoutingManifest } from './routing';
 
 /** The front door's entry in the service vocabulary: stack name `SliceFrontDoor-<stage>`. */
 export const frontDoorService = {
@@ -87,7 +87,8 @@ export class FrontDoorStack extends ServiceStack {
         ...(rule.basePaths ? [{ matchBasePaths: { anyOf: [...rule.basePaths] } }] : []),
       ]);
     }
-    for (const route of routing.services) {
+    const routed = routing.services.filter(isRouted);
+    for (const route of routed) {
       this.rule(`Service-${route.service}`, route.priority, targetOf(route.service), [
         { matchBasePaths: { anyOf: [...route.basePaths] } },
       ]);
@@ -97,7 +98,7 @@ export class FrontDoorStack extends ServiceStack {
     // The monolith refuses these groups without the routing header, whatever a path's spelling.
     new ssm.StringParameter(this, 'MovedBasePathsParameter', {
       parameterName: this.parameterName('moved-base-paths'),
-      stringValue: JSON.stringify({ basePaths: routing.services.flatMap((route) => route.basePaths) }),
+      stringValue: JSON.stringify({ basePaths: routed.flatMap((route) => route.basePaths) }),
       description: `The base paths the front door sends to services on ${this.stage}; the monolith refuses them without x-slice-route.`,
     });
   }

@@ -18,6 +18,19 @@ export interface ServiceRoute {
   readonly basePaths: readonly string[];
   /** 1 to 1,000,000; leave gaps so rules can be inserted. */
   readonly priority: number;
+  /**
+   * Who answers the base paths today. A new service starts as `'monolith'`: it is listed (its
+   * owners and contract are checked) while the monolith keeps serving its base paths, until the
+   * shared suite passes against the service (`npm run parity`) and this line is removed.
+   *
+   * @default 'service'
+   */
+  readonly target?: 'service' | 'monolith';
+}
+
+/** Whether the front door sends a service's base paths to it (rather than to the monolith). */
+export function isRouted(route: ServiceRoute): boolean {
+  return (route.target ?? 'service') === 'service';
 }
 
 /** A rule that sends requests with a header to another target, above the base-path rules. */

@@ -261,6 +261,21 @@ export class ServiceStack extends Stack {
     return this.importedUserPool;
   }
 
+  /**
+   * The platform's user pool when a route of the contract needs a signed-in caller, else
+   * `undefined`: an API of public routes imports no pool (and keeps no unused parameter).
+   *
+   * @example
+   * ```ts
+   * new ServiceApi(this, 'Api', { contract, stage, handlers, userPool: this.userPoolFor(contract) });
+   * ```
+   */
+  userPoolFor(contract: Contract): cognito.IUserPool | undefined {
+    return Object.values(contract.routes).some((route) => route.auth !== 'public')
+      ? this.userPool
+      : undefined;
+  }
+
   /** The ARN of the platform's regional WAF web ACL (`web-acl-arn` platform value). */
   get webAclArn(): string {
     return this.platformValue('web-acl-arn');

@@ -57,13 +57,14 @@ export class ServiceWebSocketApi extends Construct {
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
     });
     for (const route of this.api.node.findAll()) {
-      if (route instanceof apigwv2.CfnRoute && route.routeKey === '$connect') {
-        acknowledge(
-          route,
-          'AwsSolutions-APIG4',
-          "A new service's $connect accepts any caller and the API pushes nothing yet; add a REQUEST authorizer (WebSocket APIs take no Cognito authorizer) before it carries anything personal.",
-        );
-      }
+      if (!(route instanceof apigwv2.CfnRoute)) continue;
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        route.routeKey === '$connect'
+          ? "A new service's $connect accepts any caller and the API pushes nothing yet; add a REQUEST authorizer (WebSocket APIs take no Cognito authorizer) before it carries anything personal."
+          : 'API Gateway authorizes a WebSocket connection once, on $connect; later routes belong to an accepted connection.',
+      );
     }
     new ssm.StringParameter(this, 'ApiIdParameter', {
       parameterName: serviceParameterName(stageName, service, 'websocket-api-id'),
