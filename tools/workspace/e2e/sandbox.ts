@@ -5,6 +5,7 @@
  */
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -33,6 +34,8 @@ const copied = [
   'tools',
   'infra',
   'apps/monolith',
+  // The monolith's seed replays Menu's (its legacy copy of the demo menu).
+  'apps/menu/seed',
 ];
 
 /** Build output, caches and installs: never copied. */
@@ -69,7 +72,11 @@ export function createSandbox(root: string): { root: string; remove: () => void 
  */
 function keepRoutesToCopiedApps(sandbox: string): void {
   const path = join(sandbox, 'infra/front-door/src/routing.ts');
-  const apps = new Set(readdirSync(join(sandbox, 'apps')));
+  const apps = new Set(
+    readdirSync(join(sandbox, 'apps')).filter((app) =>
+      existsSync(join(sandbox, 'apps', app, 'project.json')),
+    ),
+  );
   const kept = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => {

@@ -89,6 +89,30 @@ describe('a service generated with every option', () => {
     expect(digest(watched)).toEqual(before);
   }, 300_000);
 
+  it('gains a route with the route generator, its function derived by the stack', async () => {
+    const added = await run('generate a route', [
+      'nx',
+      'g',
+      '@slice/workspace:route',
+      service,
+      'renameDemoItem',
+      '--method',
+      'PUT',
+      '--path',
+      `/${service}/items/{itemId}/name`,
+      '--auth',
+      'staff',
+    ]);
+
+    expect({ code: added.code, output: added.code === 0 ? '' : tail(added.output) }).toEqual({
+      code: 0,
+      output: '',
+    });
+    expect(readFileSync(join(sandbox.root, `libs/contracts/${service}/src/index.ts`), 'utf8')).toContain(
+      "operationId: 'renameDemoItem'",
+    );
+  }, 300_000);
+
   it('passes lint, typecheck, test, synth, validate, contract and contract-gate', async () => {
     const targets = await run('targets', [
       'nx',
@@ -123,4 +147,24 @@ describe('a service generated with every option', () => {
     expect(invalid.status).toBe(400);
     expect(JSON.stringify(await invalid.json())).toContain('itemId');
   }, 120_000);
+
+  it('serves the generated route to staff only, from its own function', async () => {
+    const path = `${cloud?.url ?? ''}/${service}/items/first-item/name`;
+    const init = {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Renamed"}',
+    };
+    const token = await cloud?.token({ sub: 'e2e-staff', groups: ['staff'] });
+
+    const anonymous = await fetch(path, init);
+    const staff = await fetch(path, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${token ?? ''}` },
+    });
+
+    expect(anonymous.status).toBe(401);
+    expect(staff.status).toBe(200);
+    expect(await staff.json()).toMatchObject({ id: 'first-item' });
+  }, 60_000);
 });

@@ -165,6 +165,9 @@ describe('the route generator', () => {
     expect(contract).toContain("operationId: 'rateMenuItem'");
     expect(contract).toContain("path: '/menu/items/{itemId}/ratings'");
     expect(contract).toMatch(/routes: \{[^}]*withdrawMenuItem,\s*rateMenuItem,?\s*\}/);
+    expect(text(t, 'apps/menu/test/rate-menu-item.spec.ts')).toContain(
+      "rateMenuItem({ itemId: 'abc-123', body: { name: 'A name' } }, { now })",
+    );
     expect(text(t, 'apps/menu/src/handlers/rate-menu-item.ts')).toContain(
       'http(menuContract.routes.rateMenuItem, ({ path, body }) =>',
     );

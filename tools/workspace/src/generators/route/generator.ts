@@ -89,7 +89,10 @@ export function planRoute(tree: Tree, options: RouteOptions): RoutePlan {
     method,
     path: options.path,
     auth: options.auth ?? 'user',
-    summary: (options.summary ?? file.replaceAll('-', ' ')).replace(/\.$/, '').replaceAll("'", '’'),
+    summary: (options.summary ?? file.replaceAll('-', ' '))
+      .replace(/\.$/, '')
+      .replaceAll("'", '’')
+      .replaceAll('*/', '* /'),
     pathParams: parts.filter((part) => part.startsWith('{')).map((part) => part.slice(1, -1)),
     hasBody: ['POST', 'PUT', 'PATCH'].includes(method),
     contractFile,
