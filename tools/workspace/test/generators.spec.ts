@@ -164,6 +164,9 @@ describe('the route generator', () => {
     const contract = text(t, 'libs/contracts/menu/src/index.ts');
     expect(contract).toContain("operationId: 'rateMenuItem'");
     expect(contract).toContain("path: '/menu/items/{itemId}/ratings'");
+    expect(contract).toMatch(
+      /examples: \[\s*\{\s*name: 'valid',\s*request: \{ path: \{ itemId: 'first-itemid' \}, body: \{ name: 'A name' \} \},\s*response: \{ status: 201 \}/,
+    );
     expect(contract).toMatch(/routes: \{[^}]*withdrawMenuItem,\s*rateMenuItem,?\s*\}/);
     expect(text(t, 'apps/menu/test/rate-menu-item.spec.ts')).toContain(
       "rateMenuItem({ itemId: 'abc-123', body: { name: 'A name' } }, { now })",

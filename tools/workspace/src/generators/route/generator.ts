@@ -107,6 +107,12 @@ function routeSource(plan: RoutePlan): string {
       `path: z.strictObject({ ${plan.pathParams.map((param) => `${param}: z.string().min(1).max(64)`).join(', ')} })`,
     plan.hasBody && `body: ${plan.opPascal}Request`,
   ].filter(Boolean);
+  const status = plan.method === 'POST' ? 201 : 200;
+  const exampleRequest = [
+    plan.pathParams.length > 0 &&
+      `path: { ${plan.pathParams.map((param) => `${param}: 'first-${param.toLowerCase()}'`).join(', ')} }`,
+    plan.hasBody && "body: { name: 'A name' }",
+  ].filter(Boolean);
   return [
     ...(plan.hasBody
       ? [
@@ -129,9 +135,11 @@ function routeSource(plan: RoutePlan): string {
     `  summary: '${plan.summary.charAt(0).toUpperCase()}${plan.summary.slice(1)}',`,
     `  auth: '${plan.auth}',`,
     `  request: { ${request.join(', ')} },`,
-    `  status: ${plan.method === 'POST' ? 201 : 200},`,
+    `  status: ${status},`,
     `  response: ${plan.opPascal}Result,`,
     ...(plan.pathParams.length > 0 ? [`  errors: { 404: 'Nothing at this path.' },`] : []),
+    // The shared contract suite builds its valid request (and every invalid one) from this example.
+    `  examples: [{ name: 'valid', request: { ${exampleRequest.join(', ')} }, response: { status: ${status} } }],`,
     '});',
     '',
     '',
