@@ -165,7 +165,7 @@ describe('the route generator', () => {
     expect(contract).toContain("operationId: 'rateMenuItem'");
     expect(contract).toContain("path: '/menu/items/{itemId}/ratings'");
     expect(contract).toMatch(
-      /examples: \[\s*\{\s*name: 'valid',\s*request: \{ path: \{ itemId: 'first-itemid' \}, body: \{ name: 'A name' \} \},\s*response: \{ status: 201 \}/,
+      /examples: \[\s*\{\s*name: 'valid',\s*request: \{ path: \{ itemId: 'first-itemid' \}, body: \{ name: 'A name' \} \},\s*response: \{\s*status: 201,\s*body: \{ id: 'first-itemid', updatedAt: '2026-12-01T09:00:00.000Z' \}/,
     );
     expect(contract).toMatch(/routes: \{[^}]*withdrawMenuItem,\s*rateMenuItem,?\s*\}/);
     expect(text(t, 'apps/menu/test/rate-menu-item.spec.ts')).toContain(

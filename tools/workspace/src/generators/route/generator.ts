@@ -108,6 +108,9 @@ function routeSource(plan: RoutePlan): string {
     plan.hasBody && `body: ${plan.opPascal}Request`,
   ].filter(Boolean);
   const status = plan.method === 'POST' ? 201 : 200;
+  const exampleId = plan.pathParams[0]
+    ? `first-${plan.pathParams[0].toLowerCase()}`
+    : '7d444840-9dc0-41d1-b245-5ffdce74fad2';
   const exampleRequest = [
     plan.pathParams.length > 0 &&
       `path: { ${plan.pathParams.map((param) => `${param}: 'first-${param.toLowerCase()}'`).join(', ')} }`,
@@ -139,7 +142,7 @@ function routeSource(plan: RoutePlan): string {
     `  response: ${plan.opPascal}Result,`,
     ...(plan.pathParams.length > 0 ? [`  errors: { 404: 'Nothing at this path.' },`] : []),
     // The shared contract suite builds its valid request (and every invalid one) from this example.
-    `  examples: [{ name: 'valid', request: { ${exampleRequest.join(', ')} }, response: { status: ${status} } }],`,
+    `  examples: [{ name: 'valid', request: { ${exampleRequest.join(', ')} }, response: { status: ${status}, body: { id: '${exampleId}', updatedAt: '2026-12-01T09:00:00.000Z' } } }],`,
     '});',
     '',
     '',
