@@ -164,6 +164,10 @@ describe('the route generator', () => {
     const contract = text(t, 'libs/contracts/menu/src/index.ts');
     expect(contract).toContain("operationId: 'rateMenuItem'");
     expect(contract).toContain("path: '/menu/items/{itemId}/ratings'");
+    // The shared suite sends `Not A Valid Id!` and expects a 400: path parameters have a shape.
+    expect(contract).toContain(
+      'request: { path: z.strictObject({ itemId: Slug }), body: RateMenuItemRequest }',
+    );
     expect(contract).toMatch(
       /examples: \[\s*\{\s*name: 'valid',\s*request: \{ path: \{ itemId: 'first-itemid' \}, body: \{ name: 'A name' \} \},\s*response: \{\s*status: 201,\s*body: \{ id: 'first-itemid', updatedAt: '2026-12-01T09:00:00.000Z' \}/,
     );

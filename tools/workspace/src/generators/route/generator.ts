@@ -101,10 +101,10 @@ export function planRoute(tree: Tree, options: RouteOptions): RoutePlan {
 }
 
 /** The schemas and route definition the contract gains, placed before its `defineContract`. */
-function routeSource(plan: RoutePlan): string {
+function routeSource(plan: RoutePlan, contract: string): string {
   const request = [
     plan.pathParams.length > 0 &&
-      `path: z.strictObject({ ${plan.pathParams.map((param) => `${param}: z.string().min(1).max(64)`).join(', ')} })`,
+      `path: z.strictObject({ ${plan.pathParams.map((param) => `${param}: Slug`).join(', ')} })`,
     plan.hasBody && `body: ${plan.opPascal}Request`,
   ].filter(Boolean);
   const status = plan.method === 'POST' ? 201 : 200;
@@ -117,6 +117,13 @@ function routeSource(plan: RoutePlan): string {
     plan.hasBody && "body: { name: 'A name' }",
   ].filter(Boolean);
   return [
+    ...(plan.pathParams.length > 0 && !/\bconst Slug\b/.test(contract)
+      ? [
+          '/** A path parameter: a lower-case slug or a UUID, as ids are. */',
+          "const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A lower-case slug or a UUID.');",
+          '',
+        ]
+      : []),
     ...(plan.hasBody
       ? [
           `/** What \`${plan.operationId}\` takes. */`,
@@ -163,7 +170,7 @@ function addToContract(tree: Tree, plan: RoutePlan): void {
     routes[0],
     `routes: { ${[routes[1]?.trim(), plan.operationId].filter(Boolean).join(', ')} }`,
   );
-  text = text.replace(define[0], `${routeSource(plan)}${define[0]}`);
+  text = text.replace(define[0], `${routeSource(plan, text)}${define[0]}`);
   if (plan.hasBody && !/\bfreeText\b[^;]*from '@slice\/contract'/.test(text)) {
     text = text.replace(
       /import \{([^}]*)\} from '@slice\/contract';/,
