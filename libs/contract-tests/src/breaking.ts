@@ -1,9 +1,11 @@
 import {
   eventJsonSchemas,
+  socketJsonSchemas,
   toOpenApi,
   type Contract,
   type JsonObject,
   type OpenApiDocument,
+  type SocketContract,
 } from '@slice/contract';
 
 /**
@@ -313,4 +315,67 @@ export function formatComparison(comparison: ContractComparison): string {
     ? `${comparison.breaks.length} breaking change(s), allowed by the new major version.`
     : `${comparison.breaks.length} breaking change(s): raise the major version (service.version) or keep the old shape.`;
   return [head + verdict, ...comparison.breaks.map((item) => `  ✗ ${item.where}: ${item.change}`)].join('\n');
+}
+
+/**
+ * A WebSocket contract as it is published: the JSON Schema of each message, keyed
+ * `accepts.<action>` and `sends.<type>`. Kept in `libs/contracts/<service>/published/contract.json`.
+ */
+export interface PublishedSocketContract {
+  readonly service: { readonly name: string; readonly version: string };
+  readonly messages: Record<string, JsonObject>;
+}
+
+/**
+ * The published form of a WebSocket contract, stable to compare and to commit.
+ *
+ * @example
+ * ```ts
+ * publishedSocketOf(trackingContract).messages['accepts.track'];
+ * ```
+ */
+export function publishedSocketOf(contract: SocketContract): PublishedSocketContract {
+  const { name, version } = contract.service;
+  return { service: { name, version }, messages: socketJsonSchemas(contract) as Record<string, JsonObject> };
+}
+
+/**
+ * Compares a WebSocket contract with its earlier version: an accepted message removed or
+ * narrowed breaks the clients that send it; a sent message that takes a promise back (a field
+ * removed or made optional, a type changed, an enum widened) breaks the clients that read it.
+ *
+ * @example
+ * ```ts
+ * compareSocketContracts(JSON.parse(base), publishedSocketOf(trackingContract)).passed;
+ * ```
+ */
+export function compareSocketContracts(
+  before: PublishedSocketContract,
+  after: PublishedSocketContract,
+): ContractComparison {
+  const breaks: BreakingChange[] = [];
+  for (const [key, schema] of Object.entries(before.messages)) {
+    const now = after.messages[key];
+    const accepted = key.startsWith('accepts.');
+    if (!now) {
+      if (accepted)
+        breaks.push({ where: `message ${key}`, change: 'action removed (clients sending it are refused)' });
+      continue;
+    }
+    const comparer = new Comparer(
+      isObject(schema.$defs) ? schema.$defs : {},
+      isObject(now.$defs) ? now.$defs : {},
+    );
+    comparer.schema(schema, now, accepted ? 'request' : 'response', `message ${key}`);
+    breaks.push(...comparer.breaks);
+  }
+  const majorRaised = major(after.service.version) > major(before.service.version);
+  return {
+    service: after.service.name,
+    before: before.service.version,
+    after: after.service.version,
+    breaks,
+    majorRaised,
+    passed: breaks.length === 0 || majorRaised,
+  };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ConsumerExpectation, Contract, Route } from '@slice/contract';
+import type { ConsumerExpectation, Contract, EventExpectation, Route } from '@slice/contract';
 import { statusesOf, type SuiteCase } from './cases';
 import { ContractViolation, expectStatus } from './context';
 
@@ -8,7 +8,12 @@ type JsonObject = Record<string, unknown>;
 /** Why the route's response schema does not promise a field (a dot path); undefined when it does. */
 function schemaGap(route: Route, field: string): string | undefined {
   if (!route.response) return `${route.operationId} answers without a body`;
-  const json = z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) as JsonObject;
+  return fieldGap(route.response, field);
+}
+
+/** Why a schema does not promise a field (a dot path): not declared, or optional; undefined when it does. */
+function fieldGap(schema: z.ZodType, field: string): string | undefined {
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject;
   const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
   let node: JsonObject = json;
   const walked: string[] = [];
@@ -122,4 +127,52 @@ export function expectationCases(
         },
       ];
     });
+}
+
+/**
+ * What a provider's event no longer promises of a consumer's expectation: the event is gone, or a
+ * field is not declared or not required in its detail. Empty when it keeps every promise.
+ *
+ * @example
+ * ```ts
+ * expect(trackingExpectations.flatMap((expectation) => eventExpectationGaps(ordersContract, expectation))).toEqual([]);
+ * ```
+ */
+export function eventExpectationGaps(contract: Contract, expectation: EventExpectation): string[] {
+  const event = contract.events[expectation.detailType];
+  if (!event) return [`${expectation.detailType} is gone`];
+  return expectation.fields.map((field) => fieldGap(event.detail, field)).filter((gap) => gap !== undefined);
+}
+
+/**
+ * The cases that hold a provider to what consumers of its events declared: every expected field
+ * stays declared and required in the event's detail schema (what the provider publishes is parsed
+ * against that schema, so the schema is the promise).
+ *
+ * @example
+ * ```ts
+ * eventExpectationCases(ordersContract, [...trackingExpectations]);
+ * ```
+ */
+export function eventExpectationCases(
+  contract: Contract,
+  expectations: readonly EventExpectation[],
+): SuiteCase[] {
+  return expectations
+    .filter((expectation) => expectation.provider === contract.service.name)
+    .map((expectation) => ({
+      operationId: expectation.detailType,
+      kind: 'expectation' as const,
+      name: `${expectation.detailType} still carries what ${expectation.consumer} reads`,
+      run: () => {
+        const gaps = eventExpectationGaps(contract, expectation);
+        return gaps.length > 0
+          ? Promise.reject(
+              new ContractViolation(
+                `${expectation.consumer} relies on ${expectation.detailType}, but ${gaps.join('; ')} (${expectation.reason})`,
+              ),
+            )
+          : Promise.resolve();
+      },
+    }));
 }

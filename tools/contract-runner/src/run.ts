@@ -10,7 +10,13 @@ import {
   type SuiteReport,
   type Target,
 } from '@slice/contract-tests';
-import { consumerExpectations, monolithContracts, serviceContract, serviceContracts } from './services';
+import {
+  consumerEventExpectations,
+  consumerExpectations,
+  monolithContracts,
+  serviceContract,
+  serviceContracts,
+} from './services';
 
 /** Options of {@link runContracts}. */
 export interface RunContractsOptions {
@@ -59,6 +65,7 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
       contract,
       fixtures,
       expectations: consumerExpectations,
+      eventExpectations: consumerEventExpectations,
       target,
       runs: options.runs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),

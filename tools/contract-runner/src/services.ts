@@ -1,7 +1,14 @@
-import type { ConsumerExpectation, Contract, ContractFixtures } from '@slice/contract';
+import type {
+  ConsumerExpectation,
+  Contract,
+  ContractFixtures,
+  EventExpectation,
+  SocketContract,
+} from '@slice/contract';
 import { menuContract, menuFixtures } from '@slice/contracts-menu';
 import { monolithContract } from '@slice/contracts-monolith';
 import { ordersContract, ordersExpectations, ordersFixtures } from '@slice/contracts-orders';
+import { trackingContract, trackingExpectations } from '@slice/contracts-tracking';
 
 /** A contract the runner knows, with its fixtures. */
 export interface ServiceContract {
@@ -22,6 +29,15 @@ export const serviceContracts: Readonly<Record<string, ServiceContract>> = {
 
 /** What every consumer declared on other services' contracts; each provider's run picks its own. */
 export const consumerExpectations: readonly ConsumerExpectation[] = [...ordersExpectations];
+
+/** What every consumer declared on other services' events; each provider's run picks its own. */
+export const consumerEventExpectations: readonly EventExpectation[] = [...trackingExpectations];
+
+/**
+ * Every published WebSocket contract, keyed by service: held to the breaking-change gate like the
+ * HTTP contracts; its messages are checked over a connection by the service's own contract target.
+ */
+export const socketContracts: Readonly<Record<string, SocketContract>> = { tracking: trackingContract };
 
 /**
  * The contracts the monolith is held to when its own suite runs: the routes it still serves for
