@@ -9,3 +9,4 @@ export * from './problem';
 export * from './publisher';
 export * from './request';
 export * from './user';
+export * from './token-verifier';

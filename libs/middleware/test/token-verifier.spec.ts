@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@slice/contract';
 import { badTokens, createLocalIssuer } from '@slice/testing';
-import { tokenVerifier } from '../src/adapters/token-verifier';
+import { tokenVerifier } from '../src/token-verifier';
 
 const issuer = createLocalIssuer({ issuer: 'https://issuer.verifier.test', audience: 'slice-test' });
 const jwksUrl = 'https://issuer.verifier.test/.well-known/jwks.json';
