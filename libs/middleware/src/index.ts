@@ -10,3 +10,4 @@ export * from './publisher';
 export * from './request';
 export * from './user';
 export * from './token-verifier';
+export * from './socket';
