@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigatewayv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -81,7 +81,7 @@ export class TrackingStack extends ServiceStack {
     const connect = fn('Connect', 'connect');
     const disconnect = fn('Disconnect', 'disconnect');
     const track = fn('Track', 'track');
-    const fallback = fn('Default', 'default');
+    const fallback = fn('DefaultRoute', 'default');
     const authorizer = this.authorizerFunction();
     this.table.grant(connect, 'dynamodb:PutItem');
     this.table.grant(disconnect, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
@@ -220,7 +220,7 @@ export class TrackingStack extends ServiceStack {
       returnResponse: true,
     });
     for (const route of this.api.node.findAll().filter((child) => child instanceof apigatewayv2.CfnRoute)) {
-      const key = (route as apigatewayv2.CfnRoute).routeKey;
+      const key = route.routeKey;
       if (key === '$connect') continue;
       acknowledge(
         route,
@@ -246,9 +246,11 @@ export class TrackingStack extends ServiceStack {
     const apiLogicalId = this.resolve(
       (this.api.node.defaultChild as apigatewayv2.CfnApi).logicalId,
     ) as string;
+    // cdk-nag names an unresolved pseudo parameter `<AWS::Region>`, a known one by its value.
+    const known = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
     acknowledge(
       fn,
-      `AwsSolutions-IAM5[Resource::arn:${this.partition}:execute-api:${this.region}:<AWS::AccountId>:<${apiLogicalId}>/${this.stage}/*/@connections/*]`,
+      `AwsSolutions-IAM5[Resource::arn:${known(this.partition, 'Partition')}:execute-api:${known(this.region, 'Region')}:<AWS::AccountId>:<${apiLogicalId}>/${this.stage}/*/@connections/*]`,
       'Connection ids are made by API Gateway at connect time; the grant is scoped to this API and stage and to @connections.',
     );
     return liveAlias(fn);

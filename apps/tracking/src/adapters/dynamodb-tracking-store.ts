@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TrackingStatus } from '@slice/contracts-tracking';
-import { key, mapErrors } from '@slice/dynamodb';
+import { key, mapErrors, toServiceError } from '@slice/dynamodb';
 import type { Connection, StatusChange, TrackedOrder, TrackingStore, Watch } from '../domain/ports';
 
 /** How long the projection keeps an order after its last change: tracking is for live orders. */
@@ -102,7 +102,7 @@ export function dynamoTrackingStore(
         );
       } catch (error) {
         if (conditionFailed(error)) return false;
-        return mapErrors(() => Promise.reject(error));
+        throw toServiceError(error);
       }
       await mapErrors(() =>
         client.send(
@@ -199,7 +199,7 @@ export function dynamoTrackingStore(
         return orderOf(Attributes);
       } catch (error) {
         if (conditionFailed(error)) return undefined;
-        return mapErrors(() => Promise.reject(error));
+        throw toServiceError(error);
       }
     },
   };

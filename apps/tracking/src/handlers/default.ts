@@ -2,7 +2,9 @@ import { socket } from '@slice/middleware';
 import { unknownAction } from '../domain/use-cases';
 
 /** `$default`: a message no route takes gets an error naming the actions the API accepts. */
-export const handler = socket(async ({ body }) => ({
-  statusCode: 200,
-  body: JSON.stringify(unknownAction(body)),
-}));
+export const handler = socket(({ body }) =>
+  Promise.resolve({
+    statusCode: 200,
+    body: JSON.stringify(unknownAction(body)),
+  }),
+);
