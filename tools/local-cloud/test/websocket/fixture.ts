@@ -78,6 +78,7 @@ export function synthesizeSocketService(root: string, options: { extraRoute?: bo
   });
   stage.grantManagementApiAccess(routes);
   for (const each of [routes, ungranted]) each.addEnvironment('CALLBACK_URL', stage.callbackUrl);
+  routes.addEnvironment('API_ENDPOINT', api.apiEndpoint);
   const domainName = new apigwv2.DomainName(stack, 'Domain', {
     domainName: 'ws.slice.example',
     certificate: acm.Certificate.fromCertificateArn(
