@@ -19,6 +19,35 @@ const tagOf = (tags: unknown, key: string): string | undefined =>
  * (from the REST API methods) and functions (from the stack), one line per REST API.
  */
 export function describeServices(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
+  return [...restApiLines(model, routingRules), ...webSocketApiLines(model)];
+}
+
+/** One line per WebSocket API: its local URLs as base paths (`/_ws/<apiId>/<stage>`, `ws.localhost`), its route keys. */
+function webSocketApiLines(model: LocalModel): ServiceLine[] {
+  return (model.webSocketApis ?? []).map((api) => {
+    const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
+    const tags = stack?.template.Resources?.[api.logicalId]?.Properties?.Tags;
+    const tagged =
+      typeof tags === 'object' && tags !== null && !Array.isArray(tags)
+        ? (tags as Record<string, unknown>)
+        : {};
+    const urls = [
+      ...api.stages.map((stage) => `/_ws/${api.id}/${stage.name}`),
+      ...api.domains.map(
+        (domain) => `${domain.domainName.split('.')[0] ?? ''}.localhost/${domain.mappingKey}`,
+      ),
+    ];
+    return {
+      service: String(tagged['slice:service'] ?? api.name),
+      team: String(tagged['slice:team'] ?? '-'),
+      basePaths: urls.join(' ') || '-',
+      routes: api.routes.map((route) => route.routeKey),
+      functions: model.functions.filter((fn) => fn.stackName === api.stackName).length,
+    };
+  });
+}
+
+function restApiLines(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
   return model.restApis.map((api) => {
     const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
     const resource = stack?.template.Resources?.[api.logicalId];

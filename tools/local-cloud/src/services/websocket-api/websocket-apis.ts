@@ -113,6 +113,83 @@ function update(context: SessionContext, setState: (state: WebSocketState) => vo
   return Promise.resolve<ServiceUpdate>({ notes });
 }
 
+/** The `ws` server of every connection: no server of its own, 128 KB messages, the subprotocol `$connect` chose. */
+function socketServer(limits: WebSocketLimits, protocols: WeakMap<IncomingMessage, string>): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (offered, req) => {
+      const chosen = protocols.get(req);
+      return chosen !== undefined && offered.has(chosen) ? chosen : false;
+    },
+  });
+}
+
+/** What an upgrade is accepted with: the sessions' context, the `ws` server and the chosen subprotocols. */
+interface AcceptContext extends SessionContext {
+  readonly server: WebSocketServer;
+  readonly protocols: WeakMap<IncomingMessage, string>;
+}
+
+/** Decides an upgrade (the `$connect` steps), then completes the handshake or refuses it. */
+async function accept(
+  context: AcceptContext,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
+  const target = context.stopping() ? undefined : targetOf(context.state(), req.url ?? '/', req.headers.host);
+  if (!target) return refuseHandshake(socket, 404, '{"message":"Not Found"}');
+  const decision = await decideConnect(context, target, req);
+  const where = `${target.api.spec.name}/${target.stage.name}`;
+  if (!decision.ok) {
+    context.log(`refused a connection to ${where}: ${decision.status} — ${decision.reason}`);
+    return refuseHandshake(socket, decision.status, decision.body);
+  }
+  if (socket.destroyed || context.stopping()) return;
+  if (decision.protocol !== undefined) context.protocols.set(req, decision.protocol);
+  context.server.handleUpgrade(req, socket, head, (ws) => {
+    openSession(context, target.api, decision.connection, ws, socket);
+    context.log(`${decision.connection.connectionId} connected to ${where}`);
+  });
+}
+
+/** The `@connections` side: what a connection is, and posting to or closing an open one. */
+function connectionCalls(
+  context: SessionContext,
+): Pick<WebSocketApis, 'connections' | 'lookup' | 'post' | 'disconnect' | 'regionOf'> {
+  const { store } = context;
+  return {
+    connections: () => store.all().map(infoOf),
+    lookup(connectionId) {
+      const open = store.get(connectionId);
+      if (open) return { state: 'open', connection: open, region: open.served.spec.region };
+      const gone = store.goneOne(connectionId);
+      if (!gone) return { state: 'unknown' };
+      const state = context.state();
+      return {
+        state: 'gone',
+        connection: gone,
+        region: state.apis.get(gone.apiId)?.spec.region ?? state.model.region,
+      };
+    },
+    post(connectionId, data) {
+      const open = store.get(connectionId);
+      if (!open || open.closing || open.socket.readyState !== open.socket.OPEN) return false;
+      sendMessage(open.socket, data, context.limits.maxFrameBytes);
+      return true;
+    },
+    disconnect(connectionId) {
+      const open = store.get(connectionId);
+      if (!open || open.closing) return false;
+      endConnection(open, closeCauses.deleted);
+      return true;
+    },
+    regionOf: (apiId) => context.state().apis.get(apiId)?.spec.region,
+  };
+}
+
 /**
  * Creates the local WebSocket APIs (API Gateway v2, `WEBSOCKET`): an upgrade on the local domain
  * (`ws://localhost:<port>/_ws/<apiId>/<stage>`, or a custom domain as `<first label>.localhost`)
@@ -124,9 +201,7 @@ function update(context: SessionContext, setState: (state: WebSocketState) => vo
  * @example
  * ```ts
  * const webSockets = createWebSocketApis({ model, runtime, log: console.log });
- * server.on('upgrade', (req, socket, head) => {
- *   if (!webSockets.handleUpgrade(req, socket, head)) socket.destroy();
- * });
+ * server.on('upgrade', (req, socket, head) => webSockets.handleUpgrade(req, socket, head));
  * ```
  */
 export function createWebSocketApis(options: WebSocketApisOptions): WebSocketApis {
@@ -136,16 +211,7 @@ export function createWebSocketApis(options: WebSocketApisOptions): WebSocketApi
   let state = compileWebSocketState(options.model);
   let stopping = false;
   const protocols = new WeakMap<IncomingMessage, string>();
-  const server = new WebSocketServer({
-    noServer: true,
-    maxPayload: limits.maxMessageBytes,
-    perMessageDeflate: false,
-    handleProtocols: (offered, req) => {
-      const chosen = protocols.get(req);
-      return chosen !== undefined && offered.has(chosen) ? chosen : false;
-    },
-  });
-  const store = new ConnectionStore(clock, limits, (connection, cause) => endConnection(connection, cause));
+  const server = socketServer(limits, protocols);
   const context: SessionContext = {
     state: () => state,
     runtime: options.runtime,
@@ -156,64 +222,23 @@ export function createWebSocketApis(options: WebSocketApisOptions): WebSocketApi
     }),
     clock,
     limits,
-    store,
+    store: new ConnectionStore(clock, limits, (connection, cause) => endConnection(connection, cause)),
     log,
     stopping: () => stopping,
-  };
-  const accept = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const target = stopping ? undefined : targetOf(state, req.url ?? '/', req.headers.host);
-    if (!target) return refuseHandshake(socket, 404, '{"message":"Not Found"}');
-    const decision = await decideConnect(context, target, req);
-    if (!decision.ok) {
-      log(
-        `refused a connection to ${target.api.spec.name}/${target.stage.name}: ${decision.status} — ${decision.reason}`,
-      );
-      return refuseHandshake(socket, decision.status, decision.body);
-    }
-    if (socket.destroyed || stopping) return;
-    if (decision.protocol !== undefined) protocols.set(req, decision.protocol);
-    server.handleUpgrade(req, socket, head, (ws) => {
-      openSession(context, target.api, decision.connection, ws, socket);
-      log(`${decision.connection.connectionId} connected to ${target.api.spec.name}/${target.stage.name}`);
-    });
   };
   return {
     handleUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
-      accept(req, socket, head).catch((error: unknown) => {
+      accept({ ...context, server, protocols }, req, socket, head).catch((error: unknown) => {
         log(`the upgrade failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         if (!socket.destroyed) refuseHandshake(socket, 500, '{"message":"Internal server error"}');
       });
     },
-    connections: () => store.all().map(infoOf),
-    lookup(connectionId) {
-      const open = store.get(connectionId);
-      if (open) return { state: 'open', connection: open, region: open.served.spec.region };
-      const gone = store.goneOne(connectionId);
-      if (!gone) return { state: 'unknown' };
-      return {
-        state: 'gone',
-        connection: gone,
-        region: state.apis.get(gone.apiId)?.spec.region ?? state.model.region,
-      };
-    },
-    post(connectionId, data) {
-      const open = store.get(connectionId);
-      if (!open || open.closing || open.socket.readyState !== open.socket.OPEN) return false;
-      sendMessage(open.socket, data, limits.maxFrameBytes);
-      return true;
-    },
-    disconnect(connectionId) {
-      const open = store.get(connectionId);
-      if (!open || open.closing) return false;
-      endConnection(open, closeCauses.deleted);
-      return true;
-    },
-    regionOf: (apiId) => state.apis.get(apiId)?.spec.region,
+    ...connectionCalls(context),
     update: (change) => update(context, (next) => (state = next), change),
     async stop() {
       stopping = true;
-      await closeAll(store.all(), 1000);
+      await closeAll(context.store.all(), 1000);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TestClock } from '../../src/clock';
 import type { InvokeResult, LambdaRuntime, LocalModel } from '../../src/model';
 import { createWebSocketApis, frameWatcher, type WebSocketApis } from '../../src/services/websocket-api';
+import { WebSocket } from 'ws';
 import { type Client, connect } from './fixture';
 
 /** A frame header as a client sends it (masked), for a payload of `length` bytes. */
@@ -97,21 +98,36 @@ const model = {
       stages: [{ name: 'dev', variables: {} }],
       domains: [],
     },
+    {
+      id: 'nodefaultx',
+      stackName: 'SliceSocket-dev',
+      logicalId: 'Strict',
+      name: 'Strict',
+      region: 'eu-west-1',
+      routeSelectionExpression: '$request.body.action',
+      routes: [],
+      authorizers: [],
+      stages: [{ name: 'dev', variables: {} }],
+      domains: [],
+    },
   ],
 } satisfies LocalModel;
 
-describe('API Gateway’s idle timeout and connection duration', () => {
+describe('a connection’s life: limits, errors and subprotocols', () => {
   let clock: TestClock;
   let apis: WebSocketApis;
   let server: Server;
   let url: string;
-  const events: { requestContext: Record<string, unknown> }[] = [];
+  const events: { requestContext: Record<string, unknown>; body?: string }[] = [];
+  /** What the function answers an event; by default `{ statusCode: 200 }`. */
+  let answer: (event: { requestContext: Record<string, unknown>; body?: string }) => InvokeResult;
   const runtime: LambdaRuntime = {
     register: () => undefined,
     stop: () => Promise.resolve(),
     invoke: (_id, event): Promise<InvokeResult> => {
-      events.push(event as { requestContext: Record<string, unknown> });
-      return Promise.resolve({ ok: true, payload: { statusCode: 200 }, durationMs: 1, coldStart: false });
+      const received = event as { requestContext: Record<string, unknown>; body?: string };
+      events.push(received);
+      return Promise.resolve(answer(received));
     },
   };
   const messagesSeen = () => events.filter((event) => event.requestContext['eventType'] === 'MESSAGE').length;
@@ -126,6 +142,7 @@ describe('API Gateway’s idle timeout and connection duration', () => {
 
   beforeEach(async () => {
     events.length = 0;
+    answer = () => ({ ok: true, payload: { statusCode: 200 }, durationMs: 1, coldStart: false });
     clock = new TestClock(Date.parse('2026-12-01T10:00:00Z'));
     apis = createWebSocketApis({ model, runtime, clock });
     server = createServer((_req, res) => res.end());
@@ -172,6 +189,46 @@ describe('API Gateway’s idle timeout and connection duration', () => {
     expect(client.socket.readyState).toBe(client.socket.OPEN);
     await clock.advanceTo(Date.parse('2026-12-01T12:00:00Z'));
     expect((await client.closed).code).toBe(1001);
+  });
+
+  it('answers Internal server error, with the connection and request ids, when a route’s function fails', async () => {
+    answer = (event) =>
+      event.requestContext['eventType'] === 'MESSAGE'
+        ? { ok: false, errorType: 'Error', errorMessage: 'boom', durationMs: 1 }
+        : { ok: true, payload: { statusCode: 200 }, durationMs: 1, coldStart: false };
+    const client = await open();
+    client.socket.send('anything');
+    const reply = JSON.parse(await client.next()) as Record<string, unknown>;
+    expect(reply).toEqual({
+      message: 'Internal server error',
+      connectionId: apis.connections()[0]?.connectionId,
+      requestId: expect.any(String) as unknown,
+    });
+  });
+
+  it('answers Forbidden to a message no route takes when the API has no $default', async () => {
+    const attempt = await connect(`${url}/_ws/nodefaultx/dev`);
+    if ('status' in attempt) throw new Error(`refused with ${attempt.status}`);
+    attempt.client.socket.send(JSON.stringify({ action: 'unknown' }));
+    expect(JSON.parse(await attempt.client.next())).toMatchObject({ message: 'Forbidden' });
+    expect(events.filter((event) => event.requestContext['eventType'] === 'MESSAGE')).toEqual([]);
+  });
+
+  it('agrees the subprotocol $connect answers in its Sec-WebSocket-Protocol header', async () => {
+    answer = () => ({
+      ok: true,
+      payload: { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'slice.v1' } },
+      durationMs: 1,
+      coldStart: false,
+    });
+    const socket = new WebSocket(`${url}/_ws/abcdefghij/dev`, ['token-abc', 'slice.v1']);
+    await new Promise((done, fail) => {
+      socket.once('open', done);
+      socket.once('error', fail);
+    });
+    expect(socket.protocol).toBe('slice.v1');
+    expect(events[0]?.requestContext['eventType']).toBe('CONNECT');
+    socket.close();
   });
 
   it('answers 404 to an upgrade for no API or stage', async () => {
