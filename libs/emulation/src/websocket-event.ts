@@ -50,10 +50,11 @@ export interface WebSocketEvent {
   readonly isBase64Encoded: boolean;
 }
 
-const randomId = (): string => {
-  const bytes = new Uint8Array(10);
+/** An id as API Gateway makes them: 15 URL-safe base64 characters and `=` (`Z-8uxdFzDoECJyQ=`). */
+export const apiGatewayId = (): string => {
+  const bytes = new Uint8Array(11);
   crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64');
+  return `${Buffer.from(bytes).toString('base64url')}=`;
 };
 
 /** The connect request's `identity`, every field API Gateway sends (`null` where it has nothing). */
@@ -75,11 +76,11 @@ const connectIdentity = (connection: WebSocketConnection) => ({
 function requestContextOf(options: WebSocketEventOptions): Record<string, unknown> {
   const { connection, eventType } = options;
   const epoch = options.requestTimeEpoch ?? connection.connectedAt;
-  const requestId = options.requestId ?? randomId();
+  const requestId = options.requestId ?? apiGatewayId();
   const disconnect = options.disconnect;
   return {
     routeKey: options.routeKey,
-    ...(eventType === 'MESSAGE' ? { messageId: options.messageId ?? randomId() } : {}),
+    ...(eventType === 'MESSAGE' ? { messageId: options.messageId ?? apiGatewayId() } : {}),
     ...(eventType === 'CONNECT'
       ? { messageId: null, disconnectStatusCode: null, disconnectReason: null }
       : {}),

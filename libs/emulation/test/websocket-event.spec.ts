@@ -73,7 +73,7 @@ describe('webSocketEvent', () => {
       authorizer: { principalId: 'alice', integrationLatency: 3 },
       identity: { sourceIp: '203.0.113.7', userAgent: 'test' },
     });
-    expect(event.requestContext['messageId']).toMatch(/^[A-Za-z0-9+/]{14}==$/);
+    expect(event.requestContext['messageId']).toMatch(/^[A-Za-z0-9_-]{15}=$/);
     expect(event).not.toHaveProperty('headers');
   });
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import {
+  apiGatewayId,
   queryParametersOf,
   type WebSocketConnection,
   type WebSocketEvent,
@@ -28,8 +29,8 @@ export interface ConnectRequest {
 /** Hop-by-hop headers of the handshake API Gateway does not pass on. */
 const dropped = new Set(['connection', 'upgrade']);
 
-/** API Gateway's ids: ten random bytes, base64 (`WyHPAfymhcwCENw=`). */
-export const gatewayId = (): string => randomBytes(10).toString('base64');
+/** API Gateway's connection, request and message ids (`Z-8uxdFzDoECJyQ=`). */
+export const gatewayId = apiGatewayId;
 
 /**
  * Reads an upgrade request as API Gateway passes it to the authorizer and `$connect`: its headers
