@@ -156,15 +156,33 @@ function stagesOf(resolver: Resolver, stages: readonly Part[]): WebSocketStageSp
   }));
 }
 
-function domainsOf(resolver: Resolver, mappings: readonly Part[]): WebSocketDomainSpec[] {
-  return mappings.map((part) => ({
-    domainName: (resolver.stringProperty(part.stackName, part.logicalId, 'DomainName') ?? '').toLowerCase(),
-    stage: resolver.stringProperty(part.stackName, part.logicalId, 'Stage') ?? '',
-    mappingKey: (resolver.stringProperty(part.stackName, part.logicalId, 'ApiMappingKey') ?? '').replace(
-      /^\/+|\/+$/g,
-      '',
-    ),
-  }));
+/**
+ * The custom domains mapped onto an API. A domain whose name cannot be resolved locally (an SSM
+ * value only the deployed platform has) is a warning, not a failed start: the API is still served
+ * at its `/_ws/` URL.
+ */
+function domainsOf(context: RestApiContext, mappings: readonly Part[]): WebSocketDomainSpec[] {
+  const { resolver } = context;
+  return mappings.flatMap((part) => {
+    const text = (name: string) => resolver.stringProperty(part.stackName, part.logicalId, name);
+    let domainName: string;
+    try {
+      domainName = (text('DomainName') ?? '').toLowerCase();
+    } catch (error) {
+      if (!(error instanceof UnresolvableError)) throw error;
+      context.warn(
+        `${part.stackName}/${part.logicalId}: the custom domain is not served locally (${error.message}).`,
+      );
+      return [];
+    }
+    return [
+      {
+        domainName,
+        stage: text('Stage') ?? '',
+        mappingKey: (text('ApiMappingKey') ?? '').replace(/^\/+|\/+$/g, ''),
+      },
+    ];
+  });
 }
 
 /**
@@ -217,7 +235,7 @@ export function webSocketApisOf(context: RestApiContext): WebSocketApiSpec[] {
           routes: routesOf(context, parts, { id, name }),
           authorizers: of(parts.authorizers).map((part) => authorizerOf(context, part)),
           stages: stagesOf(resolver, of(parts.stages)),
-          domains: domainsOf(resolver, of(parts.mappings)),
+          domains: domainsOf(context, of(parts.mappings)),
         },
       ];
     }),

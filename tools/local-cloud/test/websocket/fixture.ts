@@ -7,6 +7,7 @@ import {
   aws_apigatewayv2 as apigwv2,
   aws_certificatemanager as acm,
   aws_lambda as lambda,
+  aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -79,6 +80,10 @@ export function synthesizeSocketService(root: string, options: { extraRoute?: bo
   stage.grantManagementApiAccess(routes);
   for (const each of [routes, ungranted]) each.addEnvironment('CALLBACK_URL', stage.callbackUrl);
   routes.addEnvironment('API_ENDPOINT', api.apiEndpoint);
+  new ssm.StringParameter(stack, 'WsUrl', {
+    parameterName: '/slice/dev/socket/ws-url',
+    stringValue: stage.url,
+  });
   const domainName = new apigwv2.DomainName(stack, 'Domain', {
     domainName: 'ws.slice.example',
     certificate: acm.Certificate.fromCertificateArn(

@@ -66,6 +66,7 @@ describe('loading WebSocket APIs from a synthesized WebSocketApi', () => {
     expect(localRoutes?.environment['CALLBACK_URL']).toBe(`http://localhost:3300/_ws/${api().id}/dev`);
     expect(routes?.environment['API_ENDPOINT']).toBe(`wss://${api().id}.execute-api.eu-west-1.amazonaws.com`);
     expect(localRoutes?.environment['API_ENDPOINT']).toBe(`ws://localhost:3300/_ws/${api().id}`);
+    expect(local.parameters.get('/slice/dev/socket/ws-url')).toBe(`ws://localhost:3300/_ws/${api().id}/dev`);
   });
 
   it('turns wss:// and custom-domain URLs into the local ones, and leaves other values alone', () => {

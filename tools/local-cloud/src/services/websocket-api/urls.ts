@@ -45,10 +45,10 @@ function localized(value: string, pairs: readonly [string, string][]): string {
 }
 
 /**
- * The model with every function's environment value that is a WebSocket API's AWS URL (its
- * `execute-api` domain with `wss://` or `https://`, or a custom domain mapped onto it) replaced by
- * the API's URL on the local domain, so a function's `ApiGatewayManagementApiClient({ endpoint })`
- * reaches the local `@connections` API.
+ * The model with every function's environment value and every SSM parameter value that is a
+ * WebSocket API's AWS URL (its `execute-api` domain with `wss://` or `https://`, or a custom domain
+ * mapped onto it) replaced by the API's URL on the local domain, so a function's
+ * `ApiGatewayManagementApiClient({ endpoint })` reaches the local `@connections` API.
  *
  * @example
  * ```ts
@@ -61,6 +61,7 @@ export function localizeWebSocketUrls(model: LocalModel, localUrl: string): Loca
   if (pairs.length === 0) return model;
   return {
     ...model,
+    parameters: new Map([...model.parameters].map(([name, value]) => [name, localized(value, pairs)])),
     functions: model.functions.map((fn) => {
       const environment = Object.fromEntries(
         Object.entries(fn.environment).map(([name, value]) => [name, localized(value, pairs)]),
