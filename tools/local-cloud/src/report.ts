@@ -27,10 +27,15 @@ function webSocketApiLines(model: LocalModel): ServiceLine[] {
   return (model.webSocketApis ?? []).map((api) => {
     const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
     const tags = stack?.template.Resources?.[api.logicalId]?.Properties?.Tags;
+    // An ApiGatewayV2 API's tags are a map, not a list of `Key`/`Value`.
     const tagged =
       typeof tags === 'object' && tags !== null && !Array.isArray(tags)
         ? (tags as Record<string, unknown>)
         : {};
+    const tag = (key: string) => {
+      const value = tagged[key];
+      return typeof value === 'string' ? value : undefined;
+    };
     const urls = [
       ...api.stages.map((stage) => `/_ws/${api.id}/${stage.name}`),
       ...api.domains.map(
@@ -38,8 +43,8 @@ function webSocketApiLines(model: LocalModel): ServiceLine[] {
       ),
     ];
     return {
-      service: String(tagged['slice:service'] ?? api.name),
-      team: String(tagged['slice:team'] ?? '-'),
+      service: tag('slice:service') ?? api.name,
+      team: tag('slice:team') ?? '-',
       basePaths: urls.join(' ') || '-',
       routes: api.routes.map((route) => route.routeKey),
       functions: model.functions.filter((fn) => fn.stackName === api.stackName).length,
