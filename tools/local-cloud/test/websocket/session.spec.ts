@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect as netConnect } from 'node:net';
 import { TestClock } from '../../src/clock';
 import type { InvokeResult, LambdaRuntime, LocalModel } from '../../src/model';
 import { createWebSocketApis, frameWatcher, type WebSocketApis } from '../../src/services/websocket-api';
@@ -229,6 +229,22 @@ describe('a connection’s life: limits, errors and subprotocols', () => {
     expect(socket.protocol).toBe('slice.v1');
     expect(events[0]?.requestContext['eventType']).toBe('CONNECT');
     socket.close();
+  });
+
+  it('answers 400 to an upgrade that is no WebSocket handshake, before $connect runs', async () => {
+    const port = new URL(url).port;
+    const response = await new Promise<string>((done) => {
+      const socket = netConnect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'GET /_ws/abcdefghij/dev HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => done(text));
+    });
+    expect(response.startsWith('HTTP/1.1 400 Bad Request')).toBe(true);
+    expect(events).toEqual([]);
   });
 
   it('answers 404 to an upgrade for no API or stage', async () => {

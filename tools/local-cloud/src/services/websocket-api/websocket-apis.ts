@@ -132,6 +132,13 @@ interface AcceptContext extends SessionContext {
   readonly protocols: WeakMap<IncomingMessage, string>;
 }
 
+/** Whether an upgrade is a WebSocket handshake `ws` will complete (RFC 6455 section 4.2.1), checked before `$connect` runs. */
+const isHandshake = (req: IncomingMessage): boolean =>
+  req.method === 'GET' &&
+  req.headers.upgrade?.toLowerCase() === 'websocket' &&
+  /^[A-Za-z0-9+/]{22}==$/.test(req.headers['sec-websocket-key'] ?? '') &&
+  ['8', '13'].includes(req.headers['sec-websocket-version'] ?? '');
+
 /** Decides an upgrade (the `$connect` steps), then completes the handshake or refuses it. */
 async function accept(
   context: AcceptContext,
@@ -141,6 +148,7 @@ async function accept(
 ): Promise<void> {
   const target = context.stopping() ? undefined : targetOf(context.state(), req.url ?? '/', req.headers.host);
   if (!target) return refuseHandshake(socket, 404, '{"message":"Not Found"}');
+  if (!isHandshake(req)) return refuseHandshake(socket, 400, '{"message":"Bad Request"}');
   const decision = await decideConnect(context, target, req);
   const where = `${target.api.spec.name}/${target.stage.name}`;
   if (!decision.ok) {
