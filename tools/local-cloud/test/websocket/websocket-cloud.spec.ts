@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { startLocalCloud, type LocalCloud } from '../../src/cloud';
 import { type Attempt, type Client, connect, synthesizeSocketService } from './fixture';
 
@@ -180,6 +185,35 @@ describe('WebSocket APIs in the local cloud, through a real ws client', () => {
       disconnectReason: 'bye',
     });
     staying.socket.close();
+  }, 30_000);
+
+  it('serves an SDK client at the local callback URL: GetConnection, DeleteConnection (1000), then GoneException', async () => {
+    // Prepare
+    const client = opened(await open());
+    client.socket.send(JSON.stringify({ action: 'echo' }));
+    const id = String(
+      contextOf((JSON.parse(await client.next()) as { event: Record<string, unknown> }).event)[
+        'connectionId'
+      ],
+    );
+    const management = new ApiGatewayManagementApiClient({
+      endpoint: `${cloud.url}/_ws/${apiId}/dev`,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIALOCALOPERATOR000', secretAccessKey: 'local' },
+    });
+    // Act
+    const described = await management.send(new GetConnectionCommand({ ConnectionId: id }));
+    await management.send(new DeleteConnectionCommand({ ConnectionId: id }));
+    const closed = await client.closed;
+    const afterwards = await management
+      .send(new GetConnectionCommand({ ConnectionId: id }))
+      .catch((error: Error) => error);
+    // Assess
+    expect(described.ConnectedAt).toBeInstanceOf(Date);
+    expect(described.Identity?.SourceIp).toBe('127.0.0.1');
+    expect(closed.code).toBe(1000);
+    expect((afterwards as Error).name).toBe('GoneException');
+    expect((afterwards as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(410);
   }, 30_000);
 
   it('denies a function without the ManageConnections grant, as IAM does', async () => {
