@@ -26,6 +26,14 @@ import {
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
 import {
+  createConnectionsService,
+  createWebSocketApis,
+  forwardToEndpoint,
+  isWebSocketPath,
+  localizeWebSocketUrls,
+  type WebSocketApis,
+} from './services/websocket-api';
+import {
   createLambdaRuntime,
   startEventRules,
   startQueueEventSources,
@@ -82,6 +90,8 @@ export interface LocalCloud {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  /** The WebSocket APIs: `ws://localhost:<port>/_ws/<apiId>/<stage>` and their open connections. */
+  readonly webSockets: WebSocketApis;
   /** The functions reading the tables' streams, and the batches they could not process. */
   readonly eventSources: StreamSourcePool;
   /** The functions reading SQS queues. */
@@ -156,7 +166,8 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
     [`/slice/${stage}/platform/user-pool-client-id`, issuer.audience],
   ]);
   return (from: readonly string[]): LocalModel => {
-    const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
+    // A function's WebSocket callback URL (AWS's execute-api domain) becomes the local domain's.
+    const loaded = localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url);
     return options.transformModel ? options.transformModel(loaded) : loaded;
   };
 }
@@ -254,6 +265,7 @@ interface Parts {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  readonly webSockets: WebSocketApis;
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
@@ -295,6 +307,14 @@ async function startParts(context: StartContext): Promise<Parts> {
     stage,
     log: (line: string) => log(`gateway: ${line}`),
   });
+  const webSockets = createWebSocketApis({
+    model,
+    runtime,
+    log: (line: string) => log(`websocket: ${line}`),
+  });
+  endpoint.services.register(
+    createConnectionsService({ apis: webSockets, accountId: localAccountId, region: model.region }),
+  );
   const redeployer = createRedeployer({
     root: options.root,
     assemblyDirs: () => assemblyDirs(options.root),
@@ -307,6 +327,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
       gatewayPart(gateway),
+      webSockets,
       retiredFunctionsPart(runtime),
     ],
     log: (line) => log(`redeploy: ${line}`),
@@ -317,6 +338,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     endpoint,
     runtime,
     gateway,
+    webSockets,
     ...invokers,
     redeploy: (dir) => redeployer.redeploy(dir),
   };
@@ -335,6 +357,7 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     issuer: parts.issuer,
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
+    connections: () => parts.webSockets.connections(),
   };
 }
 
@@ -349,6 +372,7 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     endpoint: parts.endpoint,
     runtime: parts.runtime,
     gateway: parts.gateway,
+    webSockets: parts.webSockets,
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
@@ -358,6 +382,8 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     async stop() {
       if (stopped) return;
       stopped = true;
+      // First: an upgraded socket keeps the server from closing until it is closed (1001).
+      await parts.webSockets.stop();
       await closeServer(server);
       await parts.eventSources.stop();
       await parts.queueSources.stop();
@@ -401,8 +427,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const admin = adminContext(context, parts);
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
+    server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
     return localCloud(url, server, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.

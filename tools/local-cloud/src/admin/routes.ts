@@ -29,6 +29,8 @@ export interface AdminContext {
   /** Redeploys an assembly; a `RedeployError` is the client's mistake (422). */
   redeploy(assemblyDir: string): Promise<unknown>;
   readonly isRedeployError: (error: unknown) => boolean;
+  /** The open WebSocket connections (`GET /_local/connections`). @default none */
+  readonly connections?: () => readonly unknown[];
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -171,6 +173,13 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, Admi
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
+  [
+    '/_local/connections',
+    {
+      method: 'GET',
+      answer: (context) => Promise.resolve(ok({ connections: context.connections?.() ?? [] })),
+    },
+  ],
   [
     '/_local/credentials',
     {

@@ -20,6 +20,7 @@ import type {
 } from '../model';
 import { RolePolicies } from './iam';
 import { restApisOf } from './rest-api';
+import { webSocketApisOf } from './websocket-api';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import { isRecord } from '../json';
 
@@ -285,7 +286,9 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
   const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
 
   const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
-  const routingRules = attempt(() => routingRulesOf(resolver, stacks)) ?? [];
+  const webSocketApis = attempt(() => webSocketApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
+  const webSocketApiIds = new Set(webSocketApis.map((api) => api.id));
+  const routingRules = attempt(() => routingRulesOf(resolver, stacks, webSocketApiIds)) ?? [];
   const parameters =
     attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>();
   const secrets = attempt(() => resolver.secretValues()) ?? new Map<string, string>();
@@ -311,6 +314,7 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     eventBuses,
     eventRules,
     asyncInvokeConfigs,
+    webSocketApis,
     warnings,
   };
 }
@@ -641,7 +645,12 @@ function tableOf(resolver: Resolver, stackName: string, logicalId: string): Tabl
   };
 }
 
-function routingRulesOf(resolver: Resolver, stacks: readonly LoadedStack[]): RoutingRuleSpec[] {
+/** The front door's rules; mappings onto WebSocket APIs (`webSocketApiIds`) are theirs, not the front door's. */
+function routingRulesOf(
+  resolver: Resolver,
+  stacks: readonly LoadedStack[],
+  webSocketApiIds: ReadonlySet<string>,
+): RoutingRuleSpec[] {
   const rules: RoutingRuleSpec[] = [];
   const mappings: RoutingRuleSpec[] = [];
   for (const stack of stacks) {
@@ -695,6 +704,7 @@ function routingRulesOf(resolver: Resolver, stacks: readonly LoadedStack[]): Rou
           '',
         );
         const apiId = resolver.stringProperty(stack.name, logicalId, apiProperty) ?? '';
+        if (webSocketApiIds.has(apiId)) continue;
         const stage = resolver.stringProperty(stack.name, logicalId, 'Stage') ?? '';
         mappings.push({
           priority: 0,
