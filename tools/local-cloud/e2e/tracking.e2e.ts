@@ -13,6 +13,7 @@ import { ServerMessage } from '@slice/contracts-tracking';
 import type { LocalModel } from '../src/assembly';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
 import { findSeedFiles, seed } from '../src/seed';
+import { WebSocket } from 'ws';
 import { connect, type Attempt, type Client } from '../test/websocket/fixture';
 
 const root = resolve(__dirname, '../../..');
@@ -105,19 +106,27 @@ describe('Tracking over a real WebSocket', () => {
     const owner = opened(await open(cloud, `?token=${alice}`));
     const orderId = await placeOrder(cloud, alice, 'tracking-e2e-2');
     await trackUntilPlaced(owner, orderId);
-    const other = opened(await open(cloud, '', { 'sec-websocket-protocol': `slice-tracking, ${bob}` }));
+    // As a browser connects: the token next to the subprotocol, which $connect selects.
+    const { port } = new URL(cloud.url);
+    const other = new WebSocket(`ws://127.0.0.1:${port}/`, ['slice-tracking', bob], {
+      headers: { host: `ws.localhost:${port}` },
+    });
+    await new Promise((done, fail) => other.once('open', done).once('error', fail));
+    const answer = new Promise<unknown>((done) =>
+      other.once('message', (data: Buffer) => done(JSON.parse(data.toString('utf8')))),
+    );
 
-    other.socket.send(JSON.stringify({ action: 'track', orderId }));
+    other.send(JSON.stringify({ action: 'track', orderId }));
 
-    expect(other.socket.protocol).toBe('slice-tracking');
-    expect(await next(other)).toEqual({
+    expect(other.protocol).toBe('slice-tracking');
+    expect(ServerMessage.parse(await answer)).toEqual({
       type: 'error',
       code: 'order-not-found',
       message: 'No such order for this caller.',
       orderId,
     });
     owner.socket.close();
-    other.socket.close();
+    other.close();
   }, 90_000);
 
   it('never opens a connection without a token, or with an expired one', async () => {

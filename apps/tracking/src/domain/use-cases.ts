@@ -190,9 +190,11 @@ async function pushToWatchers(owner: string, status: StatusMessage, deps: Tracki
   );
   const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
   if (failed.length > 0) {
+    const reasons = failed.map((outcome) => outcome.reason as unknown);
+    const names = [...new Set(reasons.map((reason) => (reason instanceof Error ? reason.name : 'Error')))];
     throw new AggregateError(
-      failed.map((outcome) => outcome.reason as unknown),
-      `${failed.length} of ${watchers.length} pushes of ${status.orderId} failed.`,
+      reasons,
+      `${failed.length} of ${watchers.length} pushes of ${status.orderId} failed (${names.join(', ')}).`,
     );
   }
   const count = (value: string) =>
