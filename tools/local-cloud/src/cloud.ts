@@ -15,6 +15,7 @@ import {
   type LocalIdentities,
   type StoredEvent,
 } from './endpoint';
+import { LocalClock, type MovableClock } from './clock';
 import { closeServer, listen } from './http';
 import {
   functionsPart,
@@ -79,6 +80,12 @@ export interface LocalCloudOptions {
    * @default in memory
    */
   readonly dataDir?: string;
+  /**
+   * The one clock behind everything that waits on time. Tests pass a `TestClock` to hold time
+   * still; `POST /_local/clock` moves it forward.
+   * @default a {@link LocalClock}: the real time, movable forward
+   */
+  readonly clock?: MovableClock;
   /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
   readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
 }
@@ -98,6 +105,8 @@ export interface LocalCloud {
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
+  readonly clock: MovableClock;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -152,6 +161,7 @@ interface StartContext {
   readonly url: string;
   readonly stage: string;
   readonly log: (line: string) => void;
+  readonly clock: MovableClock;
   /** What started so far, stopped in reverse when the start fails. */
   readonly started: Array<{ stop(): Promise<void> }>;
 }
@@ -310,6 +320,8 @@ async function startParts(context: StartContext): Promise<Parts> {
   const webSockets = createWebSocketApis({
     model,
     runtime,
+    // The idle and duration limits run on the one clock: `POST /_local/clock` moves them too.
+    clock: context.clock,
     log: (line: string) => log(`websocket: ${line}`),
   });
   endpoint.services.register(
@@ -358,11 +370,13 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
     connections: () => parts.webSockets.connections(),
+    clock: context.clock,
   };
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
+function localCloud(context: StartContext, server: Server, parts: Parts): LocalCloud {
+  const { url, clock } = context;
   let stopped = false;
   return {
     url,
@@ -376,6 +390,7 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
     redeploy: parts.redeploy,
@@ -390,6 +405,8 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
       await parts.rules.stop();
       await parts.runtime.stop();
       await parts.endpoint.stop();
+      // A clock the caller gave stays theirs.
+      if (clock instanceof LocalClock && context.options.clock === undefined) clock.stop();
     },
   };
 }
@@ -421,7 +438,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
   });
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
-  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, started: [] };
+  const clock = options.clock ?? new LocalClock();
+  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
   try {
     const parts = await startParts(context);
     const admin = adminContext(context, parts);
@@ -431,7 +449,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
     server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
-    return localCloud(url, server, parts);
+    return localCloud(context, server, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TokenOptions } from '@slice/testing';
+import type { MovableClock } from '../clock';
 import type { LocalModel } from '../model';
 import { operatorCredentials } from '../endpoint/identities';
 import { type StoredEvent, filterEvents } from '../services/events/events';
@@ -31,6 +32,8 @@ export interface AdminContext {
   readonly isRedeployError: (error: unknown) => boolean;
   /** The open WebSocket connections (`GET /_local/connections`). @default none */
   readonly connections?: () => readonly unknown[];
+  /** The clock every part waits on, which `POST /_local/clock` moves. */
+  readonly clock: MovableClock;
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -146,11 +149,59 @@ function streams(context: AdminContext): Promise<AdminAnswer> {
   );
 }
 
+const clockNow = (context: AdminContext) => {
+  const now = context.clock.now();
+  return { now: new Date(now).toISOString(), offsetMs: Math.max(0, Math.round(now - Date.now())) };
+};
+
+/** `PT10M`, `P1DT2H`, `PT0.5S`: an ISO 8601 duration of days, hours, minutes and seconds, in ms. */
+export function parseDuration(text: string): number | undefined {
+  const match =
+    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      text,
+    );
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return Math.round(((((days ?? 0) * 24 + (hours ?? 0)) * 60 + (minutes ?? 0)) * 60 + (seconds ?? 0)) * 1000);
+}
+
+const CLOCK_EXAMPLE = '{"advanceBy":"PT10M"} (or milliseconds), or {"advanceTo":"2026-12-02T08:00:00Z"}';
+
+/** How far a `POST /_local/clock` body moves the clock: a target time, or the answer refusing it. */
+function clockTarget(context: AdminContext, body: Record<string, unknown>): number | AdminAnswer {
+  const { advanceBy, advanceTo } = body;
+  if ((advanceBy === undefined) === (advanceTo === undefined))
+    return clientError(400, `Give exactly one of advanceBy and advanceTo: ${CLOCK_EXAMPLE}`);
+  if (advanceTo !== undefined) {
+    const target = typeof advanceTo === 'string' ? Date.parse(advanceTo) : Number.NaN;
+    if (Number.isNaN(target)) return clientError(400, `advanceTo must be an ISO 8601 time: ${CLOCK_EXAMPLE}`);
+    if (target < context.clock.now()) return clientError(409, 'The local clock only moves forward.');
+    return target;
+  }
+  const ms = typeof advanceBy === 'string' ? parseDuration(advanceBy) : advanceBy;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+    return clientError(400, `advanceBy must be a duration such as PT10M, or milliseconds: ${CLOCK_EXAMPLE}`);
+  return context.clock.now() + ms;
+}
+
+/** Moves the clock forward and answers once every timer that fell due has run. */
+async function moveClock(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const body = await jsonBody(req, CLOCK_EXAMPLE);
+  if (isAnswer(body)) return body;
+  const target = clockTarget(context, body);
+  if (typeof target !== 'number') return target;
+  await context.clock.advanceTo(target);
+  return ok(clockNow(context));
+}
+
 /**
  * The admin routes by path. `GET /_local/credentials` gives the developer's own identity for
  * tools (`npm run migrate`): allowed everything, logged as `operator`.
  */
-export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, AdminRoute>([
+export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]> = new Map<
+  string,
+  AdminRoute | readonly AdminRoute[]
+>([
   [
     '/_local/health',
     {
@@ -173,6 +224,13 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, Admi
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
+  [
+    '/_local/clock',
+    [
+      { method: 'GET', answer: (context) => Promise.resolve(ok(clockNow(context))) },
+      { method: 'POST', answer: moveClock },
+    ],
+  ],
   [
     '/_local/connections',
     {

@@ -259,6 +259,17 @@ describe('WebSocket APIs in the local cloud, through a real ws client', () => {
     again.socket.close();
   }, 60_000);
 
+  it('closes an idle connection with 1001 when POST /_local/clock moves the one clock 10 minutes on', async () => {
+    const client = opened(await open());
+    const moved = await fetch(`${cloud.url}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceBy: 'PT10M' }),
+    });
+    expect(moved.status).toBe(200);
+    expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
+  }, 30_000);
+
   it('closes every connection with 1001 when the cloud stops', async () => {
     const client = opened(await open());
     await cloud.stop();
