@@ -16,6 +16,8 @@ import {
   type StoredEvent,
 } from './endpoint';
 import { closeServer, listen } from './http';
+import { formatEntry, LogStream, type LogMode } from './logs';
+import { DEFAULT_INSPECT_PORT, debugModel, inspectedFunction, type InspectRequest } from './debug';
 import {
   functionsPart,
   gatewayPart,
@@ -38,6 +40,7 @@ import {
 import {
   createRedeployer,
   createStreamSourcePool,
+  type CodeSwap,
   RedeployError,
   type RedeploySummary,
   type StreamSourcePool,
@@ -73,6 +76,15 @@ export interface LocalCloudOptions {
   readonly dataDir?: string;
   /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
   readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
+  /** Runs one function's environments under Node's inspector (`npm start -- --inspect get-order`). @default none */
+  readonly inspect?: InspectRequest;
+  /**
+   * How the functions' lines are printed: `pretty`, one line per request with Powertools' lines
+   * pretty-printed and metric blobs hidden (`npm start`'s default), or `raw`, every line as written.
+   * Either way they are kept in the log stream (`GET /_local/logs`).
+   * @default 'raw'
+   */
+  readonly logs?: LogMode;
 }
 
 /** A running local cloud. */
@@ -88,6 +100,8 @@ export interface LocalCloud {
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The functions' log stream, as `GET /_local/logs` reads it. */
+  readonly logs: LogStream;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -100,6 +114,8 @@ export interface LocalCloud {
    * `POST /_local/redeploy` does; `model` is the new one afterwards.
    */
   redeploy(assemblyDir: string): Promise<RedeploySummary>;
+  /** Runs new code for some functions (`npm run dev`'s hot swap), everything else as it runs. */
+  swapCode(swaps: readonly CodeSwap[]): Promise<RedeploySummary>;
   /** Stops the server, every function environment and the local AWS endpoint. */
   stop(): Promise<void>;
 }
@@ -157,7 +173,8 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
   ]);
   return (from: readonly string[]): LocalModel => {
     const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
-    return options.transformModel ? options.transformModel(loaded) : loaded;
+    const transformed = options.transformModel ? options.transformModel(loaded) : loaded;
+    return options.inspect ? debugModel(transformed, options.inspect.function) : transformed;
   };
 }
 
@@ -193,7 +210,10 @@ function startRuntime(
   model: LocalModel,
   endpoint: AwsEndpoint,
   identities: LocalIdentities,
+  logs: LogStream,
 ) {
+  const mode = context.options.logs ?? 'raw';
+  const print = (text: string | undefined) => text !== undefined && context.log(text);
   const runtime = createLambdaRuntime({
     awsEndpoint: endpoint.url,
     region: model.region,
@@ -202,8 +222,20 @@ function startRuntime(
     // No X-Ray here: with the tracer on, every call the SDK makes went through its HTTP
     // instrumentation only to drop the segment (about 0.3 ms CPU of a warm request).
     extraEnv: { SLICE_VALIDATE_RESPONSES: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
-    log: ({ functionId, text }) => context.log(`${functionId.split('/').pop() ?? functionId} | ${text}`),
+    log: (line) => {
+      const draft = logs.add(line);
+      print(formatEntry({ seq: 0, correlationIds: [], ...draft }, mode));
+    },
+    onInvocation: (record) => print(formatEntry(logs.settle(record), mode)),
     ...context.options.lambda,
+    ...(context.options.inspect === undefined
+      ? {}
+      : {
+          inspect: {
+            functionId: inspectedFunction(model, context.options.inspect.function).id,
+            port: context.options.inspect.port ?? DEFAULT_INSPECT_PORT,
+          },
+        }),
   });
   context.started.push(runtime);
   for (const fn of model.functions) runtime.register(fn);
@@ -258,6 +290,8 @@ interface Parts {
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+  readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
+  readonly logs: LogStream;
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -277,7 +311,11 @@ async function startParts(context: StartContext): Promise<Parts> {
   // Set once the rules run; the endpoint hands them every event put on a bus.
   const bus: { rules?: EventRules } = {};
   const endpoint = await startEndpoint(context, model, identities, bus);
-  const runtime = startRuntime(context, model, endpoint, identities);
+  const logs = new LogStream({
+    functionOf: (id) => served.current.functions.find((fn) => fn.id === id),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const runtime = startRuntime(context, model, endpoint, identities, logs);
   endpoint.services.register(
     createLambdaInvokeService({
       runtime,
@@ -319,6 +357,8 @@ async function startParts(context: StartContext): Promise<Parts> {
     gateway,
     ...invokers,
     redeploy: (dir) => redeployer.redeploy(dir),
+    swapCode: (swaps) => redeployer.swapCode(swaps),
+    logs,
   };
 }
 
@@ -335,6 +375,8 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     issuer: parts.issuer,
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
+    logs: parts.logs,
+    invoke: (functionId, event) => parts.runtime.invoke(functionId, event),
   };
 }
 
@@ -352,9 +394,11 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    logs: parts.logs,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
     redeploy: parts.redeploy,
+    swapCode: parts.swapCode,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -55,9 +55,17 @@ export interface TableSpec {
 
 /** What an invocation gave back. */
 export type InvokeResult =
-  | { readonly ok: true; readonly payload: unknown; readonly durationMs: number; readonly coldStart: boolean }
+  | {
+      readonly ok: true;
+      readonly payload: unknown;
+      readonly durationMs: number;
+      readonly coldStart: boolean;
+      /** The invocation's request id (its START/END/REPORT lines'), when it ran. */
+      readonly requestId?: string;
+    }
   | {
       readonly ok: false;
+      readonly requestId?: string;
       /** `Timeout`: killed at its timeout; `Crash`: the process died; `Error`: the handler threw; `Throttled`: reserved concurrency reached. */
       readonly errorType: 'Timeout' | 'Crash' | 'Error' | 'Throttled';
       readonly errorMessage: string;
