@@ -16,6 +16,7 @@ export interface FunctionListing {
   /** `orders/get-order`. */
   readonly label: string;
   readonly name: string;
+  readonly logicalId: string;
   readonly service: string;
   readonly functionName: string;
   readonly routes: readonly FunctionRoute[];
@@ -40,6 +41,7 @@ export function functionsOf(model: LocalModel): { functions: FunctionListing[] }
       id: fn.id,
       label: labelOf(fn),
       name: shortNameOf(fn),
+      logicalId: fn.logicalId,
       service: serviceOf(fn),
       functionName: fn.functionName,
       routes: model.restApis.flatMap((api) =>

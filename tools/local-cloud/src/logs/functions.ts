@@ -33,12 +33,15 @@ export function labelOf(fn: Pick<FunctionSpec, 'logicalId' | 'environment' | 'st
   return `${serviceOf(fn)}/${shortNameOf(fn)}`;
 }
 
+/** Whether `name` is one of `candidates`, ignoring case, dashes, slashes and spaces. */
+export function matchesName(candidates: readonly string[], name: string): boolean {
+  const wanted = normalized(name);
+  return candidates.some((candidate) => normalized(candidate) === wanted);
+}
+
 /** Whether `name` names `fn`: its id, function name, logical id, short name or label, in any case. */
 export function names(fn: FunctionSpec, name: string): boolean {
-  const wanted = normalized(name);
-  return [fn.id, fn.functionName, fn.logicalId, withoutHash(fn.logicalId), labelOf(fn)].some(
-    (candidate) => normalized(candidate) === wanted,
-  );
+  return matchesName([fn.id, fn.functionName, fn.logicalId, withoutHash(fn.logicalId), labelOf(fn)], name);
 }
 
 /**
