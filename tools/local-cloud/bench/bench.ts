@@ -21,6 +21,7 @@ import { build } from 'esbuild';
 import { operatorCredentials } from '../src/endpoint';
 import { type LocalCloud, startLocalCloud } from '../src/cloud';
 import { findSeedFiles, seed } from '../src/seed';
+import { devLoopFigure } from './dev-loop';
 import { loadFigures } from './load';
 
 const root = resolve(__dirname, '../../..');
@@ -692,6 +693,7 @@ async function main(): Promise<void> {
     await cloud.stop();
   }
   results.push(...(await loadFigures(root)));
+  results.push(await devLoopFigure(root));
 
   const widths = [60, 56, 24];
   console.log(['measure', 'value', 'target', 'met'].map((h, i) => h.padEnd(widths[i] ?? 4)).join(' '));
