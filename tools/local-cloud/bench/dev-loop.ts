@@ -28,7 +28,8 @@ async function editToAnswer(file: string, text: string, url: string, wanted: str
   const started = performance.now();
   writeFileSync(file, text);
   while ((await nameOf(url)) !== wanted) {
-    if (performance.now() - started > 60_000) throw new Error(`No answer "${wanted}" within 60 s of the edit.`);
+    if (performance.now() - started > 60_000)
+      throw new Error(`No answer "${wanted}" within 60 s of the edit.`);
     await new Promise((done) => setTimeout(done, 20));
   }
   return performance.now() - started;
@@ -68,7 +69,11 @@ export async function devLoopFigure(root: string): Promise<LoadFigure> {
       value: `median ${Math.round(median)} ms, worst ${Math.round(worst)} ms`,
       target: `≤ ${TARGET_MS} ms`,
       met: worst <= TARGET_MS,
-      data: { medianMs: median, worstMs: worst, ...Object.fromEntries(times.map((ms, n) => [`edit${n + 1}Ms`, ms])) },
+      data: {
+        medianMs: median,
+        worstMs: worst,
+        ...Object.fromEntries(times.map((ms, n) => [`edit${n + 1}Ms`, ms])),
+      },
     };
   } finally {
     await dev.stop();
@@ -78,7 +83,10 @@ export async function devLoopFigure(root: string): Promise<LoadFigure> {
 
 if (require.main === module) {
   devLoopFigure(resolve(__dirname, '../../..')).then(
-    (figure) => console.log(`${figure.name}: ${figure.value} (target ${figure.target}, ${figure.met ? 'met' : 'NOT met'})`),
+    (figure) =>
+      console.log(
+        `${figure.name}: ${figure.value} (target ${figure.target}, ${figure.met ? 'met' : 'NOT met'})`,
+      ),
     (error: unknown) => {
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       process.exit(1);
