@@ -84,8 +84,19 @@ function prettyLine(entry: LogEntry): string | undefined {
   const structured = json && powertools(json);
   const consoleLine = structured ? undefined : CONSOLE_LINE.exec(entry.text);
   const level = structured?.level ?? consoleLine?.[2] ?? (entry.stream === 'stderr' ? 'ERROR' : 'INFO');
-  const text = structured?.text ?? consoleLine?.[3] ?? entry.text;
+  const text = structured?.text ?? lambdaError(consoleLine?.[3]) ?? consoleLine?.[3] ?? entry.text;
   return `${clock(entry.time)}   ${level.padEnd(5)} ${entry.function}  ${text}`;
+}
+
+/** The runtime's `Invoke Error` / `Init Error` line (`{errorType, errorMessage, stack}`) as `Type: message` and its stack. */
+function lambdaError(message: string | undefined): string | undefined {
+  const match = /^(Invoke Error|Init Error)\s+(\{.*\})$/s.exec(message ?? '');
+  const json = match?.[2] === undefined ? undefined : jsonOf(match[2]);
+  if (!match || typeof json?.errorMessage !== 'string') return undefined;
+  const stack = Array.isArray(json.stack)
+    ? json.stack.slice(1).map((frame) => `\n      ${String(frame).trim()}`)
+    : [];
+  return `${match[1]}: ${typeof json.errorType === 'string' ? json.errorType : 'Error'}: ${json.errorMessage}${stack.join('')}`;
 }
 
 /** The request line: `12:00:01.234 ▸ orders/place-order 201 342 ms cold correlation=…`. */

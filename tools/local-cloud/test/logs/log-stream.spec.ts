@@ -145,6 +145,22 @@ describe('the pretty log', () => {
     );
   });
 
+  it("pretty-prints the runtime's Invoke Error line: type, message and stack", () => {
+    const error = JSON.stringify({
+      errorType: 'TypeError',
+      errorMessage: 'boom',
+      stack: ['TypeError: boom', '    at handler (index.ts:3:9)'],
+    });
+    const entry = logs.add({
+      functionId: placeOrder.id,
+      stream: 'stderr',
+      text: `2026-12-01T10:00:00.000Z\tr-9\tERROR\tInvoke Error \t${error}`,
+    });
+    expect(formatEntry({ seq: 0, correlationIds: [], ...entry }, 'pretty')).toMatch(
+      /ERROR orders\/place-order {2}Invoke Error: TypeError: boom\n {6}at handler \(index\.ts:3:9\)$/,
+    );
+  });
+
   it('prints every line as written with --logs=raw, and no request line', () => {
     const raw = logs.query({ requestId: 'r-1' }).map((entry) => formatEntry(entry, 'raw'));
     expect(raw).toEqual([
