@@ -8,6 +8,7 @@
  *   npx tsx tools/local-cloud/bench/dev-loop.ts     this figure alone
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { copyWorkspace, removeCopy, startDev } from '../e2e/workspace-copy';
@@ -52,12 +53,14 @@ export async function devLoopFigure(root: string): Promise<LoadFigure> {
     const file = join(copy, HANDLER);
     const original = readFileSync(file, 'utf8');
     const times: number[] = [];
+    const loads: number[] = [];
     for (let edit = 1; edit <= EDITS; edit += 1) {
       const wanted = `Margherita ${edit}`;
       const text = original.replace(
         'getMenuItem(path.itemId, deps))',
         `getMenuItem(path.itemId, deps).then((item) => ({ ...item, name: '${wanted}' })))`,
       );
+      loads.push(loadavg()[0] ?? 0);
       times.push(await editToAnswer(file, text, url, wanted));
     }
     const sorted = [...times].sort((left, right) => left - right);
@@ -66,10 +69,12 @@ export async function devLoopFigure(root: string): Promise<LoadFigure> {
     return {
       key: 'dev-loop-edit',
       name: `npm run dev: handler edit to new answer (${EDITS} edits)`,
-      value: `median ${Math.round(median)} ms, worst ${Math.round(worst)} ms`,
+      // The figure scales with the machine's load: it is printed with it.
+      value: `median ${Math.round(median)} ms, worst ${Math.round(worst)} ms at load ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`,
       target: `≤ ${TARGET_MS} ms`,
       met: worst <= TARGET_MS,
       data: {
+        loadAverage: Math.max(...loads),
         medianMs: median,
         worstMs: worst,
         ...Object.fromEntries(times.map((ms, n) => [`edit${n + 1}Ms`, ms])),
