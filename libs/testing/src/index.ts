@@ -1,6 +1,7 @@
 export * from './dynalite';
 export * from './invoke';
 export * from './lambda-context';
+export * from './local-clock';
 export * from './local-events';
 export * from './local-issuer';
 export * from './role-actions';

@@ -25,7 +25,7 @@ import { startLocalCloud, type LocalCloud } from './cloud';
 import { DEFAULT_INSPECT_PORT, inspectedFunction } from './debug';
 import { labelOf } from './logs';
 import { lambdaFlags } from './services/lambda';
-import { describeServices, formatServices } from './report';
+import { describeServices, formatServices, formatStateMachines } from './report';
 import { findSeedFiles, seed } from './seed';
 import { synthesizeAll } from './synth';
 
@@ -89,8 +89,10 @@ function printReady(
   summary: { seeded: number; iam: string; dataDir?: string; started: number },
 ) {
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
+  const stateMachines = formatStateMachines(cloud.model);
+  if (stateMachines) console.log(`${stateMachines}\n`);
   console.log(
-    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${summary.seeded} seed requests, IAM ${summary.iam}, data ${summary.dataDir ?? 'in memory'}, ` +
+    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${summary.seeded} seed requests, IAM ${summary.iam}, data ${summary.dataDir ?? 'in memory'}, ` +
       `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,
   );
   console.log(

@@ -15,6 +15,7 @@ import {
   type LocalIdentities,
   type StoredEvent,
 } from './endpoint';
+import { LocalClock, type MovableClock } from './clock';
 import { closeServer, listen } from './http';
 import { formatEntry, LogStream, type LogMode } from './logs';
 import { DEFAULT_INSPECT_PORT, debugModel, inspectedFunction, type InspectRequest } from './debug';
@@ -24,9 +25,11 @@ import {
   queueSourcesPart,
   retiredFunctionsPart,
   rulesPart,
+  stateMachinesPart,
   streamSourcesPart,
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
+import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
 import {
   createLambdaRuntime,
   startEventRules,
@@ -74,6 +77,12 @@ export interface LocalCloudOptions {
    * @default in memory
    */
   readonly dataDir?: string;
+  /**
+   * The one clock behind everything that waits on time. Tests pass a `TestClock` to hold time
+   * still; `POST /_local/clock` moves it forward.
+   * @default a {@link LocalClock}: the real time, movable forward
+   */
+  readonly clock?: MovableClock;
   /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
   readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
   /** Runs one function's environments under Node's inspector (`npm start -- --inspect get-order`). @default none */
@@ -102,6 +111,10 @@ export interface LocalCloud {
   readonly rules: EventRules;
   /** The functions' log stream, as `GET /_local/logs` reads it. */
   readonly logs: LogStream;
+  /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
+  readonly clock: MovableClock;
+  /** The state machines of the templates and their executions (as `GET /_local/executions`). */
+  readonly stepFunctions: LocalStepFunctions;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -158,6 +171,7 @@ interface StartContext {
   readonly url: string;
   readonly stage: string;
   readonly log: (line: string) => void;
+  readonly clock: MovableClock;
   /** What started so far, stopped in reverse when the start fails. */
   readonly started: Array<{ stop(): Promise<void> }>;
 }
@@ -279,6 +293,32 @@ function startInvokers(
   return { eventSources, queueSources, rules };
 }
 
+/**
+ * Step Functions: the templates' state machines, their tasks calling the endpoint as their roles,
+ * the API registered on the endpoint. An invalid definition failed the load already.
+ */
+function startStepFunctions(
+  context: StartContext,
+  model: LocalModel,
+  endpoint: AwsEndpoint,
+  identities: LocalIdentities,
+): LocalStepFunctions {
+  const { options, clock, log } = context;
+  const stepFunctions = createLocalStepFunctions({
+    clock,
+    region: model.region,
+    accountId: localAccountId,
+    endpointUrl: () => endpoint.url,
+    credentialsFor: (caller) => identities.credentialsFor(caller),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    log: (text) => log(`states: ${text}`),
+  });
+  context.started.push(stepFunctions);
+  stepFunctions.load(model.stateMachines ?? []);
+  endpoint.services.register(stepFunctions.service);
+  return stepFunctions;
+}
+
 /** The running parts of a cloud, as {@link startParts} starts them. */
 interface Parts {
   readonly issuer: LocalIssuer;
@@ -289,6 +329,7 @@ interface Parts {
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
+  readonly stepFunctions: LocalStepFunctions;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
   readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
   readonly logs: LogStream;
@@ -326,6 +367,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   );
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
+  const stepFunctions = startStepFunctions(context, model, endpoint, identities);
   const gateway = createGateway({
     model,
     runtime,
@@ -344,6 +386,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       streamSourcesPart(invokers.eventSources),
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
+      stateMachinesPart(stepFunctions),
       gatewayPart(gateway),
       retiredFunctionsPart(runtime),
     ],
@@ -356,6 +399,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     runtime,
     gateway,
     ...invokers,
+    stepFunctions,
     redeploy: (dir) => redeployer.redeploy(dir),
     swapCode: (swaps) => redeployer.swapCode(swaps),
     logs,
@@ -377,11 +421,14 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     isRedeployError: (error) => error instanceof RedeployError,
     logs: parts.logs,
     invoke: (functionId, event) => parts.runtime.invoke(functionId, event),
+    clock: context.clock,
+    executions: (filter) => parts.stepFunctions.executions(filter),
   };
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
+function localCloud(context: StartContext, server: Server, parts: Parts): LocalCloud {
+  const { url, clock } = context;
   let stopped = false;
   return {
     url,
@@ -395,6 +442,8 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     queueSources: parts.queueSources,
     rules: parts.rules,
     logs: parts.logs,
+    stepFunctions: parts.stepFunctions,
+    clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
     redeploy: parts.redeploy,
@@ -406,8 +455,11 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();
+      await parts.stepFunctions.stop();
       await parts.runtime.stop();
       await parts.endpoint.stop();
+      // A clock the caller gave stays theirs.
+      if (clock instanceof LocalClock && context.options.clock === undefined) clock.stop();
     },
   };
 }
@@ -439,7 +491,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
   });
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
-  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, started: [] };
+  const clock = options.clock ?? new LocalClock();
+  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
   try {
     const parts = await startParts(context);
     const admin = adminContext(context, parts);
@@ -447,7 +500,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
-    return localCloud(url, server, parts);
+    return localCloud(context, server, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TokenOptions } from '@slice/testing';
+import type { MovableClock } from '../clock';
 import type { LocalModel } from '../model';
 import { operatorCredentials } from '../endpoint/identities';
 import { type StoredEvent, filterEvents } from '../services/events/events';
@@ -36,6 +37,10 @@ export interface AdminContext {
   readonly logs: LogStream;
   /** Invokes a function with an event (`POST /_local/invoke`). */
   invoke(functionId: string, event: unknown): Promise<InvokeResult>;
+  /** The clock every part waits on, which `POST /_local/clock` moves. */
+  readonly clock: MovableClock;
+  /** The Step Functions executions with their history, of one state machine (name or ARN) if given. @default none */
+  readonly executions?: (filter: { stateMachine?: string }) => readonly unknown[];
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -207,11 +212,65 @@ function streams(context: AdminContext): Promise<AdminAnswer> {
   );
 }
 
+function executions(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const stateMachine = new URL(req.url ?? '/', context.url).searchParams.get('stateMachine');
+  const filter = stateMachine ? { stateMachine } : {};
+  return Promise.resolve(ok({ executions: context.executions?.(filter) ?? [] }));
+}
+
+const clockNow = (context: AdminContext) => {
+  const now = context.clock.now();
+  return { now: new Date(now).toISOString(), offsetMs: Math.max(0, Math.round(now - Date.now())) };
+};
+
+/** `PT10M`, `P1DT2H`, `PT0.5S`: an ISO 8601 duration of days, hours, minutes and seconds, in ms. */
+export function parseDuration(text: string): number | undefined {
+  const match =
+    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      text,
+    );
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  return Math.round(((((days ?? 0) * 24 + (hours ?? 0)) * 60 + (minutes ?? 0)) * 60 + (seconds ?? 0)) * 1000);
+}
+
+const CLOCK_EXAMPLE = '{"advanceBy":"PT10M"} (or milliseconds), or {"advanceTo":"2026-12-02T08:00:00Z"}';
+
+/** How far a `POST /_local/clock` body moves the clock: a target time, or the answer refusing it. */
+function clockTarget(context: AdminContext, body: Record<string, unknown>): number | AdminAnswer {
+  const { advanceBy, advanceTo } = body;
+  if ((advanceBy === undefined) === (advanceTo === undefined))
+    return clientError(400, `Give exactly one of advanceBy and advanceTo: ${CLOCK_EXAMPLE}`);
+  if (advanceTo !== undefined) {
+    const target = typeof advanceTo === 'string' ? Date.parse(advanceTo) : Number.NaN;
+    if (Number.isNaN(target)) return clientError(400, `advanceTo must be an ISO 8601 time: ${CLOCK_EXAMPLE}`);
+    if (target < context.clock.now()) return clientError(409, 'The local clock only moves forward.');
+    return target;
+  }
+  const ms = typeof advanceBy === 'string' ? parseDuration(advanceBy) : advanceBy;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+    return clientError(400, `advanceBy must be a duration such as PT10M, or milliseconds: ${CLOCK_EXAMPLE}`);
+  return context.clock.now() + ms;
+}
+
+/** Moves the clock forward and answers once every timer that fell due has run. */
+async function moveClock(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const body = await jsonBody(req, CLOCK_EXAMPLE);
+  if (isAnswer(body)) return body;
+  const target = clockTarget(context, body);
+  if (typeof target !== 'number') return target;
+  await context.clock.advanceTo(target);
+  return ok(clockNow(context));
+}
+
 /**
  * The admin routes by path. `GET /_local/credentials` gives the developer's own identity for
  * tools (`npm run migrate`): allowed everything, logged as `operator`.
  */
-export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, AdminRoute>([
+export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]> = new Map<
+  string,
+  AdminRoute | readonly AdminRoute[]
+>([
   [
     '/_local/health',
     {
@@ -240,6 +299,14 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute> = new Map<string, Admi
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
+  ['/_local/executions', { method: 'GET', answer: executions }],
+  [
+    '/_local/clock',
+    [
+      { method: 'GET', answer: (context) => Promise.resolve(ok(clockNow(context))) },
+      { method: 'POST', answer: moveClock },
+    ],
+  ],
   [
     '/_local/credentials',
     {

@@ -20,6 +20,7 @@ import type {
 } from '../model';
 import { RolePolicies } from './iam';
 import { restApisOf } from './rest-api';
+import { stateMachineOf } from './state-machines';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import { isRecord } from '../json';
 
@@ -282,6 +283,9 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
   const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
     eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
   );
+  const stateMachines = each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
+    stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
+  );
   const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
 
   const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
@@ -311,6 +315,7 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     eventBuses,
     eventRules,
     asyncInvokeConfigs,
+    stateMachines,
     warnings,
   };
 }
