@@ -37,7 +37,16 @@ export async function readLogs(url: string, query: string): Promise<{ entries: L
   } catch (error) {
     throw new NoLocalCloudError(url, { cause: error });
   }
-  if (!response.ok) throw new Error(`The local cloud answered ${response.status}: ${await response.text()}`);
+  if (!response.ok) {
+    const text = await response.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON: the text is the message
+    }
+    throw new Error(message);
+  }
   return (await response.json()) as { entries: LogEntry[]; last: number };
 }
 
