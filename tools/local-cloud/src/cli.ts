@@ -19,7 +19,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { lambdaFlags } from './services/lambda';
-import { describeServices, formatServices } from './report';
+import { describeServices, formatServices, formatStateMachines } from './report';
 import { findSeedFiles, seed } from './seed';
 import { synthesizeAll } from './synth';
 
@@ -80,8 +80,10 @@ async function main(): Promise<void> {
   );
 
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
+  const stateMachines = formatStateMachines(cloud.model);
+  if (stateMachines) console.log(`${stateMachines}\n`);
   console.log(
-    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}, ` +
+    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}, ` +
       `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,
   );
   console.log(

@@ -23,9 +23,11 @@ import {
   queueSourcesPart,
   retiredFunctionsPart,
   rulesPart,
+  stateMachinesPart,
   streamSourcesPart,
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
+import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
 import {
   createConnectionsService,
   createWebSocketApis,
@@ -107,6 +109,8 @@ export interface LocalCloud {
   readonly rules: EventRules;
   /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
   readonly clock: MovableClock;
+  /** The state machines of the templates and their executions (as `GET /_local/executions`). */
+  readonly stepFunctions: LocalStepFunctions;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -268,6 +272,32 @@ function startInvokers(
   return { eventSources, queueSources, rules };
 }
 
+/**
+ * Step Functions: the templates' state machines, their tasks calling the endpoint as their roles,
+ * the API registered on the endpoint. An invalid definition failed the load already.
+ */
+function startStepFunctions(
+  context: StartContext,
+  model: LocalModel,
+  endpoint: AwsEndpoint,
+  identities: LocalIdentities,
+): LocalStepFunctions {
+  const { options, clock, log } = context;
+  const stepFunctions = createLocalStepFunctions({
+    clock,
+    region: model.region,
+    accountId: localAccountId,
+    endpointUrl: () => endpoint.url,
+    credentialsFor: (caller) => identities.credentialsFor(caller),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    log: (text) => log(`states: ${text}`),
+  });
+  context.started.push(stepFunctions);
+  stepFunctions.load(model.stateMachines ?? []);
+  endpoint.services.register(stepFunctions.service);
+  return stepFunctions;
+}
+
 /** The running parts of a cloud, as {@link startParts} starts them. */
 interface Parts {
   readonly issuer: LocalIssuer;
@@ -279,6 +309,7 @@ interface Parts {
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
+  readonly stepFunctions: LocalStepFunctions;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
 }
 
@@ -310,6 +341,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   );
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
+  const stepFunctions = startStepFunctions(context, model, endpoint, identities);
   const gateway = createGateway({
     model,
     runtime,
@@ -338,6 +370,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       streamSourcesPart(invokers.eventSources),
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
+      stateMachinesPart(stepFunctions),
       gatewayPart(gateway),
       webSockets,
       retiredFunctionsPart(runtime),
@@ -352,6 +385,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     gateway,
     webSockets,
     ...invokers,
+    stepFunctions,
     redeploy: (dir) => redeployer.redeploy(dir),
   };
 }
@@ -371,6 +405,7 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     isRedeployError: (error) => error instanceof RedeployError,
     connections: () => parts.webSockets.connections(),
     clock: context.clock,
+    executions: (filter) => parts.stepFunctions.executions(filter),
   };
 }
 
@@ -390,6 +425,7 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    stepFunctions: parts.stepFunctions,
     clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
@@ -403,6 +439,7 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();
+      await parts.stepFunctions.stop();
       await parts.runtime.stop();
       await parts.endpoint.stop();
       // A clock the caller gave stays theirs.

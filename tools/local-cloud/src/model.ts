@@ -61,6 +61,8 @@ export type InvokeResult =
       /** `Timeout`: killed at its timeout; `Crash`: the process died; `Error`: the handler threw; `Throttled`: reserved concurrency reached. */
       readonly errorType: 'Timeout' | 'Crash' | 'Error' | 'Throttled';
       readonly errorMessage: string;
+      /** For `Error`: the thrown error's `name` (`TypeError`, `OrderNotFound`), Lambda's `errorType`. */
+      readonly handlerErrorType?: string;
       readonly durationMs: number;
     };
 
@@ -440,6 +442,27 @@ export interface WebSocketApiSpec {
   readonly domains: readonly WebSocketDomainSpec[];
 }
 
+/**
+ * A Step Functions state machine (`AWS::StepFunctions::StateMachine`), its definition resolved
+ * (`Fn::Join`/`Fn::Sub` of `DefinitionString` already applied) and checked at load.
+ */
+export interface StateMachineSpec {
+  /** `<stackName>/<logicalId>`. */
+  readonly id: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** `StateMachineName`, or the name CloudFormation generates. */
+  readonly name: string;
+  readonly arn: string;
+  /** The definition's JSON text, `${...}` placeholders of `definitionSubstitutions` still in it. */
+  readonly definition: string;
+  readonly definitionSubstitutions: Readonly<Record<string, string>>;
+  readonly roleArn: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** Every statement of every policy attached to the state machine's role: what its tasks may call. */
+  readonly policy: readonly PolicyStatement[];
+}
+
 /** Everything the local cloud runs, from the loaded cloud assemblies. */
 export interface LocalModel {
   readonly accountId: string;
@@ -466,6 +489,8 @@ export interface LocalModel {
   readonly asyncInvokeConfigs?: readonly AsyncInvokeConfigSpec[];
   /** From `AWS::ApiGatewayV2::Api` with `ProtocolType: WEBSOCKET` and its routes. @default none */
   readonly webSocketApis?: readonly WebSocketApiSpec[];
+  /** From `AWS::StepFunctions::StateMachine`. @default none */
+  readonly stateMachines?: readonly StateMachineSpec[];
   /** What the templates hold that the local cloud ignores or cannot run, one sentence each. */
   readonly warnings: readonly string[];
 }

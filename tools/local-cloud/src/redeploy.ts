@@ -141,6 +141,7 @@ export function planRedeploy(
       restApis: pick(current.restApis, next.restApis),
       eventSourceMappings: pick(current.eventSourceMappings, next.eventSourceMappings),
       permissions: pick(current.permissions, next.permissions),
+      stateMachines: pick(current.stateMachines ?? [], next.stateMachines ?? []),
     },
   };
 }

@@ -97,3 +97,18 @@ export function formatServices(lines: readonly ServiceLine[]): string {
     )
     .join('\n');
 }
+
+/**
+ * The state machines `npm start` lists: name, type, stack and ARN, one line each; empty when the
+ * templates declare none.
+ */
+export function formatStateMachines(model: LocalModel): string {
+  const machines = model.stateMachines ?? [];
+  if (machines.length === 0) return '';
+  const rows = machines.map((machine) => [machine.name, machine.type, machine.stackName, machine.arn]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map(
+    (row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`,
+  );
+  return [`State machines (executions: GET /_local/executions):`, ...lines].join('\n');
+}

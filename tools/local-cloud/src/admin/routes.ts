@@ -34,6 +34,8 @@ export interface AdminContext {
   readonly connections?: () => readonly unknown[];
   /** The clock every part waits on, which `POST /_local/clock` moves. */
   readonly clock: MovableClock;
+  /** The Step Functions executions with their history, of one state machine (name or ARN) if given. @default none */
+  readonly executions?: (filter: { stateMachine?: string }) => readonly unknown[];
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -149,6 +151,12 @@ function streams(context: AdminContext): Promise<AdminAnswer> {
   );
 }
 
+function executions(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const stateMachine = new URL(req.url ?? '/', context.url).searchParams.get('stateMachine');
+  const filter = stateMachine ? { stateMachine } : {};
+  return Promise.resolve(ok({ executions: context.executions?.(filter) ?? [] }));
+}
+
 const clockNow = (context: AdminContext) => {
   const now = context.clock.now();
   return { now: new Date(now).toISOString(), offsetMs: Math.max(0, Math.round(now - Date.now())) };
@@ -224,6 +232,7 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
+  ['/_local/executions', { method: 'GET', answer: executions }],
   [
     '/_local/clock',
     [

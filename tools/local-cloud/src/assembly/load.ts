@@ -21,6 +21,7 @@ import type {
 import { RolePolicies } from './iam';
 import { restApisOf } from './rest-api';
 import { webSocketApisOf } from './websocket-api';
+import { stateMachineOf } from './state-machines';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import { isRecord } from '../json';
 
@@ -283,6 +284,9 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
   const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
     eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
   );
+  const stateMachines = each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
+    stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
+  );
   const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
 
   const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
@@ -315,6 +319,7 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     eventRules,
     asyncInvokeConfigs,
     webSocketApis,
+    stateMachines,
     warnings,
   };
 }

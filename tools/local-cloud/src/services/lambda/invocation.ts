@@ -92,7 +92,13 @@ async function settle(
     environment.lastMaxMemoryMb = outcome.maxMemoryUsedMb;
     const result: InvokeResult = outcome.ok
       ? { ok: true, payload: JSON.parse(outcome.payload) as unknown, durationMs, coldStart: false }
-      : { ok: false, errorType: 'Error', errorMessage: outcome.errorMessage, durationMs };
+      : {
+          ok: false,
+          errorType: 'Error',
+          errorMessage: outcome.errorMessage,
+          handlerErrorType: outcome.errorType,
+          durationMs,
+        };
     return { result, status: '', reusable: true };
   }
   environment.kill();
