@@ -16,7 +16,7 @@ import {
   type StoredEvent,
 } from './endpoint';
 import { LocalClock, type MovableClock } from './clock';
-import { closeServer, listen } from './http';
+import { InFlightRequests, closeServer, drainServer, listen } from './http';
 import {
   functionsPart,
   gatewayPart,
@@ -410,7 +410,12 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(context: StartContext, server: Server, parts: Parts): LocalCloud {
+function localCloud(
+  context: StartContext,
+  server: Server,
+  requests: InFlightRequests,
+  parts: Parts,
+): LocalCloud {
   const { url, clock } = context;
   let stopped = false;
   return {
@@ -435,7 +440,8 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
       stopped = true;
       // First: an upgraded socket keeps the server from closing until it is closed (1001).
       await parts.webSockets.stop();
-      await closeServer(server);
+      // Requests in flight are answered while the functions and the endpoint still run.
+      await drainServer(server, requests);
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();
@@ -467,13 +473,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   if (assemblyDirs(options.root).length === 0)
     throw new Error('No synthesized assemblies in dist/: run `npx nx run-many -t synth` first.');
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const server = createServer((req, res) => {
-    if (!handler) return json(res, 503, { message: 'Slice is starting' });
-    handler(req, res).catch((error: unknown) => {
-      log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
-    });
-  });
+  const requests = new InFlightRequests();
+  const server = createServer(
+    requests.listener((req, res) => {
+      if (!handler) return json(res, 503, { message: 'Slice is starting' });
+      return handler(req, res).catch((error: unknown) => {
+        log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
+      });
+    }),
+  );
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
   const clock = options.clock ?? new LocalClock();
   const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
@@ -486,7 +495,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
     server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
-    return localCloud(context, server, parts);
+    return localCloud(context, server, requests, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);
