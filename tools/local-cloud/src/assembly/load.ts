@@ -234,13 +234,41 @@ function eventBusOf(resolver: Resolver, stackName: string, logicalId: string): E
  */
 export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesOptions): LocalModel {
   const { region, stacks } = stacksOf(dirs, options);
-
-  const warnings: string[] = [];
-  const warn = (message: string) => {
-    if (!warnings.includes(message)) warnings.push(message);
+  const loading = startLoading(stacks, options);
+  const resources = resourcesOf(loading, options);
+  if (loading.problems.length > 0) {
+    const unique = [
+      ...new Map(loading.problems.map((problem) => [JSON.stringify(problem), problem])).values(),
+    ];
+    throw new UnresolvableError(unique);
+  }
+  return {
+    accountId: options.accountId,
+    region,
+    stacks: stacks.map(({ assets: _assets, ...stack }) => stack),
+    ...resources,
+    warnings: loading.warnings,
   };
+}
+
+/** One load in progress: the resolver over the stacks, and the warnings and problems found so far. */
+interface Loading {
+  readonly stacks: readonly LoadedStack[];
+  readonly stackNames: readonly string[];
+  readonly resolver: Resolver;
+  readonly warnings: string[];
+  readonly problems: ResolutionProblem[];
+  /** Records a warning once. */
+  warn(message: string): void;
+  /** `compute()`, or `undefined` with its problems recorded when it cannot be resolved. */
+  attempt<T>(compute: () => T): T | undefined;
+  /** `build` for every resource of `type` in every stack; those that cannot be resolved are left out (their problems recorded). */
+  each<T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined): T[];
+}
+
+function startLoading(stacks: readonly LoadedStack[], options: LoadAssembliesOptions): Loading {
   const resolver = new Resolver(stacks, { accountId: options.accountId, ssm: options.ssm });
-  const stackNames = stacks.map((stack) => stack.name);
+  const warnings: string[] = [];
   const problems: ResolutionProblem[] = [];
   const attempt = <T>(compute: () => T): T | undefined => {
     try {
@@ -251,76 +279,69 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
       return undefined;
     }
   };
-  const each = <T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined): T[] =>
-    stacks.flatMap((stack) =>
-      resolver
-        .resources(stack.name, type)
-        .map(([logicalId]) => attempt(() => build(stack, logicalId)))
-        .filter((item): item is T => item !== undefined),
-    );
+  return {
+    stacks,
+    stackNames: stacks.map((stack) => stack.name),
+    resolver,
+    warnings,
+    problems,
+    warn(message) {
+      if (!warnings.includes(message)) warnings.push(message);
+    },
+    attempt,
+    each: (type, build) =>
+      stacks.flatMap((stack) =>
+        resolver
+          .resources(stack.name, type)
+          .map(([logicalId]) => attempt(() => build(stack, logicalId)))
+          .filter((item) => item !== undefined),
+      ),
+  };
+}
 
+/** Every resource of the model, from the loaded stacks. */
+function resourcesOf(
+  loading: Loading,
+  options: LoadAssembliesOptions,
+): Omit<LocalModel, 'accountId' | 'region' | 'stacks' | 'warnings'> {
+  const { resolver, stacks, stackNames, each, attempt } = loading;
+  const warn = (message: string) => loading.warn(message);
   const policies = new RolePolicies(resolver, stackNames, warn);
   const functions = each('AWS::Lambda::Function', (stack, logicalId) =>
     functionOf(resolver, policies, stack, logicalId, warn),
   );
   const functionIdOf = functionIndex(functions);
-
-  const tables = [
-    ...each('AWS::DynamoDB::GlobalTable', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
-    ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
-  ];
-
-  const queues = each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId));
-
-  const eventSourceMappings = each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
-    eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
-  );
-  const permissions = each('AWS::Lambda::Permission', (stack, logicalId) =>
-    permissionOf(resolver, stack.name, logicalId, functionIdOf),
-  );
-  const eventBuses = each('AWS::Events::EventBus', (stack, logicalId) =>
-    eventBusOf(resolver, stack.name, logicalId),
-  );
-  const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
-    eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
-  );
-  const stateMachines = each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
-    stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
-  );
-  const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
-
-  const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
   const webSocketApis = attempt(() => webSocketApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
   const webSocketApiIds = new Set(webSocketApis.map((api) => api.id));
-  const routingRules = attempt(() => routingRulesOf(resolver, stacks, webSocketApiIds)) ?? [];
-  const parameters =
-    attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>();
-  const secrets = attempt(() => resolver.secretValues()) ?? new Map<string, string>();
-
-  if (problems.length > 0) {
-    const unique = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
-    throw new UnresolvableError(unique);
-  }
-
   return {
-    accountId: options.accountId,
-    region,
-    stacks: stacks.map(({ assets: _assets, ...stack }) => stack),
     functions,
-    tables,
-    queues,
-    restApis,
-    parameters,
-    secrets,
-    routingRules,
-    eventSourceMappings,
-    permissions,
-    eventBuses,
-    eventRules,
-    asyncInvokeConfigs,
+    tables: [
+      ...each('AWS::DynamoDB::GlobalTable', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
+      ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
+    ],
+    queues: each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId)),
+    eventSourceMappings: each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
+      eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
+    ),
+    permissions: each('AWS::Lambda::Permission', (stack, logicalId) =>
+      permissionOf(resolver, stack.name, logicalId, functionIdOf),
+    ),
+    eventBuses: each('AWS::Events::EventBus', (stack, logicalId) =>
+      eventBusOf(resolver, stack.name, logicalId),
+    ),
+    eventRules: each('AWS::Events::Rule', (stack, logicalId) =>
+      eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
+    ),
+    stateMachines: each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
+      stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
+    ),
+    asyncInvokeConfigs: asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt),
+    restApis: attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [],
     webSocketApis,
-    stateMachines,
-    warnings,
+    routingRules: attempt(() => routingRulesOf(resolver, stacks, webSocketApiIds)) ?? [],
+    parameters:
+      attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>(),
+    secrets: attempt(() => resolver.secretValues()) ?? new Map<string, string>(),
   };
 }
 
