@@ -20,7 +20,7 @@ describe('stopping the local cloud', () => {
     const inFlight = fetch(`${cloud.url}/gamma/slow`).then(async (response) => ({
       status: response.status,
       connection: response.headers.get('connection'),
-      body: (await response.json()) as unknown,
+      body: await response.json(),
     }));
     while (!cloud.runtime.environments(functionId).some((environment) => environment.state === 'busy'))
       await new Promise((done) => setTimeout(done, 10));

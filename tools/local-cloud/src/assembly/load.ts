@@ -261,9 +261,9 @@ interface Loading {
   /** Records a warning once. */
   warn(message: string): void;
   /** `compute()`, or `undefined` with its problems recorded when it cannot be resolved. */
-  attempt<T>(compute: () => T): T | undefined;
+  readonly attempt: <T>(compute: () => T) => T | undefined;
   /** `build` for every resource of `type` in every stack; those that cannot be resolved are left out (their problems recorded). */
-  each<T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined): T[];
+  readonly each: <T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined) => T[];
 }
 
 function startLoading(stacks: readonly LoadedStack[], options: LoadAssembliesOptions): Loading {
