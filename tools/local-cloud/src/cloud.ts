@@ -46,6 +46,8 @@ import {
   type QueueEventSources,
   createLambdaInvokeService,
 } from './services/lambda';
+import { createSnsService, type SnsService } from './services/sns/service';
+import { startLocalScheduler, type LocalScheduler } from './services/scheduler/service';
 import {
   createRedeployer,
   createStreamSourcePool,
@@ -107,6 +109,10 @@ export interface LocalCloud {
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
+  readonly sns: SnsService['sns'];
+  /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
+  readonly scheduler: LocalScheduler['scheduler'];
   /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
   readonly clock: MovableClock;
   /** The state machines of the templates and their executions (as `GET /_local/executions`). */
@@ -203,6 +209,7 @@ async function startEndpoint(
     parameters: model.parameters,
     secrets: model.secrets,
     iam: context.options.iam ?? 'enforce',
+    clock: context.clock,
     ...(context.options.dataDir === undefined ? {} : { dataDir: context.options.dataDir }),
     log: (text) => context.log(`aws: ${text}`),
     queues: model.queues,
@@ -254,6 +261,7 @@ function startInvokers(
   started.push(eventSources);
   const queueSources = startQueueEventSources({
     ...common,
+    clock: context.clock,
     mappings: model.eventSourceMappings,
     log: (text) => log(`sqs: ${text}`),
   });
@@ -310,7 +318,34 @@ interface Parts {
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
   readonly stepFunctions: LocalStepFunctions;
+  readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+}
+
+/** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
+function startMessaging(
+  context: StartContext,
+  served: { current: LocalModel },
+  endpoint: AwsEndpoint,
+  rules: EventRules,
+) {
+  const common = { accountId: localAccountId, clock: context.clock, model: () => served.current };
+  const sns = createSnsService({
+    ...common,
+    queues: endpoint.queues,
+    invokeAsync: (request) => rules.invokeAsync(request),
+    log: (text) => context.log(`sns: ${text}`),
+  });
+  endpoint.services.register(sns);
+  const schedules = startLocalScheduler({
+    ...common,
+    queues: endpoint.queues,
+    services: endpoint.services,
+    rules,
+    log: (text) => context.log(`scheduler: ${text}`),
+  });
+  context.started.push(schedules);
+  return { sns, schedules };
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -342,6 +377,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
   const stepFunctions = startStepFunctions(context, model, endpoint, identities);
+  const messaging = startMessaging(context, served, endpoint, invokers.rules);
   const gateway = createGateway({
     model,
     runtime,
@@ -371,6 +407,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
       stateMachinesPart(stepFunctions),
+      messaging.schedules,
       gatewayPart(gateway),
       webSockets,
       retiredFunctionsPart(runtime),
@@ -386,6 +423,7 @@ async function startParts(context: StartContext): Promise<Parts> {
     webSockets,
     ...invokers,
     stepFunctions,
+    messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
   };
 }
@@ -406,6 +444,8 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     connections: () => parts.webSockets.connections(),
     clock: context.clock,
     executions: (filter) => parts.stepFunctions.executions(filter),
+    notifications: () => parts.messaging.sns.sns.notifications(),
+    schedules: () => parts.messaging.schedules.scheduler.describe(),
   };
 }
 
@@ -431,6 +471,8 @@ function localCloud(
     queueSources: parts.queueSources,
     rules: parts.rules,
     stepFunctions: parts.stepFunctions,
+    sns: parts.messaging.sns.sns,
+    scheduler: parts.messaging.schedules.scheduler,
     clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
@@ -442,6 +484,7 @@ function localCloud(
       await parts.webSockets.stop();
       // Requests in flight are answered while the functions and the endpoint still run.
       await drainServer(server, requests);
+      await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();

@@ -19,6 +19,8 @@ import type {
   Template,
 } from '../model';
 import { RolePolicies } from './iam';
+import { messagingOf } from './messaging';
+import { InvalidScheduleExpressionError, parseScheduleExpression } from '../services/scheduler/expressions';
 import { restApisOf } from './rest-api';
 import { webSocketApisOf } from './websocket-api';
 import { stateMachineOf } from './state-machines';
@@ -235,7 +237,7 @@ function eventBusOf(resolver: Resolver, stackName: string, logicalId: string): E
 export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesOptions): LocalModel {
   const { region, stacks } = stacksOf(dirs, options);
   const loading = startLoading(stacks, options);
-  const resources = resourcesOf(loading, options);
+  const resources = resourcesOf(loading, options, region);
   if (loading.problems.length > 0) {
     const unique = [
       ...new Map(loading.problems.map((problem) => [JSON.stringify(problem), problem])).values(),
@@ -303,6 +305,7 @@ function startLoading(stacks: readonly LoadedStack[], options: LoadAssembliesOpt
 function resourcesOf(
   loading: Loading,
   options: LoadAssembliesOptions,
+  region: string,
 ): Omit<LocalModel, 'accountId' | 'region' | 'stacks' | 'warnings'> {
   const { resolver, stacks, stackNames, each, attempt } = loading;
   const warn = (message: string) => loading.warn(message);
@@ -313,13 +316,24 @@ function resourcesOf(
   const functionIdOf = functionIndex(functions);
   const webSocketApis = attempt(() => webSocketApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
   const webSocketApiIds = new Set(webSocketApis.map((api) => api.id));
+  const queues = each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId));
+  const messaging = messagingOf(
+    {
+      resolver,
+      policies,
+      accountId: options.accountId,
+      regionOf: (stackName) => stacks.find((stack) => stack.name === stackName)?.region ?? region,
+      each: (type, build) => each(type, (stack, logicalId) => build(stack.name, logicalId)),
+    },
+    (url) => queues.find((queue) => queue.url === url)?.arn,
+  );
   return {
     functions,
     tables: [
       ...each('AWS::DynamoDB::GlobalTable', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
       ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
     ],
-    queues: each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId)),
+    queues,
     eventSourceMappings: each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
       eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
     ),
@@ -342,6 +356,7 @@ function resourcesOf(
     parameters:
       attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>(),
     secrets: attempt(() => resolver.secretValues()) ?? new Map<string, string>(),
+    ...messaging,
   };
 }
 
@@ -377,8 +392,7 @@ function eventRuleOf(
   }
   const schedule =
     typeof properties['ScheduleExpression'] === 'string' ? properties['ScheduleExpression'] : undefined;
-  if (schedule !== undefined)
-    warn(`${id} runs on a schedule (${schedule}), which the local cloud does not run yet.`);
+  if (schedule !== undefined) checkScheduleExpression(stackName, logicalId, schedule);
   const targets = (Array.isArray(properties['Targets']) ? properties['Targets'] : [])
     .filter(isRecord)
     .map((target): EventRuleTargetSpec => {
@@ -416,6 +430,20 @@ function eventRuleOf(
       (typeof properties['State'] === 'string' && properties['State'].startsWith('ENABLED')),
     targets,
   };
+}
+
+/** A rule's `ScheduleExpression`, read as EventBridge reads it (`rate()` or `cron()`, no `at()`). */
+function checkScheduleExpression(stackName: string, logicalId: string, expression: string): void {
+  try {
+    parseScheduleExpression(expression, false);
+  } catch (error) {
+    if (!(error instanceof InvalidScheduleExpressionError)) throw error;
+    throw new UnresolvableError({
+      stackName,
+      path: `${logicalId}.Properties.ScheduleExpression`,
+      reason: error.message,
+    });
+  }
 }
 
 /** Lambda's asynchronous invocation settings per function: `AWS::Lambda::EventInvokeConfig`, then the function's `DeadLetterConfig`. */

@@ -186,6 +186,33 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
     { physicalId: (r) => r.arns.topic(topicName(r)), attributes: { TopicArn: id, TopicName: topicName } },
   ],
   [
+    'AWS::SNS::Subscription',
+    // SNS names a subscription `<topic ARN>:<uuid>`.
+    { physicalId: (r) => `${r.stringProperty('TopicArn') ?? ''}:${stableUuid(seedOf(r))}` },
+  ],
+  [
+    'AWS::Scheduler::ScheduleGroup',
+    {
+      physicalId: named('Name'),
+      attributes: {
+        Arn: (r) => `arn:aws:scheduler:${r.region}:${r.accountId}:schedule-group/${r.id()}`,
+        CreationDate: () => '2026-01-01T00:00:00Z',
+        LastModificationDate: () => '2026-01-01T00:00:00Z',
+        State: () => 'ACTIVE',
+      },
+    },
+  ],
+  [
+    'AWS::Scheduler::Schedule',
+    {
+      physicalId: named('Name'),
+      attributes: {
+        Arn: (r) =>
+          `arn:aws:scheduler:${r.region}:${r.accountId}:schedule/${r.stringProperty('GroupName') ?? 'default'}/${r.id()}`,
+      },
+    },
+  ],
+  [
     'AWS::SecretsManager::Secret',
     { physicalId: (r) => r.arns.secret(secretName(r)), attributes: { Id: id } },
   ],

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { type Clock, RealClock } from '../clock';
 import type { FunctionSpec, QueueSpec, TableSpec } from '../model';
 import { InFlightRequests, drainServer, listen } from '../http';
 import { startDynamoDbService } from '../services/dynamodb/service';
@@ -60,6 +61,12 @@ export interface AwsEndpointOptions {
   readonly maxStoredEvents?: number;
   /** Called for each event put, after it is stored. @default none */
   readonly onEvent?: (event: StoredEvent) => void;
+  /**
+   * The clock behind SQS delays, visibility timeouts and long polls and DynamoDB's TTL sweeps:
+   * the local cloud's one clock, so moving it makes delayed messages visible and sweeps expired items.
+   * @default the real time
+   */
+  readonly clock?: Clock;
   /** The SQS queues the endpoint serves (`AmazonSQS.*`). @default none */
   readonly queues?: readonly QueueSpec[];
   /**
@@ -121,6 +128,7 @@ function openDataDir(dataDir: string, log: (text: string) => void) {
 /** The services every local endpoint serves, DynamoDB's dynalite started. */
 async function startServices(options: AwsEndpointOptions, log: (text: string) => void) {
   const { region, accountId } = options;
+  const clock = options.clock ?? new RealClock();
   const data = options.dataDir === undefined ? undefined : openDataDir(options.dataDir, log);
   const state: LocalState | undefined = data?.state;
   const dynamodb = await startDynamoDbService({
@@ -130,6 +138,7 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(state ? { persistence: state } : {}),
     ...(options.ttlSweepIntervalMs === undefined ? {} : { ttlSweepIntervalMs: options.ttlSweepIntervalMs }),
+    clock,
     log,
   }).catch((error: unknown) => {
     data?.release();
@@ -147,6 +156,7 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
   const sqs = createSqsService({
     region,
     accountId,
+    clock,
     ...(options.queues ? { queues: options.queues } : {}),
     ...(state ? { journal: state.queues } : {}),
   });

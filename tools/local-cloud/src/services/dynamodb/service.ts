@@ -1,3 +1,5 @@
+import type { Clock } from '../../clock';
+import { Agent } from 'node:http';
 import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
 import { AwsError } from '../../endpoint/errors';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
@@ -45,6 +47,8 @@ export interface DynamoDbServiceOptions {
   readonly persistence?: Pick<LocalState, 'streams' | 'writes'>;
   /** Milliseconds between two TTL sweeps; `0` sweeps only on `timeToLive.sweep()`. @default 1000 */
   readonly ttlSweepIntervalMs?: number;
+  /** The clock TTL compares expiry times with and sweeps on. @default the real time */
+  readonly clock?: Clock;
   readonly log: (text: string) => void;
 }
 
@@ -185,6 +189,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
     locks,
     streams,
     ...(options.ttlSweepIntervalMs === undefined ? {} : { intervalMs: options.ttlSweepIntervalMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     log,
   });
   const state: DynamoDbState = {

@@ -42,6 +42,12 @@ export type SchedulerTargets = Readonly<
 export interface SchedulerOptions {
   readonly clock: Clock;
   readonly targets: SchedulerTargets;
+  /**
+   * Runs a scheduled rule (`kind: 'rule'`) that fell due, instead of invoking its targets here:
+   * the local cloud hands it to the EventBridge rules, which deliver it as they deliver events.
+   * @default its targets are invoked as a schedule's are
+   */
+  readonly fireRule?: (config: ScheduleConfig, due: number, executionId: string) => Promise<unknown>;
   readonly newId?: () => string;
 }
 
@@ -159,6 +165,8 @@ export class Scheduler {
     if (this.schedules.get(armed.config.id) !== armed) return Promise.resolve();
     this.arm(armed, due);
     const executionId = this.newId();
+    if (armed.config.kind === 'rule' && this.options.fireRule)
+      return this.options.fireRule(armed.config, due, executionId);
     return Promise.all(
       armed.config.targets.map((target) => this.attempt(armed.config, target, due, executionId, 1)),
     );

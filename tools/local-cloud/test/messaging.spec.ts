@@ -1,0 +1,315 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  App,
+  Duration,
+  Stack,
+  TimeZone,
+  aws_events as events,
+  aws_events_targets as eventTargets,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_scheduler as scheduler,
+  aws_scheduler_targets as schedulerTargets,
+  aws_sns as sns,
+  aws_sns_subscriptions as subscriptions,
+  aws_sqs as sqs,
+} from 'aws-cdk-lib';
+import { startLocalCloud, type LocalCloud } from '../src/cloud';
+import { TestClock } from '../src/clock';
+import { createLocalIdentities } from '../src/endpoint/identities';
+import type { LocalQueue } from '../src/services/sqs/sqs';
+
+/** Before the last Sunday of March 2027, when Amsterdam goes from CET (UTC+1) to CEST (UTC+2). */
+const START = Date.parse('2027-03-26T12:00:00Z');
+
+/**
+ * A Kitchen-like stack: a topic fanned out to queues, a function, an SMS number and an email
+ * address with filter policies; schedules on a cron in Amsterdam, one whose role cannot reach its
+ * target, one with a Step Functions target; a scheduled rule; a delayed queue.
+ */
+function synthesize(root: string): void {
+  const code = join(root, 'code');
+  mkdirSync(code, { recursive: true });
+  writeFileSync(join(code, 'index.mjs'), 'export const handler = async (event) => event;\n');
+  const app = new App({ outdir: join(root, 'dist/apps/notify/cdk.out') });
+  const stack = new Stack(app, 'SliceNotify-dev', { env: { region: 'eu-west-1' } });
+  const fn = (id: string) =>
+    new lambda.Function(stack, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(code),
+    });
+  const queue = (id: string, props: sqs.QueueProps = {}) =>
+    new sqs.Queue(stack, id, { queueName: id, ...props });
+
+  const topic = new sns.Topic(stack, 'Notifications', { topicName: 'slice-dev-notifications' });
+  topic.grantPublish(fn('Publisher'));
+  fn('Stranger');
+  const channel = (value: string) => ({
+    channel: sns.SubscriptionFilter.stringFilter({ allowlist: [value] }),
+  });
+  topic.addSubscription(
+    new subscriptions.SqsSubscription(queue('orders-envelope'), {
+      filterPolicy: { kind: sns.SubscriptionFilter.stringFilter({ allowlist: ['order'] }) },
+    }),
+  );
+  topic.addSubscription(
+    new subscriptions.SqsSubscription(queue('orders-raw'), {
+      rawMessageDelivery: true,
+      filterPolicy: channel('app'),
+    }),
+  );
+  topic.addSubscription(
+    new subscriptions.SqsSubscription(queue('large-orders'), {
+      filterPolicyWithMessageBody: {
+        size: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: ['large'] })),
+      },
+    }),
+  );
+  topic.addSubscription(new subscriptions.SmsSubscription('+31600000000', { filterPolicy: channel('sms') }));
+  topic.addSubscription(
+    new subscriptions.EmailSubscription('cook@example.com', { filterPolicy: channel('email') }),
+  );
+  topic.addSubscription(
+    new subscriptions.LambdaSubscription(fn('Consumer'), { filterPolicy: channel('app') }),
+  );
+  // A queue subscribed without a policy letting SNS send to it: AWS delivers nothing.
+  new sns.CfnSubscription(stack, 'Unpermitted', {
+    topicArn: topic.topicArn,
+    protocol: 'sqs',
+    endpoint: queue('no-policy').queueArn,
+  });
+
+  const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'slice-dev' });
+  new scheduler.Schedule(stack, 'Morning', {
+    scheduleGroup: group,
+    schedule: scheduler.ScheduleExpression.cron({
+      minute: '0',
+      hour: '9',
+      timeZone: TimeZone.of('Europe/Amsterdam'),
+    }),
+    target: new schedulerTargets.SqsSendMessage(queue('mornings'), {
+      input: scheduler.ScheduleTargetInput.fromText('{"at":"<aws.scheduler.scheduled-time>"}'),
+    }),
+  });
+  const role = new iam.Role(stack, 'NoGrantRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+  });
+  new scheduler.CfnSchedule(stack, 'Failing', {
+    scheduleExpression: 'cron(30 6 * * ? *)',
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: queue('unreachable').queueArn,
+      roleArn: role.roleArn,
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+      deadLetterConfig: { arn: queue('failing-dlq').queueArn },
+    },
+  });
+  new scheduler.CfnSchedule(stack, 'Workflow', {
+    scheduleExpression: 'at(2027-03-27T10:00:00)',
+    scheduleExpressionTimezone: 'Europe/Amsterdam',
+    flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 15 },
+    target: {
+      arn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:bake',
+      roleArn: role.roleArn,
+      retryPolicy: { maximumRetryAttempts: 0 },
+      deadLetterConfig: { arn: queue('workflow-dlq').queueArn },
+    },
+  });
+  new events.Rule(stack, 'Hourly', {
+    schedule: events.Schedule.rate(Duration.hours(1)),
+    targets: [new eventTargets.SqsQueue(queue('hourly'))],
+  });
+  queue('delayed', { deliveryDelay: Duration.minutes(5) });
+  app.synth();
+}
+
+describe('SNS, the Scheduler and SQS delays from the templates, on one clock', () => {
+  let root: string;
+  let cloud: LocalCloud;
+  let clock: TestClock;
+  const logs: string[] = [];
+  const byName = (name: string): LocalQueue => {
+    const found = cloud.endpoint.queues.byUrlOrName(name);
+    if (!found) throw new Error(`no queue ${name}`);
+    return found;
+  };
+  const bodies = (name: string) =>
+    byName(name)
+      .messages()
+      .map((message) => message.body);
+  const clientAs = (prefix: string) => {
+    const fn = cloud.model.functions.find((each) => each.logicalId.startsWith(prefix));
+    if (!fn) throw new Error(`no function ${prefix}`);
+    return new SNSClient({
+      region: 'eu-west-1',
+      endpoint: cloud.endpoint.url,
+      credentials: createLocalIdentities().credentialsFor(fn),
+    });
+  };
+  const topicArn = 'arn:aws:sns:eu-west-1:000000000000:slice-dev-notifications';
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'local-cloud-messaging-'));
+    synthesize(root);
+    clock = new TestClock(START);
+    cloud = await startLocalCloud({ root, port: 0, clock, log: (line) => logs.push(line) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await cloud?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('delivers a publish with attributes to exactly the subscriptions whose filter policies match', async () => {
+    const publisher = clientAs('Publisher');
+    const { MessageId } = await publisher.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: JSON.stringify({ orderId: 'o-1', size: 'large' }),
+        Subject: 'Order ready',
+        MessageAttributes: {
+          kind: { DataType: 'String', StringValue: 'order' },
+          channel: { DataType: 'String', StringValue: 'sms' },
+        },
+      }),
+    );
+    expect(MessageId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // kind=order: the envelope, with its attributes.
+    const [envelope] = bodies('orders-envelope').map((body) => JSON.parse(body) as Record<string, unknown>);
+    expect(envelope).toMatchObject({
+      Type: 'Notification',
+      MessageId,
+      TopicArn: topicArn,
+      Subject: 'Order ready',
+      Message: JSON.stringify({ orderId: 'o-1', size: 'large' }),
+      MessageAttributes: {
+        kind: { Type: 'String', Value: 'order' },
+        channel: { Type: 'String', Value: 'sms' },
+      },
+    });
+    // The body scope matches size=large.
+    expect(bodies('large-orders')).toHaveLength(1);
+    // channel=sms: the SMS number, not the email address, the raw queue or the function.
+    const captured = cloud.sns.notifications();
+    expect(captured.map((each) => [each.protocol, each.endpoint, each.body])).toEqual([
+      ['sms', '+31600000000', JSON.stringify({ orderId: 'o-1', size: 'large' })],
+    ]);
+    expect(bodies('orders-raw')).toEqual([]);
+    const notifications = await fetch(`${cloud.url}/_local/notifications?protocol=sms`);
+    expect(((await notifications.json()) as { notifications: unknown[] }).notifications).toHaveLength(1);
+  });
+
+  it('sends the raw message and its attributes to a raw subscription, and the Lambda event to a function', async () => {
+    await clientAs('Publisher').send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: 'your pizza is on its way',
+        MessageAttributes: { channel: { DataType: 'String', StringValue: 'app' } },
+      }),
+    );
+    const [raw] = byName('orders-raw').messages();
+    expect(raw?.body).toBe('your pizza is on its way');
+    expect(raw?.messageAttributes).toEqual({ channel: { DataType: 'String', StringValue: 'app' } });
+    await cloud.rules.idle();
+    const consumer = cloud.model.subscriptions?.find((each) => each.protocol === 'lambda');
+    expect(cloud.rules.deliveries).toContainEqual(
+      expect.objectContaining({ ruleId: consumer?.arn, outcome: 'delivered', invocations: 1 }),
+    );
+  });
+
+  it('delivers nothing to a queue whose policy does not let the topic send to it', () => {
+    expect(bodies('no-policy')).toEqual([]);
+    const unpermitted = cloud.model.subscriptions?.find((each) => each.logicalId === 'Unpermitted');
+    expect(cloud.sns.failures()).toContainEqual(
+      expect.objectContaining({
+        subscriptionArn: unpermitted?.arn,
+        error: expect.stringContaining('does not let sns.amazonaws.com send') as unknown,
+      }),
+    );
+  });
+
+  it('refuses a publisher whose role has no sns:Publish on the topic, with AuthorizationError', async () => {
+    await expect(
+      clientAs('Stranger').send(new PublishCommand({ TopicArn: topicArn, Message: 'hi' })),
+    ).rejects.toMatchObject({
+      name: 'AuthorizationErrorException',
+      $metadata: { httpStatusCode: 403 },
+    });
+  });
+
+  it('answers NotFound for a topic that does not exist', async () => {
+    await expect(
+      clientAs('Publisher').send(new PublishCommand({ TopicArn: `${topicArn}-gone`, Message: 'hi' })),
+    ).rejects.toMatchObject({ name: 'NotFoundException' });
+  });
+
+  it('fires cron(0 9 * * ? *) in Europe/Amsterdam at 08:00Z in winter and 07:00Z after the clocks go forward', async () => {
+    const listing = await fetch(`${cloud.url}/_local/schedules`);
+    const { schedules } = (await listing.json()) as { schedules: Array<{ name: string; nextRun: string }> };
+    const morning = schedules.find((each) => each.name.includes('Morning'));
+    expect(morning?.nextRun).toBe('2027-03-27T08:00:00.000Z');
+
+    await clock.advanceTo(Date.parse('2027-03-27T07:59:59Z'));
+    expect(bodies('mornings')).toEqual([]);
+    await clock.advanceTo(Date.parse('2027-03-27T08:00:00Z'));
+    expect(bodies('mornings')).toEqual(['{"at":"2027-03-27T08:00:00Z"}']);
+    await clock.advanceTo(Date.parse('2027-03-28T06:59:59Z'));
+    expect(bodies('mornings')).toHaveLength(1);
+    await clock.advanceTo(Date.parse('2027-03-28T07:00:00Z'));
+    expect(bodies('mornings')).toEqual(['{"at":"2027-03-27T08:00:00Z"}', '{"at":"2027-03-28T07:00:00Z"}']);
+  });
+
+  it('retries a target its role may not reach, then sends the event to the dead-letter queue', () => {
+    // The Failing schedule ran at 06:30Z on the 27th and the 28th; its retries ran as the clock moved on.
+    const [dead] = byName('failing-dlq').messages();
+    expect(bodies('unreachable')).toEqual([]);
+    expect(dead?.messageAttributes).toMatchObject({
+      ERROR_CODE: { DataType: 'String', StringValue: 'AccessDeniedException' },
+      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' },
+      RETRY_ATTEMPTS: { StringValue: '2' },
+      SCHEDULED_TIME: { StringValue: '2027-03-27T06:30:00Z' },
+    });
+    expect(cloud.scheduler.invocations()).toContainEqual(
+      expect.objectContaining({
+        status: 'DEAD_LETTERED',
+        attempts: 3,
+        scheduledTime: '2027-03-27T06:30:00Z',
+      }),
+    );
+  });
+
+  it('counts a Step Functions target as a failed invocation, and says why, when no Step Functions service runs', () => {
+    const hasStates = cloud.endpoint.services.resolve({ signingName: 'states' }) !== undefined;
+    if (hasStates) return expect(bodies('workflow-dlq')).toEqual([]);
+    // at(2027-03-27T10:00:00) in Amsterdam is 09:00Z.
+    const [dead] = byName('workflow-dlq').messages();
+    expect(dead?.messageAttributes['ERROR_CODE']?.StringValue).toBe('ServiceUnavailable');
+    expect(dead?.messageAttributes['SCHEDULED_TIME']?.StringValue).toBe('2027-03-27T09:00:00Z');
+    expect(logs.some((line) => line.includes('the Step Functions target is unavailable'))).toBe(true);
+  });
+
+  it('delivers a scheduled rule every hour, as the rules deliver an event', async () => {
+    await cloud.rules.idle();
+    const hourly = bodies('hourly').map((body) => JSON.parse(body) as Record<string, unknown>);
+    // Every hour from 2027-03-26T13:00Z to 2027-03-28T07:00Z.
+    expect(hourly).toHaveLength(43);
+    expect(hourly[0]).toMatchObject({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: '2027-03-26T13:00:00Z',
+    });
+  });
+
+  it('makes a delayed message visible when the clock passes its delay', async () => {
+    const delayed = byName('delayed');
+    delayed.send({ body: 'later', senderId: 'test' });
+    expect(delayed.receive(1)).toEqual([]);
+    await clock.advance(5 * 60_000);
+    expect(delayed.receive(1).map(({ message }) => message.body)).toEqual(['later']);
+  });
+});
