@@ -19,7 +19,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { lambdaFlags } from './services/lambda';
-import { describeServices, formatServices, formatStateMachines } from './report';
+import {
+  describeMessaging,
+  describeServices,
+  formatMessaging,
+  formatServices,
+  formatStateMachines,
+} from './report';
 import { findSeedFiles, seed } from './seed';
 import { synthesizeAll } from './synth';
 
@@ -82,6 +88,8 @@ async function main(): Promise<void> {
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
   const stateMachines = formatStateMachines(cloud.model);
   if (stateMachines) console.log(`${stateMachines}\n`);
+  const messaging = describeMessaging(cloud.model, cloud.scheduler.describe());
+  if (messaging.length > 0) console.log(`${formatMessaging(messaging)}\n`);
   console.log(
     `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}, ` +
       `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,

@@ -1,7 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetTopicAttributesCommand,
+  ListTopicsCommand,
+  PublishBatchCommand,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import {
   App,
   Duration,
@@ -9,6 +16,7 @@ import {
   TimeZone,
   aws_events as events,
   aws_events_targets as eventTargets,
+  aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_scheduler as scheduler,
@@ -19,7 +27,8 @@ import {
 } from 'aws-cdk-lib';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
 import { TestClock } from '../src/clock';
-import { createLocalIdentities } from '../src/endpoint/identities';
+import { createLocalIdentities, operatorCredentials } from '../src/endpoint/identities';
+import { describeMessaging, formatMessaging } from '../src/report';
 import type { LocalQueue } from '../src/services/sqs/sqs';
 
 /** Before the last Sunday of March 2027, when Amsterdam goes from CET (UTC+1) to CEST (UTC+2). */
@@ -124,6 +133,11 @@ function synthesize(root: string): void {
     targets: [new eventTargets.SqsQueue(queue('hourly'))],
   });
   queue('delayed', { deliveryDelay: Duration.minutes(5) });
+  new dynamodb.TableV2(stack, 'Sessions', {
+    tableName: 'sessions',
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    timeToLiveAttribute: 'expiresAt',
+  });
   app.synth();
 }
 
@@ -242,6 +256,48 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     });
   });
 
+  it('publishes a batch entry by entry, as SNS answers PublishBatch in its query protocol', async () => {
+    const answer = await clientAs('Publisher').send(
+      new PublishBatchCommand({
+        TopicArn: topicArn,
+        PublishBatchRequestEntries: [
+          {
+            Id: 'ok',
+            Message: 'batched',
+            MessageAttributes: { channel: { DataType: 'String', StringValue: 'email' } },
+          },
+          {
+            Id: 'bad',
+            Message: 'x',
+            MessageAttributes: { count: { DataType: 'Number', StringValue: 'many' } },
+          },
+        ],
+      }),
+    );
+    expect(answer.Successful?.map((entry) => entry.Id)).toEqual(['ok']);
+    expect(answer.Failed).toEqual([
+      expect.objectContaining({ Id: 'bad', Code: 'InvalidParameterValue', SenderFault: true }),
+    ]);
+    expect(
+      cloud.sns
+        .notifications()
+        .filter((each) => each.protocol === 'email')
+        .map((each) => each.body),
+    ).toEqual(['batched']);
+  });
+
+  it('answers ListTopics and GetTopicAttributes to a caller allowed them', async () => {
+    const operator = new SNSClient({
+      region: 'eu-west-1',
+      endpoint: cloud.endpoint.url,
+      credentials: operatorCredentials,
+    });
+    const { Topics } = await operator.send(new ListTopicsCommand({}));
+    expect(Topics).toEqual([{ TopicArn: topicArn }]);
+    const { Attributes } = await operator.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+    expect(Attributes).toMatchObject({ TopicArn: topicArn, SubscriptionsConfirmed: '7' });
+  });
+
   it('answers NotFound for a topic that does not exist', async () => {
     await expect(
       clientAs('Publisher').send(new PublishCommand({ TopicArn: `${topicArn}-gone`, Message: 'hi' })),
@@ -311,5 +367,37 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     expect(delayed.receive(1)).toEqual([]);
     await clock.advance(5 * 60_000);
     expect(delayed.receive(1).map(({ message }) => message.body)).toEqual(['later']);
+  });
+
+  it('sweeps an item whose TTL the clock has passed, and keeps it until then', async () => {
+    const client = new DynamoDBClient({
+      region: 'eu-west-1',
+      endpoint: cloud.endpoint.url,
+      credentials: operatorCredentials,
+    });
+    const expiresAt = Math.floor(clock.now() / 1000) + 3600;
+    await client.send(
+      new PutItemCommand({
+        TableName: 'sessions',
+        Item: { pk: { S: 's-1' }, expiresAt: { N: String(expiresAt) } },
+      }),
+    );
+    const get = () => client.send(new GetItemCommand({ TableName: 'sessions', Key: { pk: { S: 's-1' } } }));
+    expect(await cloud.endpoint.timeToLive.sweep()).toBe(0);
+    expect((await get()).Item).toBeDefined();
+    await clock.advance(2 * 3600_000);
+    expect(await cloud.endpoint.timeToLive.sweep()).toBe(1);
+    expect((await get()).Item).toBeUndefined();
+  });
+
+  it('lists the topics with their subscriptions and the schedules with their next runs, as npm start prints them', () => {
+    const text = formatMessaging(describeMessaging(cloud.model, cloud.scheduler.describe()));
+    expect(text).toMatch(
+      /^topic slice-dev-notifications +sms \+31600000000 \(filtered\), email cook@example.com \(filtered\), sqs orders-envelope \(filtered\), /m,
+    );
+    expect(text).toMatch(
+      /^schedule SliceNotify-dev-Morning\w+ +cron\(0 9 \* \* \? \*\) Europe\/Amsterdam, next 2027-03-\d\dT0[78]:00:00.000Z$/m,
+    );
+    expect(text).toMatch(/^rule SliceNotify-dev-Hourly\w+ +rate\(1 hour\) UTC, next /m);
   });
 });
