@@ -203,6 +203,20 @@ function statesTarget(options: TargetContext) {
   };
 }
 
+function snsTarget(options: TargetContext) {
+  return async (invocation: TargetInvocation): Promise<void> => {
+    await callAsRole(
+      options.services,
+      {
+        signingName: 'sns',
+        operation: 'Publish',
+        input: { TopicArn: invocation.targetArn, Message: invocation.input },
+      },
+      roleOf(options, invocation),
+    );
+  };
+}
+
 /** Each target kind, its failures logged before the Scheduler retries or dead-letters them. */
 function schedulerTargets(options: TargetContext): SchedulerTargets {
   const logged =
@@ -223,6 +237,7 @@ function schedulerTargets(options: TargetContext): SchedulerTargets {
     sqs: logged(sqsTarget(options)),
     events: logged(eventsTarget(options)),
     states: logged(statesTarget(options)),
+    sns: logged(snsTarget(options)),
     deadLetter(message) {
       const queue = options.queues.byArn(message.queueArn);
       if (!queue) throw new Error(`The dead-letter queue ${message.queueArn} does not exist`);
