@@ -274,6 +274,7 @@ function startInvokers(
     accountId: localAccountId,
     asyncInvokeConfigs: model.asyncInvokeConfigs ?? [],
     permissions: model.permissions,
+    clock: context.clock,
     log: (text) => log(`events: ${text}`),
   });
   started.push(rules);

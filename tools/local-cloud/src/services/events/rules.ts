@@ -1,3 +1,4 @@
+import { type Clock, RealClock, type Timer } from '../../clock';
 import type {
   AsyncInvokeConfigSpec,
   EventRuleSpec,
@@ -31,6 +32,8 @@ export interface EventRulesOptions {
   readonly log?: (text: string) => void;
   /** The delay before Lambda retries a failed asynchronous invocation, doubled each time (Lambda: 1 then 2 minutes). @default 1000 */
   readonly asyncRetryDelayMs?: number;
+  /** The clock retries wait on and event ages are measured with. @default the real time */
+  readonly clock?: Clock;
 }
 
 /** An asynchronous Lambda invocation another service asks for (an SNS subscription, a schedule). */
@@ -189,24 +192,24 @@ function sourceAsRule(request: AsyncInvokeRequest): { rule: EventRuleSpec; targe
   };
 }
 
-/** The timers of retries waiting, so that a stop ends them at once. */
-function createSleeper() {
-  const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+/** The timers of retries waiting on the clock, so that a stop ends them at once. */
+function createSleeper(clock: Clock) {
+  const timers = new Set<{ timer: Timer; resolve: () => void }>();
   return {
     sleep: (ms: number) =>
       new Promise<void>((resolve) => {
         const entry = {
-          timer: setTimeout(() => {
+          timer: clock.after(ms, () => {
             timers.delete(entry);
             resolve();
-          }, ms),
+          }),
           resolve,
         };
         timers.add(entry);
       }),
     wakeAll() {
       for (const entry of [...timers]) {
-        clearTimeout(entry.timer);
+        entry.timer.cancel();
         entry.resolve();
       }
       timers.clear();
@@ -269,7 +272,8 @@ function createTracker(log: (text: string) => void, stopped: () => boolean) {
 export function startEventRules(options: EventRulesOptions): EventRules {
   const log = options.log ?? (() => undefined);
   const deliveries: TargetDelivery[] = [];
-  const sleeper = createSleeper();
+  const clock = options.clock ?? new RealClock();
+  const sleeper = createSleeper(clock);
   let stopped = false;
   let rules: CompiledRule[] = [];
   let specs = new Map<string, EventRuleSpec>();
@@ -288,6 +292,7 @@ export function startEventRules(options: EventRulesOptions): EventRules {
       if (deliveries.length > maxDeliveries) deliveries.splice(0, deliveries.length - maxDeliveries);
     },
     sleep: sleeper.sleep,
+    now: () => clock.now(),
     stopped: () => stopped,
   };
   const update: EventRules['update'] = (next) => {
@@ -312,7 +317,7 @@ export function startEventRules(options: EventRulesOptions): EventRules {
       if (stopped) return;
       const { rule, target } = sourceAsRule(request);
       // Only the id of this envelope is read: the payload is the request's.
-      const envelope = scheduledEvent(rule, Date.now(), request.eventId, options.region, options.accountId);
+      const envelope = scheduledEvent(rule, clock.now(), request.eventId, options.region, options.accountId);
       tracker.track(invokeAsync(context, rule, target, request.functionId, envelope));
     },
     fireScheduled(ruleId, time, eventId) {
