@@ -39,7 +39,7 @@ const START = Date.parse('2027-03-26T12:00:00Z');
  * address with filter policies; schedules on a cron in Amsterdam, one whose role cannot reach its
  * target, one with a Step Functions target; a scheduled rule; a delayed queue.
  */
-function synthesize(root: string): void {
+function synthesize(root: string, morningHour = '9'): string {
   const code = join(root, 'code');
   mkdirSync(code, { recursive: true });
   writeFileSync(join(code, 'index.mjs'), 'export const handler = async (event) => event;\n');
@@ -97,7 +97,7 @@ function synthesize(root: string): void {
     scheduleGroup: group,
     schedule: scheduler.ScheduleExpression.cron({
       minute: '0',
-      hour: '9',
+      hour: morningHour,
       timeZone: TimeZone.of('Europe/Amsterdam'),
     }),
     target: new schedulerTargets.SqsSendMessage(queue('mornings'), {
@@ -139,6 +139,7 @@ function synthesize(root: string): void {
     timeToLiveAttribute: 'expiresAt',
   });
   app.synth();
+  return join(root, 'dist/apps/notify/cdk.out');
 }
 
 describe('SNS, the Scheduler and SQS delays from the templates, on one clock', () => {
@@ -400,4 +401,15 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     );
     expect(text).toMatch(/^rule SliceNotify-dev-Hourly\w+ +rate\(1 hour\) UTC, next /m);
   });
+
+  it('re-arms a schedule a redeploy changed and keeps the topics serving', async () => {
+    const summary = await cloud.redeploy(synthesize(root, '10'));
+    expect(summary.assembly).toContain('notify');
+    const morning = cloud.scheduler.describe().find((each) => each.name.includes('Morning'));
+    expect(morning).toMatchObject({ expression: 'cron(0 10 * * ? *)', timezone: 'Europe/Amsterdam' });
+    const { MessageId } = await clientAs('Publisher').send(
+      new PublishCommand({ TopicArn: topicArn, Message: 'still here' }),
+    );
+    expect(MessageId).toBeDefined();
+  }, 60_000);
 });
