@@ -56,7 +56,7 @@ function synthesize(root: string, morningHour = '9'): string {
 
   const topic = new sns.Topic(stack, 'Notifications', { topicName: 'slice-dev-notifications' });
   topic.grantPublish(fn('Publisher'));
-  fn('Stranger');
+  const stranger = fn('Stranger');
   const channel = (value: string) => ({
     channel: sns.SubscriptionFilter.stringFilter({ allowlist: [value] }),
   });
@@ -90,6 +90,24 @@ function synthesize(root: string, morningHour = '9'): string {
     topicArn: topic.topicArn,
     protocol: 'sqs',
     endpoint: queue('no-policy').queueArn,
+  });
+
+  // A function SNS may not invoke (no Lambda permission), with a redrive policy to a queue it may send to.
+  const redrive = queue('stranger-dlq');
+  redrive.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [redrive.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+    }),
+  );
+  new sns.CfnSubscription(stack, 'NoPermission', {
+    topicArn: topic.topicArn,
+    protocol: 'lambda',
+    endpoint: stranger.functionArn,
+    filterPolicy: { kind: ['order'] },
+    redrivePolicy: { deadLetterTargetArn: redrive.queueArn },
   });
 
   const group = new scheduler.ScheduleGroup(stack, 'Group', { scheduleGroupName: 'slice-dev' });
@@ -248,6 +266,19 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     );
   });
 
+  it("sends a message SNS may not deliver to a subscription's dead-letter queue, as its redrive policy says", () => {
+    const [dead] = bodies('stranger-dlq').map((body) => JSON.parse(body) as Record<string, unknown>);
+    expect(dead).toMatchObject({ Type: 'Notification', TopicArn: topicArn, Subject: 'Order ready' });
+    const subscription = cloud.model.subscriptions?.find((each) => each.logicalId === 'NoPermission');
+    expect(cloud.sns.failures()).toContainEqual(
+      expect.objectContaining({
+        subscriptionArn: subscription?.arn,
+        deadLetterTargetArn: byName('stranger-dlq').arn,
+        attempts: 1,
+      }),
+    );
+  });
+
   it('refuses a publisher whose role has no sns:Publish on the topic, with AuthorizationError', async () => {
     await expect(
       clientAs('Stranger').send(new PublishCommand({ TopicArn: topicArn, Message: 'hi' })),
@@ -296,7 +327,7 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     const { Topics } = await operator.send(new ListTopicsCommand({}));
     expect(Topics).toEqual([{ TopicArn: topicArn }]);
     const { Attributes } = await operator.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-    expect(Attributes).toMatchObject({ TopicArn: topicArn, SubscriptionsConfirmed: '7' });
+    expect(Attributes).toMatchObject({ TopicArn: topicArn, SubscriptionsConfirmed: '8' });
   });
 
   it('answers NotFound for a topic that does not exist', async () => {
