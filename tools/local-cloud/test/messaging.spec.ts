@@ -57,6 +57,17 @@ function synthesize(root: string, morningHour = '9'): string {
   const topic = new sns.Topic(stack, 'Notifications', { topicName: 'slice-dev-notifications' });
   topic.grantPublish(fn('Publisher'));
   const stranger = fn('Stranger');
+  // Granted by its role, denied by the topic policy: the explicit deny wins.
+  const denied = fn('Denied');
+  topic.grantPublish(denied);
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.ArnPrincipal(denied.role?.roleArn ?? '')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+    }),
+  );
   const channel = (value: string) => ({
     channel: sns.SubscriptionFilter.stringFilter({ allowlist: [value] }),
   });
@@ -328,6 +339,15 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     expect(Topics).toEqual([{ TopicArn: topicArn }]);
     const { Attributes } = await operator.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
     expect(Attributes).toMatchObject({ TopicArn: topicArn, SubscriptionsConfirmed: '8' });
+  });
+
+  it('refuses a publisher the topic policy denies, though its role allows it', async () => {
+    await expect(
+      clientAs('Denied').send(new PublishCommand({ TopicArn: topicArn, Message: 'hi' })),
+    ).rejects.toMatchObject({
+      name: 'AuthorizationErrorException',
+      message: expect.stringContaining('explicit deny in a resource-based policy') as unknown,
+    });
   });
 
   it('answers NotFound for a topic that does not exist', async () => {
