@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../clock';
 import { AwsError } from '../../endpoint/errors';
-import { resourceMatches } from '../../endpoint/iam';
+import { evaluatePolicy, resourceMatches } from '../../endpoint/iam';
 import { awsQueryProtocol, queryResult } from '../../endpoint/query-protocol';
 import type { FunctionSpec, LocalModel, ResourceStatement } from '../../model';
 import type { AsyncInvokeRequest } from '../events/rules';
@@ -135,28 +135,24 @@ function targets(options: SnsServiceOptions): SnsTargets {
   };
 }
 
-/** The topic policy's explicit denies of `action` for a caller: a deny there wins over the role's allow. */
+/**
+ * Whether the topic policy explicitly denies `action` to the caller (a statement naming `*`, the
+ * caller's role or its account): a deny there wins over the role's allow. Its conditions are not
+ * evaluated, as for identity policies.
+ */
 function deniedByTopicPolicy(
   model: LocalModel,
   topicArn: string,
   action: string,
   caller: FunctionSpec,
 ): boolean {
-  const statements = policyOf(model, 'topic', topicArn).filter((statement) => statement.Effect === 'Deny');
-  const principal = { AWS: [caller.roleArn, '*'] };
-  return statements.some((statement) => {
-    const named =
-      statement.Principal === '*' ||
-      [statement.Principal?.['AWS'] ?? []].flat().some((each) => principal.AWS.includes(each));
-    return (
-      named &&
-      resourcePolicyAllows([{ ...statement, Effect: 'Allow', Principal: '*' }], {
-        principal: '*',
-        action,
-        resource: topicArn,
-        sourceArn: topicArn,
-      })
-    );
+  const account = topicArn.split(':')[4] ?? '';
+  const callers = new Set(['*', caller.roleArn, account, `arn:aws:iam::${account}:root`]);
+  return policyOf(model, 'topic', topicArn).some((statement) => {
+    if (statement.Effect !== 'Deny') return false;
+    const { Principal: principal, Condition: _condition, ...rest } = statement;
+    const named = principal === '*' || [principal?.['AWS'] ?? []].flat().some((each) => callers.has(each));
+    return named && evaluatePolicy([{ ...rest, Effect: 'Allow' }], action, topicArn).allowed;
   });
 }
 
