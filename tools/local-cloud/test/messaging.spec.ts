@@ -25,6 +25,7 @@ import {
   aws_sns_subscriptions as subscriptions,
   aws_sqs as sqs,
 } from 'aws-cdk-lib';
+import { localNotifications, waitForLocalNotifications } from '@slice/testing';
 import { startLocalCloud, type LocalCloud } from '../src/cloud';
 import { TestClock } from '../src/clock';
 import { createLocalIdentities, operatorCredentials } from '../src/endpoint/identities';
@@ -244,8 +245,10 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
       ['sms', '+31600000000', JSON.stringify({ orderId: 'o-1', size: 'large' })],
     ]);
     expect(bodies('orders-raw')).toEqual([]);
-    const notifications = await fetch(`${cloud.url}/_local/notifications?protocol=sms`);
-    expect(((await notifications.json()) as { notifications: unknown[] }).notifications).toHaveLength(1);
+    // Over HTTP, as another process's test sees them.
+    const texts = await waitForLocalNotifications(cloud.url, { protocol: 'sms', endpoint: '+31600000000' });
+    expect(texts.map((each) => each.subject)).toEqual(['Order ready']);
+    expect(await localNotifications(cloud.url, { protocol: 'email' })).toEqual([]);
   });
 
   it('sends the raw message and its attributes to a raw subscription, and the Lambda event to a function', async () => {
