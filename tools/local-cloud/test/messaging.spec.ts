@@ -8,6 +8,7 @@ import {
   PublishBatchCommand,
   PublishCommand,
   SNSClient,
+  SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import {
   App,
@@ -350,6 +351,20 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     ).rejects.toMatchObject({
       name: 'AuthorizationErrorException',
       message: expect.stringContaining('explicit deny in a resource-based policy') as unknown,
+    });
+  });
+
+  it('refuses an SNS action it does not serve, naming those it does', async () => {
+    const operator = new SNSClient({
+      region: 'eu-west-1',
+      endpoint: cloud.endpoint.url,
+      credentials: operatorCredentials,
+    });
+    await expect(
+      operator.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sms', Endpoint: '+31600000001' })),
+    ).rejects.toMatchObject({
+      name: 'InvalidAction',
+      message: expect.stringContaining('serves Publish, PublishBatch') as unknown,
     });
   });
 

@@ -13,7 +13,7 @@ import type { AsyncInvokeRequest } from '../events/rules';
 import { type AwsService, jsonAnswer, type ServiceCall } from '../service';
 import type { QueueStore } from '../sqs/sqs';
 import { SnsError } from './errors';
-import { planOperation } from './operations';
+import { OPERATIONS, planOperation } from './operations';
 import { resourcePolicyAllows } from './permissions';
 import type { SubscriptionConfig } from './resources';
 import { DeliveryFailure, Sns, type SnsTargets } from './sns';
@@ -272,6 +272,12 @@ export function createSnsService(options: SnsServiceOptions): SnsService {
     call(request, caller) {
       const read = READS[request.operation];
       if (read) return snsErrors(() => read(sns, request.input, options.accountId));
+      if (!OPERATIONS.includes(request.operation))
+        throw new AwsError(
+          400,
+          'InvalidAction',
+          `The local SNS serves ${[...OPERATIONS, ...Object.keys(READS)].join(', ')}; not ${request.operation}.`,
+        );
       return publishCall(options, sns, request.operation, request.input, caller);
     },
     update({ next }) {
