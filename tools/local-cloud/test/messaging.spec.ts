@@ -135,9 +135,14 @@ function synthesize(root: string, morningHour = '9'): string {
       input: scheduler.ScheduleTargetInput.fromText('{"at":"<aws.scheduler.scheduled-time>"}'),
     }),
   });
-  const role = new iam.Role(stack, 'NoGrantRole', {
+  // Allowed to write its dead letters, not to reach its targets.
+  const role = new iam.Role(stack, 'DeadLetterOnlyRole', {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
   });
+  const failingDlq = queue('failing-dlq');
+  const workflowDlq = queue('workflow-dlq');
+  failingDlq.grantSendMessages(role);
+  workflowDlq.grantSendMessages(role);
   new scheduler.CfnSchedule(stack, 'Failing', {
     scheduleExpression: 'cron(30 6 * * ? *)',
     flexibleTimeWindow: { mode: 'OFF' },
@@ -145,7 +150,7 @@ function synthesize(root: string, morningHour = '9'): string {
       arn: queue('unreachable').queueArn,
       roleArn: role.roleArn,
       retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-      deadLetterConfig: { arn: queue('failing-dlq').queueArn },
+      deadLetterConfig: { arn: failingDlq.queueArn },
     },
   });
   new scheduler.CfnSchedule(stack, 'Workflow', {
@@ -156,7 +161,21 @@ function synthesize(root: string, morningHour = '9'): string {
       arn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:bake',
       roleArn: role.roleArn,
       retryPolicy: { maximumRetryAttempts: 0 },
-      deadLetterConfig: { arn: queue('workflow-dlq').queueArn },
+      deadLetterConfig: { arn: workflowDlq.queueArn },
+    },
+  });
+  // A role allowed nothing: not even its dead-letter queue.
+  const bare = new iam.Role(stack, 'BareRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+  });
+  new scheduler.CfnSchedule(stack, 'Orphan', {
+    scheduleExpression: 'at(2027-03-27T03:00:00)',
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: queue('orphan-target').queueArn,
+      roleArn: bare.roleArn,
+      retryPolicy: { maximumRetryAttempts: 0 },
+      deadLetterConfig: { arn: queue('orphan-dlq').queueArn },
     },
   });
   new events.Rule(stack, 'Hourly', {
@@ -405,6 +424,19 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
         status: 'DEAD_LETTERED',
         attempts: 3,
         scheduledTime: '2027-03-27T06:30:00Z',
+      }),
+    );
+  });
+
+  it('drops the dead letter of a schedule whose role may not send to its dead-letter queue', () => {
+    expect(bodies('orphan-dlq')).toEqual([]);
+    expect(cloud.scheduler.invocations()).toContainEqual(
+      expect.objectContaining({
+        scheduledTime: '2027-03-27T03:00:00Z',
+        status: 'DROPPED',
+        error: expect.stringMatching(
+          /refused it too: .*not authorized to perform: sqs:SendMessage/,
+        ) as unknown,
       }),
     );
   });

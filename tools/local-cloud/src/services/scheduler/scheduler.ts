@@ -23,6 +23,10 @@ export interface TargetInvocation {
 /** A message for a dead-letter queue. */
 export interface DeadLetter {
   readonly queueArn: string;
+  /** The schedule's or rule's ARN. */
+  readonly sourceArn: string;
+  /** The target's execution role, which must be allowed to send to the queue. */
+  readonly roleArn?: string;
   readonly body: string;
   readonly messageAttributes: Readonly<
     Record<string, { readonly DataType: 'String'; readonly StringValue: string }>
@@ -245,6 +249,8 @@ export class Scheduler {
     try {
       await this.options.targets.deadLetter({
         queueArn: target.deadLetterArn,
+        sourceArn: config.arn,
+        ...(target.roleArn === undefined ? {} : { roleArn: target.roleArn }),
         body: failure.input,
         messageAttributes: deadLetterAttributes(failure, message),
       });

@@ -239,6 +239,17 @@ function schedulerTargets(options: TargetContext): SchedulerTargets {
     states: logged(statesTarget(options)),
     sns: logged(snsTarget(options)),
     deadLetter(message) {
+      // The Scheduler writes its dead letters as the execution role, as it invokes the target.
+      requireRoleAllows(
+        {
+          accountId: options.accountId,
+          roleArn: message.roleArn ?? '',
+          sessionName: SESSION,
+          policy: options.rolePolicy(message.sourceArn),
+        },
+        'sqs:SendMessage',
+        message.queueArn,
+      );
       const queue = options.queues.byArn(message.queueArn);
       if (!queue) throw new Error(`The dead-letter queue ${message.queueArn} does not exist`);
       queue.send({
