@@ -1,5 +1,4 @@
 import type { Clock } from '../../clock';
-import { Agent } from 'node:http';
 import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
 import { AwsError } from '../../endpoint/errors';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
