@@ -25,7 +25,13 @@ import { startLocalCloud, type LocalCloud } from './cloud';
 import { DEFAULT_INSPECT_PORT, inspectedFunction } from './debug';
 import { labelOf } from './logs';
 import { lambdaFlags } from './services/lambda';
-import { describeServices, formatServices, formatStateMachines } from './report';
+import {
+  describeMessaging,
+  describeServices,
+  formatMessaging,
+  formatServices,
+  formatStateMachines,
+} from './report';
 import { findSeedFiles, seed } from './seed';
 import { synthesizeAll } from './synth';
 
@@ -91,6 +97,8 @@ function printReady(
   console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
   const stateMachines = formatStateMachines(cloud.model);
   if (stateMachines) console.log(`${stateMachines}\n`);
+  const messaging = describeMessaging(cloud.model, cloud.scheduler.describe());
+  if (messaging.length > 0) console.log(`${formatMessaging(messaging)}\n`);
   console.log(
     `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${summary.seeded} seed requests, IAM ${summary.iam}, data ${summary.dataDir ?? 'in memory'}, ` +
       `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,

@@ -16,7 +16,7 @@ import {
   type StoredEvent,
 } from './endpoint';
 import { LocalClock, type MovableClock } from './clock';
-import { closeServer, listen } from './http';
+import { InFlightRequests, closeServer, drainServer, listen } from './http';
 import { formatEntry, LogStream, type LogMode } from './logs';
 import { DEFAULT_INSPECT_PORT, debugModel, inspectedFunction, type InspectRequest } from './debug';
 import {
@@ -31,6 +31,14 @@ import {
 import { createGateway, type Gateway } from './services/apigateway';
 import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
 import {
+  createConnectionsService,
+  createWebSocketApis,
+  forwardToEndpoint,
+  isWebSocketPath,
+  localizeWebSocketUrls,
+  type WebSocketApis,
+} from './services/websocket-api';
+import {
   createLambdaRuntime,
   startEventRules,
   startQueueEventSources,
@@ -40,6 +48,8 @@ import {
   type QueueEventSources,
   createLambdaInvokeService,
 } from './services/lambda';
+import { createSnsService, type SnsService } from './services/sns/service';
+import { startLocalScheduler, type LocalScheduler } from './services/scheduler/service';
 import {
   createRedeployer,
   createStreamSourcePool,
@@ -103,6 +113,8 @@ export interface LocalCloud {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  /** The WebSocket APIs: `ws://localhost:<port>/_ws/<apiId>/<stage>` and their open connections. */
+  readonly webSockets: WebSocketApis;
   /** The functions reading the tables' streams, and the batches they could not process. */
   readonly eventSources: StreamSourcePool;
   /** The functions reading SQS queues. */
@@ -111,6 +123,10 @@ export interface LocalCloud {
   readonly rules: EventRules;
   /** The functions' log stream, as `GET /_local/logs` reads it. */
   readonly logs: LogStream;
+  /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
+  readonly sns: SnsService['sns'];
+  /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
+  readonly scheduler: LocalScheduler['scheduler'];
   /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
   readonly clock: MovableClock;
   /** The state machines of the templates and their executions (as `GET /_local/executions`). */
@@ -186,7 +202,8 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
     [`/slice/${stage}/platform/user-pool-client-id`, issuer.audience],
   ]);
   return (from: readonly string[]): LocalModel => {
-    const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
+    // A function's WebSocket callback URL (AWS's execute-api domain) becomes the local domain's.
+    const loaded = localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url);
     const transformed = options.transformModel ? options.transformModel(loaded) : loaded;
     return options.inspect ? debugModel(transformed, options.inspect.function) : transformed;
   };
@@ -209,6 +226,7 @@ async function startEndpoint(
     parameters: model.parameters,
     secrets: model.secrets,
     iam: context.options.iam ?? 'enforce',
+    clock: context.clock,
     ...(context.options.dataDir === undefined ? {} : { dataDir: context.options.dataDir }),
     log: (text) => context.log(`aws: ${text}`),
     queues: model.queues,
@@ -275,6 +293,7 @@ function startInvokers(
   started.push(eventSources);
   const queueSources = startQueueEventSources({
     ...common,
+    clock: context.clock,
     mappings: model.eventSourceMappings,
     log: (text) => log(`sqs: ${text}`),
   });
@@ -287,6 +306,7 @@ function startInvokers(
     accountId: localAccountId,
     asyncInvokeConfigs: model.asyncInvokeConfigs ?? [],
     permissions: model.permissions,
+    clock: context.clock,
     log: (text) => log(`events: ${text}`),
   });
   started.push(rules);
@@ -326,13 +346,41 @@ interface Parts {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  readonly webSockets: WebSocketApis;
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
   readonly stepFunctions: LocalStepFunctions;
+  readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
   readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
   readonly logs: LogStream;
+}
+
+/** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
+function startMessaging(
+  context: StartContext,
+  served: { current: LocalModel },
+  endpoint: AwsEndpoint,
+  rules: EventRules,
+) {
+  const common = { accountId: localAccountId, clock: context.clock, model: () => served.current };
+  const sns = createSnsService({
+    ...common,
+    queues: endpoint.queues,
+    invokeAsync: (request) => rules.invokeAsync(request),
+    log: (text) => context.log(`sns: ${text}`),
+  });
+  endpoint.services.register(sns);
+  const schedules = startLocalScheduler({
+    ...common,
+    queues: endpoint.queues,
+    services: endpoint.services,
+    rules,
+    log: (text) => context.log(`scheduler: ${text}`),
+  });
+  context.started.push(schedules);
+  return { sns, schedules };
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -368,6 +416,7 @@ async function startParts(context: StartContext): Promise<Parts> {
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
   const stepFunctions = startStepFunctions(context, model, endpoint, identities);
+  const messaging = startMessaging(context, served, endpoint, invokers.rules);
   const gateway = createGateway({
     model,
     runtime,
@@ -375,6 +424,16 @@ async function startParts(context: StartContext): Promise<Parts> {
     stage,
     log: (line: string) => log(`gateway: ${line}`),
   });
+  const webSockets = createWebSocketApis({
+    model,
+    runtime,
+    // The idle and duration limits run on the one clock: `POST /_local/clock` moves them too.
+    clock: context.clock,
+    log: (line: string) => log(`websocket: ${line}`),
+  });
+  endpoint.services.register(
+    createConnectionsService({ apis: webSockets, accountId: localAccountId, region: model.region }),
+  );
   const redeployer = createRedeployer({
     root: options.root,
     assemblyDirs: () => assemblyDirs(options.root),
@@ -387,7 +446,9 @@ async function startParts(context: StartContext): Promise<Parts> {
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
       stateMachinesPart(stepFunctions),
+      messaging.schedules,
       gatewayPart(gateway),
+      webSockets,
       retiredFunctionsPart(runtime),
     ],
     log: (line) => log(`redeploy: ${line}`),
@@ -398,8 +459,10 @@ async function startParts(context: StartContext): Promise<Parts> {
     endpoint,
     runtime,
     gateway,
+    webSockets,
     ...invokers,
     stepFunctions,
+    messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
     swapCode: (swaps) => redeployer.swapCode(swaps),
     logs,
@@ -421,13 +484,21 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     isRedeployError: (error) => error instanceof RedeployError,
     logs: parts.logs,
     invoke: (functionId, event) => parts.runtime.invoke(functionId, event),
+    connections: () => parts.webSockets.connections(),
     clock: context.clock,
     executions: (filter) => parts.stepFunctions.executions(filter),
+    notifications: () => parts.messaging.sns.sns.notifications(),
+    schedules: () => parts.messaging.schedules.scheduler.describe(),
   };
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(context: StartContext, server: Server, parts: Parts): LocalCloud {
+function localCloud(
+  context: StartContext,
+  server: Server,
+  requests: InFlightRequests,
+  parts: Parts,
+): LocalCloud {
   const { url, clock } = context;
   let stopped = false;
   return {
@@ -438,11 +509,14 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     endpoint: parts.endpoint,
     runtime: parts.runtime,
     gateway: parts.gateway,
+    webSockets: parts.webSockets,
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
     logs: parts.logs,
     stepFunctions: parts.stepFunctions,
+    sns: parts.messaging.sns.sns,
+    scheduler: parts.messaging.schedules.scheduler,
     clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
@@ -451,7 +525,11 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     async stop() {
       if (stopped) return;
       stopped = true;
-      await closeServer(server);
+      // First: an upgraded socket keeps the server from closing until it is closed (1001).
+      await parts.webSockets.stop();
+      // Requests in flight are answered while the functions and the endpoint still run.
+      await drainServer(server, requests);
+      await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();
@@ -483,13 +561,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   if (assemblyDirs(options.root).length === 0)
     throw new Error('No synthesized assemblies in dist/: run `npx nx run-many -t synth` first.');
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const server = createServer((req, res) => {
-    if (!handler) return json(res, 503, { message: 'Slice is starting' });
-    handler(req, res).catch((error: unknown) => {
-      log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
-    });
-  });
+  const requests = new InFlightRequests();
+  const server = createServer(
+    requests.listener((req, res) => {
+      if (!handler) return json(res, 503, { message: 'Slice is starting' });
+      return handler(req, res).catch((error: unknown) => {
+        log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
+      });
+    }),
+  );
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
   const clock = options.clock ?? new LocalClock();
   const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
@@ -498,9 +579,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const admin = adminContext(context, parts);
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
-    return localCloud(context, server, parts);
+    server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
+    return localCloud(context, server, requests, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);

@@ -7,6 +7,8 @@ import { type StoredEvent, filterEvents } from '../services/events/events';
 import type { FailedStreamBatch } from '../services/lambda/stream-event-sources';
 import type { TableStream } from '../services/dynamodb/streams';
 import type { LocalQueue } from '../services/sqs/sqs';
+import type { CapturedNotification } from '../services/sns/sns';
+import type { ScheduleListing } from '../services/scheduler/scheduler';
 import { readBody } from '../http';
 import { isRecord } from '../json';
 import { findFunction, labelOf, serviceOf, type LogFilter, type LogStream } from '../logs';
@@ -37,10 +39,16 @@ export interface AdminContext {
   readonly logs: LogStream;
   /** Invokes a function with an event (`POST /_local/invoke`). */
   invoke(functionId: string, event: unknown): Promise<InvokeResult>;
+  /** The open WebSocket connections (`GET /_local/connections`). @default none */
+  readonly connections?: () => readonly unknown[];
   /** The clock every part waits on, which `POST /_local/clock` moves. */
   readonly clock: MovableClock;
   /** The Step Functions executions with their history, of one state machine (name or ARN) if given. @default none */
   readonly executions?: (filter: { stateMachine?: string }) => readonly unknown[];
+  /** The email, SMS and HTTP/S messages SNS captured instead of sending, oldest first. @default none */
+  readonly notifications?: () => readonly CapturedNotification[];
+  /** Every schedule and scheduled rule with its next run on the clock. @default none */
+  readonly schedules?: () => readonly ScheduleListing[];
 }
 
 /** An admin route's answer: a status and a JSON body. */
@@ -264,6 +272,28 @@ async function moveClock(context: AdminContext, req: IncomingMessage): Promise<A
 }
 
 /**
+ * `GET /_local/notifications?protocol=&endpoint=&topicArn=`: what SNS captured for email, SMS and
+ * HTTP/S subscriptions, oldest first, filtered by the subscription's protocol, endpoint and topic.
+ */
+function notifications(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const wanted = (value: string, name: string) => {
+    const filter = query.get(name);
+    return filter === null || filter === '' || filter === value;
+  };
+  const captured = (context.notifications?.() ?? []).filter(
+    (notification) =>
+      wanted(notification.protocol, 'protocol') &&
+      wanted(notification.endpoint, 'endpoint') &&
+      wanted(
+        notification.subscriptionArn.slice(0, notification.subscriptionArn.lastIndexOf(':')),
+        'topicArn',
+      ),
+  );
+  return Promise.resolve(ok({ notifications: captured }));
+}
+
+/**
  * The admin routes by path. `GET /_local/credentials` gives the developer's own identity for
  * tools (`npm run migrate`): allowed everything, logged as `operator`.
  */
@@ -300,12 +330,30 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
   ['/_local/executions', { method: 'GET', answer: executions }],
+  ['/_local/notifications', { method: 'GET', answer: notifications }],
+  [
+    '/_local/schedules',
+    {
+      method: 'GET',
+      answer: (context) =>
+        Promise.resolve(
+          ok({ now: new Date(context.clock.now()).toISOString(), schedules: context.schedules?.() ?? [] }),
+        ),
+    },
+  ],
   [
     '/_local/clock',
     [
       { method: 'GET', answer: (context) => Promise.resolve(ok(clockNow(context))) },
       { method: 'POST', answer: moveClock },
     ],
+  ],
+  [
+    '/_local/connections',
+    {
+      method: 'GET',
+      answer: (context) => Promise.resolve(ok({ connections: context.connections?.() ?? [] })),
+    },
   ],
   [
     '/_local/credentials',
