@@ -77,11 +77,13 @@ export class MenuStack extends ServiceStack {
 
     const listMenu = fn('ListMenu', 'list-menu');
     const getMenuItem = fn('GetMenuItem', 'get-menu-item');
+    const batchGetMenuItems = fn('BatchGetMenuItems', 'batch-get-menu-items');
     const createMenuItem = fn('CreateMenuItem', 'create-menu-item');
     const updateMenuItem = fn('UpdateMenuItem', 'update-menu-item');
     const withdrawMenuItem = fn('WithdrawMenuItem', 'withdraw-menu-item');
     this.table.grantReadData(listMenu);
     this.table.grantReadData(getMenuItem);
+    this.table.grant(batchGetMenuItems, 'dynamodb:BatchGetItem');
     // Exactly the calls each use-case makes: no deletes, no batch writes, no scans.
     this.table.grant(createMenuItem, 'dynamodb:GetItem', 'dynamodb:PutItem');
     this.table.grant(updateMenuItem, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
@@ -97,7 +99,14 @@ export class MenuStack extends ServiceStack {
     this.api = new ServiceApi(this, 'Api', {
       contract: menuContract,
       stage,
-      handlers: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
+      handlers: {
+        listMenu,
+        getMenuItem,
+        batchGetMenuItems,
+        createMenuItem,
+        updateMenuItem,
+        withdrawMenuItem,
+      },
       userPool: this.userPool,
       webAclArn: this.webAclArn,
     });
@@ -106,7 +115,15 @@ export class MenuStack extends ServiceStack {
     // back by the API's 5xx and latency alarms.
     new SafeRollout(this, 'Rollout', {
       stage,
-      aliases: [listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem, recordChanges],
+      aliases: [
+        listMenu,
+        getMenuItem,
+        batchGetMenuItems,
+        createMenuItem,
+        updateMenuItem,
+        withdrawMenuItem,
+        recordChanges,
+      ],
       alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }

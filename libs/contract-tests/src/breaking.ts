@@ -83,84 +83,105 @@ class Comparer {
     if (depth > 12) return;
     const before = this.resolve(beforeRaw, this.beforeDefs);
     const after = this.resolve(afterRaw, this.afterDefs);
+    this.types(before, after, direction, where);
+    this.enums(before, after, direction, where);
+    if (direction === 'request') this.bounds(before, after, where);
+    this.properties(before, after, direction, where, depth);
+    if (before.items !== undefined && after.items !== undefined)
+      this.schema(before.items, after.items, direction, `${where}[]`, depth + 1);
+    this.options(before, after, direction, where, depth);
+  }
+
+  /** A request type narrowed, or a response type changed. */
+  private types(before: JsonObject, after: JsonObject, direction: Direction, where: string): void {
     const typesOf = (node: JsonObject): string[] =>
       Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
     const [beforeTypes, afterTypes] = [typesOf(before), typesOf(after)];
-    if (beforeTypes.length > 0 && afterTypes.length > 0) {
-      const accepts = (types: string[], type: string) =>
-        types.includes(type) || (type === 'integer' && types.includes('number'));
-      if (direction === 'request') {
-        const lost = beforeTypes.filter((type) => !accepts(afterTypes, type));
-        if (lost.length > 0)
-          this.add(where, `type narrowed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
-      } else {
-        const added = afterTypes.filter((type) => !accepts(beforeTypes, type));
-        if (added.length > 0)
-          this.add(where, `type changed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
-      }
+    if (beforeTypes.length === 0 || afterTypes.length === 0) return;
+    const accepts = (types: string[], type: string) =>
+      types.includes(type) || (type === 'integer' && types.includes('number'));
+    if (direction === 'request') {
+      const lost = beforeTypes.filter((type) => !accepts(afterTypes, type));
+      if (lost.length > 0)
+        this.add(where, `type narrowed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
+    } else {
+      const added = afterTypes.filter((type) => !accepts(beforeTypes, type));
+      if (added.length > 0)
+        this.add(where, `type changed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
     }
-    if (Array.isArray(before.enum) || Array.isArray(after.enum)) {
-      const beforeValues = (before.enum ?? []) as unknown[];
-      const afterValues = (after.enum ?? []) as unknown[];
-      if (direction === 'request' && Array.isArray(after.enum)) {
-        const removed = Array.isArray(before.enum)
-          ? beforeValues.filter((value) => !afterValues.includes(value))
-          : ['any value'];
-        if (removed.length > 0)
-          this.add(where, `enum narrowed: ${removed.map(String).join(', ')} no longer accepted`);
-      }
-      if (direction === 'response' && Array.isArray(before.enum)) {
-        const added = Array.isArray(after.enum)
-          ? afterValues.filter((value) => !beforeValues.includes(value))
-          : ['any value'];
-        if (added.length > 0)
-          this.add(where, `enum widened: ${added.map(String).join(', ')} may now be answered`);
-      }
+  }
+
+  /** A request enum narrowed, or a response enum widened. */
+  private enums(before: JsonObject, after: JsonObject, direction: Direction, where: string): void {
+    if (!Array.isArray(before.enum) && !Array.isArray(after.enum)) return;
+    const beforeValues = (before.enum ?? []) as unknown[];
+    const afterValues = (after.enum ?? []) as unknown[];
+    if (direction === 'request' && Array.isArray(after.enum)) {
+      const removed = Array.isArray(before.enum)
+        ? beforeValues.filter((value) => !afterValues.includes(value))
+        : ['any value'];
+      if (removed.length > 0)
+        this.add(where, `enum narrowed: ${removed.map(String).join(', ')} no longer accepted`);
     }
-    if (direction === 'request') this.bounds(before, after, where);
+    if (direction === 'response' && Array.isArray(before.enum)) {
+      const added = Array.isArray(after.enum)
+        ? afterValues.filter((value) => !beforeValues.includes(value))
+        : ['any value'];
+      if (added.length > 0)
+        this.add(where, `enum widened: ${added.map(String).join(', ')} may now be answered`);
+    }
+  }
+
+  /** Fields removed, no longer always answered or newly required; each kept field compared in turn. */
+  private properties(
+    before: JsonObject,
+    after: JsonObject,
+    direction: Direction,
+    where: string,
+    depth: number,
+  ): void {
     const beforeProperties = isObject(before.properties) ? before.properties : undefined;
     const afterProperties = isObject(after.properties) ? after.properties : {};
-    if (beforeProperties) {
-      const beforeRequired = new Set((before.required ?? []) as string[]);
-      const afterRequired = new Set((after.required ?? []) as string[]);
-      for (const [name, property] of Object.entries(beforeProperties)) {
-        const at = `${where}.${name}`;
-        if (!(name in afterProperties)) {
-          this.add(
-            at,
-            direction === 'request' ? 'field removed (callers sending it are refused)' : 'field removed',
-          );
-          continue;
-        }
-        if (direction === 'response' && beforeRequired.has(name) && !afterRequired.has(name))
-          this.add(at, 'field no longer always present');
-        this.schema(property, afterProperties[name], direction, at, depth + 1);
+    if (!beforeProperties) return;
+    const beforeRequired = new Set((before.required ?? []) as string[]);
+    const afterRequired = new Set((after.required ?? []) as string[]);
+    for (const [name, property] of Object.entries(beforeProperties)) {
+      const at = `${where}.${name}`;
+      if (!(name in afterProperties)) {
+        this.add(
+          at,
+          direction === 'request' ? 'field removed (callers sending it are refused)' : 'field removed',
+        );
+        continue;
       }
-      if (direction === 'request') {
-        for (const name of afterRequired) {
-          if (!beforeRequired.has(name)) this.add(`${where}.${name}`, 'newly required request field');
-        }
+      if (direction === 'response' && beforeRequired.has(name) && !afterRequired.has(name))
+        this.add(at, 'field no longer always present');
+      this.schema(property, afterProperties[name], direction, at, depth + 1);
+    }
+    if (direction === 'request') {
+      for (const name of afterRequired) {
+        if (!beforeRequired.has(name)) this.add(`${where}.${name}`, 'newly required request field');
       }
     }
-    if (before.items !== undefined && after.items !== undefined)
-      this.schema(before.items, after.items, direction, `${where}[]`, depth + 1);
+  }
+
+  /** `anyOf`/`oneOf` options compared one by one, or a request's options narrowed. */
+  private options(
+    before: JsonObject,
+    after: JsonObject,
+    direction: Direction,
+    where: string,
+    depth: number,
+  ): void {
     for (const key of ['anyOf', 'oneOf'] as const) {
       const beforeOptions = before[key];
       const afterOptions = after[key];
-      if (
-        Array.isArray(beforeOptions) &&
-        Array.isArray(afterOptions) &&
-        beforeOptions.length === afterOptions.length
-      ) {
+      if (!Array.isArray(beforeOptions) || !Array.isArray(afterOptions)) continue;
+      if (beforeOptions.length === afterOptions.length) {
         beforeOptions.forEach((option, index) =>
           this.schema(option, afterOptions[index], direction, where, depth + 1),
         );
-      } else if (
-        Array.isArray(beforeOptions) &&
-        Array.isArray(afterOptions) &&
-        direction === 'request' &&
-        afterOptions.length < beforeOptions.length
-      ) {
+      } else if (direction === 'request' && afterOptions.length < beforeOptions.length) {
         this.add(where, `${key} narrowed from ${beforeOptions.length} to ${afterOptions.length} options`);
       }
     }

@@ -4,6 +4,7 @@ export * from './lambda-context';
 export * from './local-clock';
 export * from './local-events';
 export * from './local-issuer';
+export * from './local-notifications';
 export * from './role-actions';
 export * from './table-from-template';
 

@@ -97,3 +97,62 @@ export function formatServices(lines: readonly ServiceLine[]): string {
     )
     .join('\n');
 }
+
+/**
+ * The state machines `npm start` lists: name, type, stack and ARN, one line each; empty when the
+ * templates declare none.
+ */
+export function formatStateMachines(model: LocalModel): string {
+  const machines = model.stateMachines ?? [];
+  if (machines.length === 0) return '';
+  const rows = machines.map((machine) => [machine.name, machine.type, machine.stackName, machine.arn]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map(
+    (row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`,
+  );
+  return [`State machines (executions: GET /_local/executions):`, ...lines].join('\n');
+}
+
+/** A topic and its subscriptions, or a schedule and its next run, as `npm start` lists them. */
+export interface MessagingLine {
+  readonly kind: 'topic' | 'schedule' | 'rule';
+  readonly name: string;
+  /** A topic's subscriptions (`sqs orders-raw`, `sms +316...`), a schedule's expression, zone and next run. */
+  readonly detail: string;
+}
+
+/** The topics with their subscriptions, then the schedules and scheduled rules with their next runs. */
+export function describeMessaging(
+  model: Pick<LocalModel, 'topics' | 'subscriptions'>,
+  schedules: ReadonlyArray<{
+    kind: 'schedule' | 'rule';
+    name: string;
+    expression: string;
+    timezone: string;
+    nextRun: string | null;
+  }>,
+): MessagingLine[] {
+  const topics = (model.topics ?? []).map((topic): MessagingLine => {
+    const subscribed = (model.subscriptions ?? [])
+      .filter((subscription) => subscription.topicArn === topic.arn)
+      .map((subscription) => {
+        // A queue or function by its name; an address, number or URL as it is.
+        const { endpoint } = subscription;
+        const shown = endpoint.startsWith('arn:') ? endpoint.slice(endpoint.lastIndexOf(':') + 1) : endpoint;
+        return `${subscription.protocol} ${shown}${subscription.filterPolicy ? ' (filtered)' : ''}`;
+      });
+    return { kind: 'topic', name: topic.name, detail: subscribed.join(', ') || 'no subscriptions' };
+  });
+  const runs = schedules.map((schedule): MessagingLine => ({
+    kind: schedule.kind,
+    name: schedule.name,
+    detail: `${schedule.expression} ${schedule.timezone}, next ${schedule.nextRun ?? 'never'}`,
+  }));
+  return [...topics, ...runs];
+}
+
+/** The lines as text, or nothing when there are none. */
+export function formatMessaging(lines: readonly MessagingLine[]): string {
+  const width = Math.max(0, ...lines.map((line) => `${line.kind} ${line.name}`.length));
+  return lines.map((line) => `${`${line.kind} ${line.name}`.padEnd(width)}  ${line.detail}`).join('\n');
+}
