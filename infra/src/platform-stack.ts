@@ -9,6 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { acknowledge, ServiceStack, stageConfig, type ServiceStackProps } from '@slice/cdk';
 import type { Construct } from 'constructs';
 import { RoutingHeaderGuard } from './routing-header-guard';
+import { callerRateLimits } from './rate-limits';
 
 /** The platform's own entry in the service vocabulary: tags, stack name `SlicePlatform-<stage>`. */
 export const platformService = {
@@ -107,6 +108,7 @@ export class PlatformStack extends ServiceStack {
       sources: previewSources ?? config.previewSources ?? [],
       priority: 5,
     });
+    const rateLimits = callerRateLimits({ priority: 30 });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -115,7 +117,10 @@ export class PlatformStack extends ServiceStack {
         metricName: `slice-${this.stage}`,
         sampledRequestsEnabled: true,
       },
-      customResponseBodies: routingHeaderGuard.customResponseBodies,
+      customResponseBodies: {
+        ...routingHeaderGuard.customResponseBodies,
+        ...rateLimits.customResponseBodies,
+      },
       rules: [
         routingHeaderGuard.rule,
         managedRule('AWSManagedRulesCommonRuleSet', 10, [
@@ -124,17 +129,7 @@ export class PlatformStack extends ServiceStack {
           'SizeRestrictions_BODY',
         ]),
         managedRule('AWSManagedRulesKnownBadInputsRuleSet', 20),
-        {
-          name: 'RateLimitPerIp',
-          priority: 30,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: 'IP' } },
-          visibilityConfig: {
-            cloudWatchMetricsEnabled: true,
-            metricName: 'rate-limit-per-ip',
-            sampledRequestsEnabled: true,
-          },
-        },
+        ...rateLimits.rules,
       ],
     });
 
@@ -163,6 +158,8 @@ export class PlatformStack extends ServiceStack {
       'web-acl-arn': this.webAcl.attrArn,
       'domain-name': config.domainName,
       'api-url': `https://${config.domainName}`,
+      // Tracking's WebSocket API, on its own domain (the front door maps it), for clients to connect to.
+      'ws-url': `wss://${config.webSocketDomainName}`,
     };
     for (const [name, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Parameter-${name}`, {

@@ -48,6 +48,38 @@ describe('SlicePlatform stack', () => {
     });
   });
 
+  it('limits each caller on its own, per IP and per bearer token, answering 429 with Retry-After', () => {
+    interface Rule {
+      Name: string;
+      Statement: { RateBasedStatement?: unknown };
+      Action: { Block?: { CustomResponse?: unknown } };
+    }
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL')) as Array<{
+      Properties: { Rules: Rule[]; CustomResponseBodies: Record<string, { Content: string }> };
+    }>;
+    const byName = new Map((acl?.Properties.Rules ?? []).map((rule) => [rule.Name, rule]));
+    const perIp = byName.get('RateLimitPerIp');
+    const perCaller = byName.get('RateLimitPerCaller');
+
+    expect(perIp?.Statement.RateBasedStatement).toEqual({ Limit: 2000, AggregateKeyType: 'IP' });
+    expect(perCaller?.Statement.RateBasedStatement).toEqual({
+      Limit: 1000,
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [
+        { Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      ],
+    });
+    for (const rule of [perIp, perCaller]) {
+      expect(rule?.Action.Block?.CustomResponse).toEqual({
+        ResponseCode: 429,
+        CustomResponseBodyKey: 'rate-limited',
+        ResponseHeaders: [{ Name: 'Retry-After', Value: '300' }],
+      });
+    }
+    const body = JSON.parse(acl?.Properties.CustomResponseBodies['rate-limited']?.Content ?? '{}') as unknown;
+    expect(body).toMatchObject({ status: 429, title: 'Too Many Requests' });
+  });
+
   it('publishes every value services read under /slice/<stage>/platform/', () => {
     const names = Object.values(template.findResources('AWS::SSM::Parameter'))
       .map((p) => p.Properties.Name as string)
@@ -63,6 +95,7 @@ describe('SlicePlatform stack', () => {
         'user-pool-client-id',
         'user-pool-id',
         'web-acl-arn',
+        'ws-url',
       ].map((name) => `/slice/dev/platform/${name}`),
     );
   });
@@ -71,6 +104,10 @@ describe('SlicePlatform stack', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/slice/dev/platform/api-url',
       Value: 'https://api.dev.slice.example.com',
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/platform/ws-url',
+      Value: 'wss://ws.dev.slice.example.com',
     });
   });
 

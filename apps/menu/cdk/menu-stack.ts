@@ -69,9 +69,11 @@ export class MenuStack extends ServiceStack {
 
     // One function per route of the contract: `listMenu` is `ListMenu`, `src/handlers/list-menu.ts`.
     const routes = this.routeFunctions(menuContract, functions);
-    const { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem } = routes;
+    const { listMenu, getMenuItem, batchGetMenuItems, createMenuItem, updateMenuItem, withdrawMenuItem } =
+      routes;
     this.table.grantReadData(listMenu);
     this.table.grantReadData(getMenuItem);
+    this.table.grant(batchGetMenuItems, 'dynamodb:BatchGetItem');
     // Exactly the calls each use-case makes: no deletes, no batch writes, no scans.
     this.table.grant(createMenuItem, 'dynamodb:GetItem', 'dynamodb:PutItem');
     this.table.grant(updateMenuItem, 'dynamodb:GetItem', 'dynamodb:UpdateItem');

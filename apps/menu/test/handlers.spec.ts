@@ -4,10 +4,12 @@ import {
   DynamoDBServiceException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler as batchGet } from '../src/handlers/batch-get-menu-items';
 import { handler as getItem } from '../src/handlers/get-menu-item';
 import { handler as updateItem } from '../src/handlers/update-menu-item';
 
@@ -59,6 +61,48 @@ const update = {
   price: { amount: 950, currency: 'EUR' },
   available: true,
 };
+
+const getMany = (ids: string) =>
+  batchGet(
+    restApiEvent({ method: 'GET', path: '/menu/items', resource: '/menu/items', query: { ids } }),
+    lambdaContext(),
+  );
+
+describe('GET /menu/items?ids=', () => {
+  it('reads the distinct ids in one BatchGetItem and answers them in the order asked', async () => {
+    dynamo.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+      const [table] = Object.keys(input.RequestItems);
+      return { Responses: { [table ?? '']: [stored] } };
+    });
+
+    const response = await getMany('no-such-item,margherita,margherita');
+
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toMatchObject({
+      items: [{ id: 'margherita', version: 3 }],
+      missing: ['no-such-item'],
+    });
+    const keys = dynamo.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems;
+    expect(Object.values(keys ?? {})[0]?.Keys).toEqual([
+      { pk: 'ITEM#no-such-item', sk: 'ITEM' },
+      { pk: 'ITEM#margherita', sk: 'ITEM' },
+    ]);
+  });
+
+  it('refuses a list it cannot read with a 400 naming the field, reading nothing', async () => {
+    for (const ids of [
+      '',
+      'Margherita',
+      'a,,b',
+      Array.from({ length: 51 }, (_, index) => `item-${index}`).join(','),
+    ]) {
+      const response = await getMany(ids);
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toContain('ids');
+    }
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 0);
+  });
+});
 
 describe('GET /menu/items/{itemId}', () => {
   it('answers the item without its keys', async () => {

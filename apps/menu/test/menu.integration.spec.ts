@@ -15,6 +15,7 @@ import { dynamoMenuRepository } from '../src/adapters/dynamodb-menu-repository';
 import { StaleMenuItem } from '../src/domain/menu-item';
 import type { MenuDeps } from '../src/domain/ports';
 import {
+  batchGetMenuItems,
   createMenuItem,
   listMenu,
   recordMenuChange,
@@ -81,6 +82,32 @@ describe('the menu listing', () => {
     await expect(
       listMenu({ category: 'drink', limit: 2, cursor: page.nextCursor }, deps),
     ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('many items in one call', () => {
+  it('answers the items found in the order asked, withdrawn ones too, and the ids that name none', async () => {
+    const ids: string[] = [];
+    for (const name of ['Batch one', 'Batch two', 'Batch three']) {
+      const item = {
+        name,
+        description: '',
+        category: 'side' as const,
+        price: { amount: 100, currency: 'EUR' },
+      };
+      ids.push((await createMenuItem(item, deps)).id);
+    }
+    const [one = '', two = '', three = ''] = ids;
+    await withdrawMenuItem(two, deps);
+
+    const answer = await batchGetMenuItems([three, 'no-such-item', two, one], deps);
+
+    expect(answer.items.map((item) => [item.id, item.available])).toEqual([
+      [three, true],
+      [two, false],
+      [one, true],
+    ]);
+    expect(answer.missing).toEqual(['no-such-item']);
   });
 });
 

@@ -31,7 +31,7 @@ describe('SliceMenu stack', () => {
 
   it('runs every function on nodejs24.x arm64 with an explicit timeout and memory', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -54,6 +54,7 @@ describe('SliceMenu stack', () => {
       'DELETE COGNITO_USER_POOLS',
       'GET NONE',
       'GET NONE',
+      'GET NONE',
       'POST COGNITO_USER_POOLS',
       'PUT COGNITO_USER_POOLS',
     ]);
@@ -74,6 +75,10 @@ describe('SliceMenu stack', () => {
         actions.filter((action) => action.startsWith('dynamodb:') && /Put|Update|Delete|Write/.test(action)),
       ).toEqual([]);
     }
+  });
+
+  it('lets the batch read function read items by key and nothing else', () => {
+    expect(tableActionsOf('BatchGetMenuItems')).toEqual(['dynamodb:BatchGetItem']);
   });
 
   it('lets only the stream function publish MenuItemChanged', () => {

@@ -36,6 +36,7 @@ type Handler = (
 let db: Dynalite;
 let menuServer: Server;
 let menuDelayMs = 0;
+const menuRequests: string[] = [];
 let handlers: Record<'place' | 'get' | 'list' | 'cancel', Handler>;
 
 const menuItem = (id: string, amount: number, available = true): MenuItem => ({
@@ -66,15 +67,15 @@ beforeAll(async () => {
   await createTable(db.client, tableInputFromTemplate(template, table as string, 'orders'));
   await createTable(db.client, tableInputFromTemplate(template, idempotency as string, 'orders-idempotency'));
 
+  // Menu's batch read, as its contract answers it: the items found in the order asked, and the rest.
   menuServer = createServer((request, response) => {
-    const item = menu.get(decodeURIComponent(request.url?.split('/').pop() ?? ''));
+    const url = new URL(request.url ?? '/', 'http://menu');
+    menuRequests.push(`${request.method} ${url.pathname}${url.search}`);
+    const ids = (url.searchParams.get('ids') ?? '').split(',');
+    const items = ids.flatMap((id) => menu.get(id) ?? []);
     setTimeout(() => {
-      response.writeHead(item ? 200 : 404, {
-        'content-type': item ? 'application/json' : 'application/problem+json',
-      });
-      response.end(
-        JSON.stringify(item ?? { type: 'urn:slice:problem:not-found', title: 'Not Found', status: 404 }),
-      );
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ items, missing: ids.filter((id) => !menu.has(id)) }));
     }, menuDelayMs);
   });
   await new Promise<void>((resolve) => menuServer.listen(0, '127.0.0.1', resolve));
@@ -85,7 +86,7 @@ beforeAll(async () => {
     CURSOR_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-cursor-key',
     EVENT_BUS_NAME: 'slice-test',
     PLATFORM_URL: `http://127.0.0.1:${(menuServer.address() as AddressInfo).port}`,
-    MENU_TIMEOUT_MS: '300',
+    MENU_TIMEOUT_MS: '1000',
   });
   handlers = {
     place: (await import('../src/handlers/place-order')).handler,
@@ -178,6 +179,19 @@ describe('POST /orders', () => {
     expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((response) => response.body)).size).toBe(1);
     expect(await storedOrdersOf('erin')).toHaveLength(1);
+  });
+
+  it("reads every line's item from Menu in one call, however many lines the order has", async () => {
+    menuRequests.length = 0;
+    const lines = ['margherita', 'diavola', 'margherita'].map((itemId, index) => ({
+      itemId,
+      quantity: index + 1,
+    }));
+
+    const placed = await place('hana', 'hana-order-00001', lines);
+
+    expect(placed.statusCode).toBe(201);
+    expect(menuRequests).toEqual(['GET /menu/items?ids=margherita%2Cdiavola']);
   });
 
   it('answers 422 naming an unknown or unavailable item, and stores nothing', async () => {

@@ -46,9 +46,24 @@ export interface HeaderRoute {
   readonly purpose: string;
 }
 
+/**
+ * A WebSocket service on the stage's WebSocket domain (`webSocketDomainName`, `ws.<domain>`):
+ * one API mapping, since API Gateway maps a WebSocket API onto a domain of its own.
+ */
+export interface WebSocketRoute {
+  /** The service name: its app folder, Nx project and SSM prefix (`/slice/<stage>/<service>/api-id`). */
+  readonly service: string;
+  /** The owning team, as in `tools/workspace/src/teams.ts` and CODEOWNERS. */
+  readonly team: string;
+  /** The first label of the domain, as the service's socket contract declares it: `ws`. */
+  readonly subdomain: string;
+}
+
 /** The whole manifest. */
 export interface RoutingManifest {
   readonly services: readonly ServiceRoute[];
+  /** WebSocket services, each on its own domain; at most one per stage today (`ws.<domain>`). */
+  readonly webSockets?: readonly WebSocketRoute[];
   readonly headerRules: readonly HeaderRoute[];
   /**
    * Where unmatched requests go: the legacy monolith (its API id from `/slice/<stage>/monolith/api-id`),
@@ -69,6 +84,7 @@ export const routing: RoutingManifest = {
     { service: 'menu', team: 'menu', basePaths: ['menu'], priority: 1000 },
     { service: 'orders', team: 'orders', basePaths: ['orders'], priority: 1100 },
   ],
+  webSockets: [{ service: 'tracking', team: 'tracking', subdomain: 'ws' }],
   headerRules: [
     {
       header: 'x-slice-route',

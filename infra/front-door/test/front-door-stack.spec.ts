@@ -98,6 +98,24 @@ describe('SliceFrontDoor stack', () => {
     });
   });
 
+  it("maps Tracking's WebSocket API onto its own TLS 1.2 domain, ws.<domain>, from the API id in SSM", () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'ws.dev.slice.example.com',
+      DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: Match.stringLikeRegexp('slicedevtrackingapiid') },
+      Stage: 'dev',
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'ws.dev.slice.example.com.',
+      Type: 'A',
+    });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'ws.dev.slice.example.com',
+    });
+  });
+
   it('answers 404 from a placeholder on a platform without a monolith', () => {
     const withoutMonolith = Template.fromStack(
       new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {

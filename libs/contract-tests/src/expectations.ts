@@ -1,37 +1,70 @@
 import * as z from 'zod';
-import type { ConsumerExpectation, Contract, Route } from '@slice/contract';
+import type { ConsumerExpectation, Contract, EventExpectation, Route } from '@slice/contract';
 import { statusesOf, type SuiteCase } from './cases';
 import { ContractViolation, expectStatus } from './context';
 
 type JsonObject = Record<string, unknown>;
 
-/** Why the route's response schema does not promise a field (a dot path); undefined when it does. */
+/** `items[]` → `{ name: 'items', each: true }`: a segment of a field path, `[]` for every element of a list. */
+const segmentOf = (segment: string) =>
+  segment.endsWith('[]') ? { name: segment.slice(0, -2), each: true } : { name: segment, each: false };
+
+/**
+ * Why the route's response schema does not promise a field (a dot path, `items[].price.amount`
+ * for a field of every element of a list); undefined when it does.
+ */
 function schemaGap(route: Route, field: string): string | undefined {
   if (!route.response) return `${route.operationId} answers without a body`;
-  const json = z.toJSONSchema(route.response, { io: 'output', unrepresentable: 'any' }) as JsonObject;
+  return fieldGap(route.response, field);
+}
+
+/** Why a schema does not promise a field (a dot path): not declared, or optional; undefined when it does. */
+function fieldGap(schema: z.ZodType, field: string): string | undefined {
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject;
   const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
+  const resolve = (schema: JsonObject): JsonObject => {
+    let node = schema;
+    while (typeof node.$ref === 'string') node = defs[node.$ref.split('/').pop() ?? ''] ?? {};
+    return node;
+  };
   let node: JsonObject = json;
   const walked: string[] = [];
-  for (const segment of field.split('.')) {
-    while (typeof node.$ref === 'string') node = defs[node.$ref.split('/').pop() ?? ''] ?? {};
+  for (const { name, each } of field.split('.').map(segmentOf)) {
+    node = resolve(node);
     const properties = (node.properties ?? {}) as Record<string, JsonObject>;
     const required = (node.required ?? []) as string[];
-    walked.push(segment);
-    if (!(segment in properties)) return `${walked.join('.')} is not declared`;
-    if (!required.includes(segment)) return `${walked.join('.')} is optional`;
-    node = properties[segment] ?? {};
+    walked.push(name);
+    if (!(name in properties)) return `${walked.join('.')} is not declared`;
+    if (!required.includes(name)) return `${walked.join('.')} is optional`;
+    node = properties[name] ?? {};
+    if (each) {
+      node = resolve(node);
+      if (node.type !== 'array' || typeof node.items !== 'object') return `${walked.join('.')} is not a list`;
+      node = node.items as JsonObject;
+      walked[walked.length - 1] = `${name}[]`;
+    }
   }
   return undefined;
 }
 
+/**
+ * The value at a field path, `undefined` when it is absent; for `items[].id`, the list of every
+ * element's value, `undefined` when the list is empty or any element lacks it (an empty list
+ * proves nothing about its elements).
+ */
 function valueAt(value: unknown, field: string): unknown {
-  return field
-    .split('.')
-    .reduce<unknown>(
-      (node, segment) =>
-        typeof node === 'object' && node !== null ? (node as JsonObject)[segment] : undefined,
-      value,
-    );
+  const at = (node: unknown, segments: readonly string[]): unknown => {
+    const [first, ...rest] = segments;
+    if (first === undefined) return node;
+    if (typeof node !== 'object' || node === null) return undefined;
+    const { name, each } = segmentOf(first);
+    const child = (node as JsonObject)[name];
+    if (!each) return at(child, rest);
+    if (!Array.isArray(child) || child.length === 0) return undefined;
+    const values = child.map((element) => at(element, rest));
+    return values.includes(undefined) ? undefined : values;
+  };
+  return at(value, field.split('.'));
 }
 
 /**
@@ -122,4 +155,52 @@ export function expectationCases(
         },
       ];
     });
+}
+
+/**
+ * What a provider's event no longer promises of a consumer's expectation: the event is gone, or a
+ * field is not declared or not required in its detail. Empty when it keeps every promise.
+ *
+ * @example
+ * ```ts
+ * expect(trackingExpectations.flatMap((expectation) => eventExpectationGaps(ordersContract, expectation))).toEqual([]);
+ * ```
+ */
+export function eventExpectationGaps(contract: Contract, expectation: EventExpectation): string[] {
+  const event = contract.events[expectation.detailType];
+  if (!event) return [`${expectation.detailType} is gone`];
+  return expectation.fields.map((field) => fieldGap(event.detail, field)).filter((gap) => gap !== undefined);
+}
+
+/**
+ * The cases that hold a provider to what consumers of its events declared: every expected field
+ * stays declared and required in the event's detail schema (what the provider publishes is parsed
+ * against that schema, so the schema is the promise).
+ *
+ * @example
+ * ```ts
+ * eventExpectationCases(ordersContract, [...trackingExpectations]);
+ * ```
+ */
+export function eventExpectationCases(
+  contract: Contract,
+  expectations: readonly EventExpectation[],
+): SuiteCase[] {
+  return expectations
+    .filter((expectation) => expectation.provider === contract.service.name)
+    .map((expectation) => ({
+      operationId: expectation.detailType,
+      kind: 'expectation' as const,
+      name: `${expectation.detailType} still carries what ${expectation.consumer} reads`,
+      run: () => {
+        const gaps = eventExpectationGaps(contract, expectation);
+        return gaps.length > 0
+          ? Promise.reject(
+              new ContractViolation(
+                `${expectation.consumer} relies on ${expectation.detailType}, but ${gaps.join('; ')} (${expectation.reason})`,
+              ),
+            )
+          : Promise.resolve();
+      },
+    }));
 }

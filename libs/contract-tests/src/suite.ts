@@ -3,11 +3,12 @@ import {
   type ConsumerExpectation,
   type Contract,
   type ContractFixtures,
+  type EventExpectation,
   type HttpMethod,
 } from '@slice/contract';
 import { casesFor, type CaseKind, type PropertyOptions, type SuiteCase } from './cases';
 import { ContractViolation, SuiteContext, type Exchange } from './context';
-import { expectationCases } from './expectations';
+import { eventExpectationCases, expectationCases } from './expectations';
 import type { Target } from './target';
 
 /** Options of {@link runContractSuite}. */
@@ -18,6 +19,8 @@ export interface SuiteOptions extends PropertyOptions {
   readonly fixtures?: ContractFixtures;
   /** What consumers declared on this contract; others' are ignored. */
   readonly expectations?: readonly ConsumerExpectation[];
+  /** What consumers of this contract's events declared; others' are ignored. */
+  readonly eventExpectations?: readonly EventExpectation[];
   /** Only these kinds of case. @default every kind */
   readonly kinds?: readonly CaseKind[];
   /** Called after each case, for progress output. */
@@ -60,13 +63,17 @@ export interface SuiteReport {
  * ```
  */
 export function casesOf(
-  options: Pick<SuiteOptions, 'contract' | 'fixtures' | 'expectations' | 'runs' | 'seed' | 'kinds'>,
+  options: Pick<
+    SuiteOptions,
+    'contract' | 'fixtures' | 'expectations' | 'eventExpectations' | 'runs' | 'seed' | 'kinds'
+  >,
 ): SuiteCase[] {
   const cases = [
     ...Object.values(options.contract.routes).flatMap((route) =>
       casesFor(route, options, options.fixtures?.[route.operationId]),
     ),
     ...expectationCases(options.contract, options.expectations ?? []),
+    ...eventExpectationCases(options.contract, options.eventExpectations ?? []),
   ];
   return options.kinds ? cases.filter((candidate) => options.kinds?.includes(candidate.kind)) : cases;
 }

@@ -65,3 +65,28 @@ export function pageQuery(options: PageQueryOptions = {}) {
 export function page<T extends z.ZodType>(item: T) {
   return z.strictObject({ items: z.array(item), nextCursor: Cursor.optional() });
 }
+
+/** Options of {@link idList}. */
+export interface IdListOptions {
+  /** The most ids one request may ask for. */
+  readonly max: number;
+}
+
+/**
+ * A query field holding a comma-separated list of ids (`ids=margherita,tiramisu`), read as the
+ * list of distinct ids in the order asked: for a route that reads many items in one call. Each id
+ * must match `id`; an empty list, an empty entry or more than `max` distinct ids is a 400.
+ *
+ * @example
+ * ```ts
+ * request: { query: z.strictObject({ ids: idList(MenuItemId, { max: 50 }) }) }
+ * ```
+ */
+export function idList<T extends z.ZodType<string, string>>(id: T, { max }: IdListOptions) {
+  return z
+    .string()
+    .min(1)
+    .describe(`Comma-separated ids, at most ${max} distinct.`)
+    .transform((text) => [...new Set(text.split(','))])
+    .pipe(z.array(id).min(1).max(max, `At most ${max} distinct ids.`));
+}

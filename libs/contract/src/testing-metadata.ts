@@ -130,3 +130,51 @@ export function defineExpectations<C extends Contract>(
     return { ...expectation, consumer, provider: provider.service.name };
   });
 }
+
+/**
+ * What a consuming service relies on in one event of another service's contract: the detail
+ * fields (dot paths such as `order.customerId`) it reads. The provider's contract suite fails
+ * when the event's schema stops declaring them or makes one optional.
+ */
+export interface EventExpectation {
+  /** The consuming service: `tracking`. */
+  readonly consumer: string;
+  /** The providing service: `orders`. */
+  readonly provider: string;
+  /** The provider's event: `OrderPlaced`. */
+  readonly detailType: string;
+  /** Detail fields the consumer reads; each must be declared and required. */
+  readonly fields: readonly string[];
+  /** Why the consumer needs them, for the provider's reviewers. */
+  readonly reason: string;
+}
+
+/**
+ * Declares what a consumer relies on in a provider's events, checked against the provider's
+ * contract on the spot (each event exists) and by the provider's suite (each field is promised).
+ *
+ * @example
+ * ```ts
+ * export const trackingExpectations = defineEventExpectations('tracking', ordersContract, [
+ *   { detailType: 'OrderPlaced', fields: ['order.id', 'order.customerId'], reason: 'Keeps who owns each order' },
+ * ]);
+ * ```
+ */
+export function defineEventExpectations<C extends Contract>(
+  consumer: string,
+  provider: C,
+  expectations: ReadonlyArray<
+    Omit<EventExpectation, 'consumer' | 'provider' | 'detailType'> & {
+      readonly detailType: keyof C['events'] & string;
+    }
+  >,
+): EventExpectation[] {
+  return expectations.map((expectation) => {
+    if (!provider.events[expectation.detailType]) {
+      throw new Error(
+        `${consumer} expects ${provider.service.name}'s event ${expectation.detailType}, which does not exist.`,
+      );
+    }
+    return { ...expectation, consumer, provider: provider.service.name };
+  });
+}

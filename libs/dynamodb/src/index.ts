@@ -1,3 +1,4 @@
+export * from './batch-get';
 export * from './client';
 export * from './cursor';
 export * from './errors';

@@ -1,8 +1,10 @@
 export * from './dynalite';
 export * from './invoke';
 export * from './lambda-context';
+export * from './local-clock';
 export * from './local-events';
 export * from './local-issuer';
+export * from './local-notifications';
 export * from './role-actions';
 export * from './table-from-template';
 

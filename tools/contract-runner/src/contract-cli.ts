@@ -5,6 +5,8 @@
  *   tsx tools/contract-runner/src/contract-cli.ts menu --target in-process --runs 25
  *
  * `--skip property` leaves out kinds of case (on a shared stage, property runs create random items).
+ * In process, a service that moved out of the monolith also gets its parity run (`npm run parity`)
+ * on the same cloud, written to `dist/contract/<service>/parity.txt`: a difference fails the run.
  *
  * Environment: `BASE_URL` (local, remote), `TOKEN_COMMAND` (remote), `SLICE_CONTRACT_RUNS`,
  * `SLICE_CONTRACT_SEED`.
@@ -12,8 +14,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { caseKinds, type CaseKind } from '@slice/contract-tests';
-import { runContracts } from './run';
+import { caseKinds, formatParity, type CaseKind } from '@slice/contract-tests';
+import { runContracts, runServiceParity } from './run';
+import { monolithContracts } from './services';
 import { startTarget, type TargetKind } from './targets';
 
 const kinds: readonly TargetKind[] = ['in-process', 'local', 'remote'];
@@ -67,7 +70,16 @@ async function main(): Promise<number> {
       writeFileSync(file, `${logs.join('\n')}\n`);
       console.log(`The local cloud's log (every function, by correlation id): ${file}`);
     }
-    return reports.some((report) => !report.passed) ? 1 : 0;
+    const parity =
+      kind === 'in-process' && service in monolithContracts
+        ? await runServiceParity(service, running.target)
+        : undefined;
+    if (parity) {
+      const text = formatParity(parity);
+      writeFileSync(resolve(root, values.out, service, 'parity.txt'), `${text}\n`);
+      console.log(text);
+    }
+    return reports.some((report) => !report.passed) || parity?.passed === false ? 1 : 0;
   } finally {
     await running.stop();
   }

@@ -9,9 +9,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatParity, runParity, withHeaders } from '@slice/contract-tests';
-import { monolithRouteHeader } from './run';
-import { serviceContract } from './services';
+import { formatParity } from '@slice/contract-tests';
+import { runServiceParity } from './run';
+import { contractAtMove } from './services';
 import { startTarget, type TargetKind } from './targets';
 
 const kinds: readonly TargetKind[] = ['in-process', 'local', 'remote'];
@@ -29,18 +29,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const { contract, fixtures } = serviceContract(service);
+  // Fails on an unknown service before anything starts.
+  contractAtMove(service);
   const running = await startTarget(kind, {
     root: resolve(__dirname, '../../..'),
     ...(process.env.BASE_URL ? { baseUrl: process.env.BASE_URL } : {}),
     ...(process.env.TOKEN_COMMAND ? { tokenCommand: process.env.TOKEN_COMMAND } : {}),
   });
-  const report = await runParity({
-    contract,
-    fixtures,
-    service: running.target,
-    monolith: withHeaders(running.target, monolithRouteHeader, 'monolith'),
-  });
+  const report = await runServiceParity(service, running.target);
   await running.stop();
   console.log(formatParity(report));
   return report.passed ? 0 : 1;

@@ -7,10 +7,19 @@ import {
   writeJunit,
   caseKinds,
   type CaseKind,
+  type ParityReport,
+  runParity,
   type SuiteReport,
   type Target,
 } from '@slice/contract-tests';
-import { consumerExpectations, monolithContracts, serviceContract, serviceContracts } from './services';
+import {
+  consumerEventExpectations,
+  contractAtMove,
+  expectationsOn,
+  monolithContracts,
+  serviceContract,
+  serviceContracts,
+} from './services';
 
 /** Options of {@link runContracts}. */
 export interface RunContractsOptions {
@@ -44,7 +53,7 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
   const print = options.print ?? ((text: string) => console.log(text));
   const isMonolith = options.service === 'monolith';
   const names = isMonolith
-    ? [...monolithContracts, ...('monolith' in serviceContracts ? ['monolith'] : [])]
+    ? [...Object.keys(monolithContracts), ...('monolith' in serviceContracts ? ['monolith'] : [])]
     : [options.service];
   const target = isMonolith
     ? {
@@ -54,11 +63,12 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     : options.target;
   const reports: SuiteReport[] = [];
   for (const name of names) {
-    const { contract, fixtures } = serviceContract(name);
+    const { contract, fixtures } = isMonolith ? contractAtMove(name) : serviceContract(name);
     const report = await runContractSuite({
       contract,
       fixtures,
-      expectations: consumerExpectations,
+      expectations: expectationsOn(contract),
+      eventExpectations: consumerEventExpectations,
       target,
       runs: options.runs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -74,4 +84,24 @@ export async function runContracts(options: RunContractsOptions): Promise<SuiteR
     reports.push(report);
   }
   return reports;
+}
+
+/**
+ * Replays a moved service's contract cases against the service and against the monolith
+ * (`x-slice-route: monolith`) on one target, the routes both serve ({@link contractAtMove}).
+ *
+ * @example
+ * ```ts
+ * const report = await runServiceParity('orders', running.target);
+ * console.log(formatParity(report));
+ * ```
+ */
+export function runServiceParity(service: string, target: Target): Promise<ParityReport> {
+  const { contract, fixtures } = contractAtMove(service);
+  return runParity({
+    contract,
+    fixtures,
+    service: target,
+    monolith: withHeaders(target, monolithRouteHeader, 'monolith'),
+  });
 }

@@ -15,16 +15,29 @@ import {
   type LocalIdentities,
   type StoredEvent,
 } from './endpoint';
-import { closeServer, listen } from './http';
+import { LocalClock, type MovableClock } from './clock';
+import { InFlightRequests, closeServer, drainServer, listen } from './http';
+import { formatEntry, LogStream, type LogMode } from './logs';
+import { DEFAULT_INSPECT_PORT, debugModel, inspectedFunction, type InspectRequest } from './debug';
 import {
   functionsPart,
   gatewayPart,
   queueSourcesPart,
   retiredFunctionsPart,
   rulesPart,
+  stateMachinesPart,
   streamSourcesPart,
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
+import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
+import {
+  createConnectionsService,
+  createWebSocketApis,
+  forwardToEndpoint,
+  isWebSocketPath,
+  localizeWebSocketUrls,
+  type WebSocketApis,
+} from './services/websocket-api';
 import {
   createLambdaRuntime,
   startEventRules,
@@ -35,9 +48,12 @@ import {
   type QueueEventSources,
   createLambdaInvokeService,
 } from './services/lambda';
+import { createSnsService, type SnsService } from './services/sns/service';
+import { startLocalScheduler, type LocalScheduler } from './services/scheduler/service';
 import {
   createRedeployer,
   createStreamSourcePool,
+  type CodeSwap,
   RedeployError,
   type RedeploySummary,
   type StreamSourcePool,
@@ -71,8 +87,23 @@ export interface LocalCloudOptions {
    * @default in memory
    */
   readonly dataDir?: string;
+  /**
+   * The one clock behind everything that waits on time. Tests pass a `TestClock` to hold time
+   * still; `POST /_local/clock` moves it forward.
+   * @default a {@link LocalClock}: the real time, movable forward
+   */
+  readonly clock?: MovableClock;
   /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
   readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
+  /** Runs one function's environments under Node's inspector (`npm start -- --inspect get-order`). @default none */
+  readonly inspect?: InspectRequest;
+  /**
+   * How the functions' lines are printed: `pretty`, one line per request with Powertools' lines
+   * pretty-printed and metric blobs hidden (`npm start`'s default), or `raw`, every line as written.
+   * Either way they are kept in the log stream (`GET /_local/logs`).
+   * @default 'raw'
+   */
+  readonly logs?: LogMode;
 }
 
 /** A running local cloud. */
@@ -82,12 +113,24 @@ export interface LocalCloud {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  /** The WebSocket APIs: `ws://localhost:<port>/_ws/<apiId>/<stage>` and their open connections. */
+  readonly webSockets: WebSocketApis;
   /** The functions reading the tables' streams, and the batches they could not process. */
   readonly eventSources: StreamSourcePool;
   /** The functions reading SQS queues. */
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The functions' log stream, as `GET /_local/logs` reads it. */
+  readonly logs: LogStream;
+  /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
+  readonly sns: SnsService['sns'];
+  /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
+  readonly scheduler: LocalScheduler['scheduler'];
+  /** The clock every part waits on; `advance` it to run a ten-minute wait at once. */
+  readonly clock: MovableClock;
+  /** The state machines of the templates and their executions (as `GET /_local/executions`). */
+  readonly stepFunctions: LocalStepFunctions;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -100,6 +143,8 @@ export interface LocalCloud {
    * `POST /_local/redeploy` does; `model` is the new one afterwards.
    */
   redeploy(assemblyDir: string): Promise<RedeploySummary>;
+  /** Runs new code for some functions (`npm run dev`'s hot swap), everything else as it runs. */
+  swapCode(swaps: readonly CodeSwap[]): Promise<RedeploySummary>;
   /** Stops the server, every function environment and the local AWS endpoint. */
   stop(): Promise<void>;
 }
@@ -142,6 +187,7 @@ interface StartContext {
   readonly url: string;
   readonly stage: string;
   readonly log: (line: string) => void;
+  readonly clock: MovableClock;
   /** What started so far, stopped in reverse when the start fails. */
   readonly started: Array<{ stop(): Promise<void> }>;
 }
@@ -156,8 +202,10 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
     [`/slice/${stage}/platform/user-pool-client-id`, issuer.audience],
   ]);
   return (from: readonly string[]): LocalModel => {
-    const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
-    return options.transformModel ? options.transformModel(loaded) : loaded;
+    // A function's WebSocket callback URL (AWS's execute-api domain) becomes the local domain's.
+    const loaded = localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url);
+    const transformed = options.transformModel ? options.transformModel(loaded) : loaded;
+    return options.inspect ? debugModel(transformed, options.inspect.function) : transformed;
   };
 }
 
@@ -178,6 +226,7 @@ async function startEndpoint(
     parameters: model.parameters,
     secrets: model.secrets,
     iam: context.options.iam ?? 'enforce',
+    clock: context.clock,
     ...(context.options.dataDir === undefined ? {} : { dataDir: context.options.dataDir }),
     log: (text) => context.log(`aws: ${text}`),
     queues: model.queues,
@@ -193,7 +242,10 @@ function startRuntime(
   model: LocalModel,
   endpoint: AwsEndpoint,
   identities: LocalIdentities,
+  logs: LogStream,
 ) {
+  const mode = context.options.logs ?? 'raw';
+  const print = (text: string | undefined) => text !== undefined && context.log(text);
   const runtime = createLambdaRuntime({
     awsEndpoint: endpoint.url,
     region: model.region,
@@ -202,8 +254,20 @@ function startRuntime(
     // No X-Ray here: with the tracer on, every call the SDK makes went through its HTTP
     // instrumentation only to drop the segment (about 0.3 ms CPU of a warm request).
     extraEnv: { SLICE_VALIDATE_RESPONSES: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
-    log: ({ functionId, text }) => context.log(`${functionId.split('/').pop() ?? functionId} | ${text}`),
+    log: (line) => {
+      const draft = logs.add(line);
+      print(formatEntry({ seq: 0, correlationIds: [], ...draft }, mode));
+    },
+    onInvocation: (record) => print(formatEntry(logs.settle(record), mode)),
     ...context.options.lambda,
+    ...(context.options.inspect === undefined
+      ? {}
+      : {
+          inspect: {
+            functionId: inspectedFunction(model, context.options.inspect.function).id,
+            port: context.options.inspect.port ?? DEFAULT_INSPECT_PORT,
+          },
+        }),
   });
   context.started.push(runtime);
   for (const fn of model.functions) runtime.register(fn);
@@ -229,6 +293,7 @@ function startInvokers(
   started.push(eventSources);
   const queueSources = startQueueEventSources({
     ...common,
+    clock: context.clock,
     mappings: model.eventSourceMappings,
     log: (text) => log(`sqs: ${text}`),
   });
@@ -241,10 +306,37 @@ function startInvokers(
     accountId: localAccountId,
     asyncInvokeConfigs: model.asyncInvokeConfigs ?? [],
     permissions: model.permissions,
+    clock: context.clock,
     log: (text) => log(`events: ${text}`),
   });
   started.push(rules);
   return { eventSources, queueSources, rules };
+}
+
+/**
+ * Step Functions: the templates' state machines, their tasks calling the endpoint as their roles,
+ * the API registered on the endpoint. An invalid definition failed the load already.
+ */
+function startStepFunctions(
+  context: StartContext,
+  model: LocalModel,
+  endpoint: AwsEndpoint,
+  identities: LocalIdentities,
+): LocalStepFunctions {
+  const { options, clock, log } = context;
+  const stepFunctions = createLocalStepFunctions({
+    clock,
+    region: model.region,
+    accountId: localAccountId,
+    endpointUrl: () => endpoint.url,
+    credentialsFor: (caller) => identities.credentialsFor(caller),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    log: (text) => log(`states: ${text}`),
+  });
+  context.started.push(stepFunctions);
+  stepFunctions.load(model.stateMachines ?? []);
+  endpoint.services.register(stepFunctions.service);
+  return stepFunctions;
 }
 
 /** The running parts of a cloud, as {@link startParts} starts them. */
@@ -254,10 +346,41 @@ interface Parts {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  readonly webSockets: WebSocketApis;
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
+  readonly stepFunctions: LocalStepFunctions;
+  readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+  readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
+  readonly logs: LogStream;
+}
+
+/** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
+function startMessaging(
+  context: StartContext,
+  served: { current: LocalModel },
+  endpoint: AwsEndpoint,
+  rules: EventRules,
+) {
+  const common = { accountId: localAccountId, clock: context.clock, model: () => served.current };
+  const sns = createSnsService({
+    ...common,
+    queues: endpoint.queues,
+    invokeAsync: (request) => rules.invokeAsync(request),
+    log: (text) => context.log(`sns: ${text}`),
+  });
+  endpoint.services.register(sns);
+  const schedules = startLocalScheduler({
+    ...common,
+    queues: endpoint.queues,
+    services: endpoint.services,
+    rules,
+    log: (text) => context.log(`scheduler: ${text}`),
+  });
+  context.started.push(schedules);
+  return { sns, schedules };
 }
 
 async function startParts(context: StartContext): Promise<Parts> {
@@ -277,7 +400,11 @@ async function startParts(context: StartContext): Promise<Parts> {
   // Set once the rules run; the endpoint hands them every event put on a bus.
   const bus: { rules?: EventRules } = {};
   const endpoint = await startEndpoint(context, model, identities, bus);
-  const runtime = startRuntime(context, model, endpoint, identities);
+  const logs = new LogStream({
+    functionOf: (id) => served.current.functions.find((fn) => fn.id === id),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const runtime = startRuntime(context, model, endpoint, identities, logs);
   endpoint.services.register(
     createLambdaInvokeService({
       runtime,
@@ -288,6 +415,8 @@ async function startParts(context: StartContext): Promise<Parts> {
   );
   const invokers = startInvokers(context, model, endpoint, runtime);
   bus.rules = invokers.rules;
+  const stepFunctions = startStepFunctions(context, model, endpoint, identities);
+  const messaging = startMessaging(context, served, endpoint, invokers.rules);
   const gateway = createGateway({
     model,
     runtime,
@@ -295,6 +424,16 @@ async function startParts(context: StartContext): Promise<Parts> {
     stage,
     log: (line: string) => log(`gateway: ${line}`),
   });
+  const webSockets = createWebSocketApis({
+    model,
+    runtime,
+    // The idle and duration limits run on the one clock: `POST /_local/clock` moves them too.
+    clock: context.clock,
+    log: (line: string) => log(`websocket: ${line}`),
+  });
+  endpoint.services.register(
+    createConnectionsService({ apis: webSockets, accountId: localAccountId, region: model.region }),
+  );
   const redeployer = createRedeployer({
     root: options.root,
     assemblyDirs: () => assemblyDirs(options.root),
@@ -306,7 +445,10 @@ async function startParts(context: StartContext): Promise<Parts> {
       streamSourcesPart(invokers.eventSources),
       queueSourcesPart(invokers.queueSources),
       rulesPart(invokers.rules),
+      stateMachinesPart(stepFunctions),
+      messaging.schedules,
       gatewayPart(gateway),
+      webSockets,
       retiredFunctionsPart(runtime),
     ],
     log: (line) => log(`redeploy: ${line}`),
@@ -317,8 +459,13 @@ async function startParts(context: StartContext): Promise<Parts> {
     endpoint,
     runtime,
     gateway,
+    webSockets,
     ...invokers,
+    stepFunctions,
+    messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
+    swapCode: (swaps) => redeployer.swapCode(swaps),
+    logs,
   };
 }
 
@@ -335,11 +482,24 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     issuer: parts.issuer,
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
+    logs: parts.logs,
+    invoke: (functionId, event) => parts.runtime.invoke(functionId, event),
+    connections: () => parts.webSockets.connections(),
+    clock: context.clock,
+    executions: (filter) => parts.stepFunctions.executions(filter),
+    notifications: () => parts.messaging.sns.sns.notifications(),
+    schedules: () => parts.messaging.schedules.scheduler.describe(),
   };
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
+function localCloud(
+  context: StartContext,
+  server: Server,
+  requests: InFlightRequests,
+  parts: Parts,
+): LocalCloud {
+  const { url, clock } = context;
   let stopped = false;
   return {
     url,
@@ -349,21 +509,35 @@ function localCloud(url: string, server: Server, parts: Parts): LocalCloud {
     endpoint: parts.endpoint,
     runtime: parts.runtime,
     gateway: parts.gateway,
+    webSockets: parts.webSockets,
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    logs: parts.logs,
+    stepFunctions: parts.stepFunctions,
+    sns: parts.messaging.sns.sns,
+    scheduler: parts.messaging.schedules.scheduler,
+    clock,
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
     redeploy: parts.redeploy,
+    swapCode: parts.swapCode,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await closeServer(server);
+      // First: an upgraded socket keeps the server from closing until it is closed (1001).
+      await parts.webSockets.stop();
+      // Requests in flight are answered while the functions and the endpoint still run.
+      await drainServer(server, requests);
+      await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
       await parts.rules.stop();
+      await parts.stepFunctions.stop();
       await parts.runtime.stop();
       await parts.endpoint.stop();
+      // A clock the caller gave stays theirs.
+      if (clock instanceof LocalClock && context.options.clock === undefined) clock.stop();
     },
   };
 }
@@ -387,23 +561,29 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   if (assemblyDirs(options.root).length === 0)
     throw new Error('No synthesized assemblies in dist/: run `npx nx run-many -t synth` first.');
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const server = createServer((req, res) => {
-    if (!handler) return json(res, 503, { message: 'Slice is starting' });
-    handler(req, res).catch((error: unknown) => {
-      log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
-    });
-  });
+  const requests = new InFlightRequests();
+  const server = createServer(
+    requests.listener((req, res) => {
+      if (!handler) return json(res, 503, { message: 'Slice is starting' });
+      return handler(req, res).catch((error: unknown) => {
+        log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
+      });
+    }),
+  );
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
-  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, started: [] };
+  const clock = options.clock ?? new LocalClock();
+  const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
   try {
     const parts = await startParts(context);
     const admin = adminContext(context, parts);
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
-    return localCloud(url, server, parts);
+    server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
+    return localCloud(context, server, requests, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);

@@ -10,6 +10,7 @@ import type { Gateway } from './services/apigateway';
 import type { EventRules } from './services/events/rules';
 import type { LocalLambdaRuntime, QueueEventSources } from './services/lambda';
 import type { ModelChange, ResourceChanges } from './services/service';
+import type { LocalStepFunctions } from './services/stepfunctions/local';
 import type { RedeployStep, StreamSourcePool } from './redeploy';
 
 const none = () => Promise.resolve({});
@@ -98,6 +99,18 @@ export function rulesPart(rules: Pick<EventRules, 'update'>): RedeployStep {
         permissions: next.permissions,
       });
       return none();
+    },
+  };
+}
+
+/**
+ * The state machines of the new model: new and changed ones put (an execution already running
+ * finishes on the definition it started with), removed ones deleted, their executions kept.
+ */
+export function stateMachinesPart(stepFunctions: Pick<LocalStepFunctions, 'load'>): RedeployStep {
+  return {
+    update({ next }) {
+      return Promise.resolve({ notes: stepFunctions.load(next.stateMachines ?? []) });
     },
   };
 }

@@ -19,6 +19,40 @@ const tagOf = (tags: unknown, key: string): string | undefined =>
  * (from the REST API methods) and functions (from the stack), one line per REST API.
  */
 export function describeServices(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
+  return [...restApiLines(model, routingRules), ...webSocketApiLines(model)];
+}
+
+/** One line per WebSocket API: its local URLs as base paths (`/_ws/<apiId>/<stage>`, `ws.localhost`), its route keys. */
+function webSocketApiLines(model: LocalModel): ServiceLine[] {
+  return (model.webSocketApis ?? []).map((api) => {
+    const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
+    const tags = stack?.template.Resources?.[api.logicalId]?.Properties?.Tags;
+    // An ApiGatewayV2 API's tags are a map, not a list of `Key`/`Value`.
+    const tagged =
+      typeof tags === 'object' && tags !== null && !Array.isArray(tags)
+        ? (tags as Record<string, unknown>)
+        : {};
+    const tag = (key: string) => {
+      const value = tagged[key];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const urls = [
+      ...api.stages.map((stage) => `/_ws/${api.id}/${stage.name}`),
+      ...api.domains.map(
+        (domain) => `${domain.domainName.split('.')[0] ?? ''}.localhost/${domain.mappingKey}`,
+      ),
+    ];
+    return {
+      service: tag('slice:service') ?? api.name,
+      team: tag('slice:team') ?? '-',
+      basePaths: urls.join(' ') || '-',
+      routes: api.routes.map((route) => route.routeKey),
+      functions: model.functions.filter((fn) => fn.stackName === api.stackName).length,
+    };
+  });
+}
+
+function restApiLines(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
   return model.restApis.map((api) => {
     const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
     const resource = stack?.template.Resources?.[api.logicalId];
@@ -62,4 +96,63 @@ export function formatServices(lines: readonly ServiceLine[]): string {
       row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
     )
     .join('\n');
+}
+
+/**
+ * The state machines `npm start` lists: name, type, stack and ARN, one line each; empty when the
+ * templates declare none.
+ */
+export function formatStateMachines(model: LocalModel): string {
+  const machines = model.stateMachines ?? [];
+  if (machines.length === 0) return '';
+  const rows = machines.map((machine) => [machine.name, machine.type, machine.stackName, machine.arn]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const lines = rows.map(
+    (row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`,
+  );
+  return [`State machines (executions: GET /_local/executions):`, ...lines].join('\n');
+}
+
+/** A topic and its subscriptions, or a schedule and its next run, as `npm start` lists them. */
+export interface MessagingLine {
+  readonly kind: 'topic' | 'schedule' | 'rule';
+  readonly name: string;
+  /** A topic's subscriptions (`sqs orders-raw`, `sms +316...`), a schedule's expression, zone and next run. */
+  readonly detail: string;
+}
+
+/** The topics with their subscriptions, then the schedules and scheduled rules with their next runs. */
+export function describeMessaging(
+  model: Pick<LocalModel, 'topics' | 'subscriptions'>,
+  schedules: ReadonlyArray<{
+    kind: 'schedule' | 'rule';
+    name: string;
+    expression: string;
+    timezone: string;
+    nextRun: string | null;
+  }>,
+): MessagingLine[] {
+  const topics = (model.topics ?? []).map((topic): MessagingLine => {
+    const subscribed = (model.subscriptions ?? [])
+      .filter((subscription) => subscription.topicArn === topic.arn)
+      .map((subscription) => {
+        // A queue or function by its name; an address, number or URL as it is.
+        const { endpoint } = subscription;
+        const shown = endpoint.startsWith('arn:') ? endpoint.slice(endpoint.lastIndexOf(':') + 1) : endpoint;
+        return `${subscription.protocol} ${shown}${subscription.filterPolicy ? ' (filtered)' : ''}`;
+      });
+    return { kind: 'topic', name: topic.name, detail: subscribed.join(', ') || 'no subscriptions' };
+  });
+  const runs = schedules.map((schedule): MessagingLine => ({
+    kind: schedule.kind,
+    name: schedule.name,
+    detail: `${schedule.expression} ${schedule.timezone}, next ${schedule.nextRun ?? 'never'}`,
+  }));
+  return [...topics, ...runs];
+}
+
+/** The lines as text, or nothing when there are none. */
+export function formatMessaging(lines: readonly MessagingLine[]): string {
+  const width = Math.max(0, ...lines.map((line) => `${line.kind} ${line.name}`.length));
+  return lines.map((line) => `${`${line.kind} ${line.name}`.padEnd(width)}  ${line.detail}`).join('\n');
 }

@@ -1,4 +1,4 @@
-import { RealClock, TestClock } from '../src/clock';
+import { LocalClock, RealClock, TestClock } from '../src/clock';
 
 const START = Date.parse('2026-12-01T09:00:00.000Z');
 
@@ -73,5 +73,88 @@ describe('RealClock', () => {
     await clock.sleep(20);
 
     expect(clock.now() - before).toBeGreaterThanOrEqual(19);
+  });
+});
+
+describe('LocalClock', () => {
+  const MINUTE = 60_000;
+
+  it('shows the real time until it is moved', () => {
+    const clock = new LocalClock();
+
+    expect(Math.abs(clock.now() - Date.now())).toBeLessThan(50);
+    expect(clock.offsetMs).toBe(0);
+  });
+
+  it('fires a timer on real time', async () => {
+    const clock = new LocalClock();
+    const fired: number[] = [];
+    clock.after(20, () => void fired.push(clock.now()));
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(fired).toHaveLength(1);
+  });
+
+  it('fires what falls due when moved, in time order, each at its own due time', async () => {
+    const clock = new LocalClock();
+    const start = clock.now();
+    const fired: Array<[string, number]> = [];
+    clock.after(10 * MINUTE, () => void fired.push(['bake', clock.now() - start]));
+    clock.after(2 * MINUTE, () => void fired.push(['accept', clock.now() - start]));
+    const later = clock.after(30 * MINUTE, () => void fired.push(['late', clock.now()]));
+
+    await clock.advance(10 * MINUTE);
+
+    expect(fired.map(([name]) => name)).toEqual(['accept', 'bake']);
+    expect(fired[0]?.[1]).toBeGreaterThanOrEqual(2 * MINUTE);
+    expect(fired[0]?.[1]).toBeLessThan(2 * MINUTE + 1000);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(10 * MINUTE);
+    expect(clock.offsetMs).toBeGreaterThanOrEqual(10 * MINUTE - 50);
+    later.cancel();
+  });
+
+  it('re-arms the timers still pending against the moved time', async () => {
+    const clock = new LocalClock();
+    let fired = false;
+    clock.after(MINUTE + 30, () => {
+      fired = true;
+    });
+
+    await clock.advance(MINUTE);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(fired).toBe(true);
+  });
+
+  it('awaits a fired timer before moving on, and fires a timer it sets within the move', async () => {
+    const clock = new LocalClock();
+    const order: string[] = [];
+    clock.after(MINUTE, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      order.push('first');
+      clock.after(MINUTE, () => void order.push('chained'));
+    });
+    clock.after(MINUTE + 1, () => void order.push('second'));
+
+    await clock.advance(3 * MINUTE);
+
+    expect(order).toEqual(['first', 'second', 'chained']);
+  });
+
+  it('never moves back, and a cancelled or stopped timer never fires', async () => {
+    const clock = new LocalClock();
+    const fired: string[] = [];
+    clock.after(MINUTE, () => void fired.push('cancelled')).cancel();
+    clock.after(2 * MINUTE, () => void fired.push('stopped'));
+    clock.stop();
+
+    await expect(clock.advance(-1)).rejects.toThrow(RangeError);
+    const before = clock.now();
+    await clock.advanceTo(before - MINUTE);
+    await clock.advance(5 * MINUTE);
+
+    expect(clock.now()).toBeGreaterThanOrEqual(before + 5 * MINUTE);
+    expect(fired).toEqual([]);
   });
 });

@@ -121,7 +121,8 @@ describe("Lambda's Invoke API", () => {
 
     expect(answer.status).toBe(200);
     expect(answer.headers['x-amz-function-error']).toBe('Unhandled');
-    expect(json(answer)).toMatchObject({ errorType: 'Error', errorMessage: expect.any(String) });
+    // Lambda names the error by what the handler threw (its name), as a caller's Retry/Catch matches it.
+    expect(json(answer)).toMatchObject({ errorType: 'OrderNotFound', errorMessage: expect.any(String) });
   });
 
   it('answers a throttled invocation with 429 TooManyRequestsException, its reason and Retry-After', async () => {

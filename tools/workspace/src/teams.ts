@@ -26,6 +26,10 @@ export const teams = {
     owners: ['@slice-pizza/orders'],
     purpose: 'Placing, reading and cancelling orders',
   },
+  tracking: {
+    owners: ['@slice-pizza/tracking'],
+    purpose: 'Live order status for customers over a WebSocket API',
+  },
 } as const satisfies Record<string, Team>;
 
 /** A team: the GitHub handles that review its code and one line on what it owns. */

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { ConflictError } from '@slice/contract';
 import { MenuItem } from '@slice/contracts-menu';
 import {
+  batchGet,
   key,
   keyPrefix,
   mapErrors,
@@ -92,6 +93,11 @@ export function dynamoMenuRepository(
         ),
       );
       return Item ? itemOf(Item) : undefined;
+    },
+
+    async getMany(itemIds) {
+      const keys = itemIds.map((itemId) => menuKeys.item(itemId));
+      return (await batchGet(client, { TableName: tableName, Keys: keys, ConsistentRead: true })).map(itemOf);
     },
 
     async create(item) {

@@ -10,6 +10,8 @@ export interface ItemPage {
 /** Where menu items live. */
 export interface MenuRepository {
   get(itemId: string): Promise<MenuItem | undefined>;
+  /** The items of these (distinct) ids that exist, in no particular order. */
+  getMany(itemIds: readonly string[]): Promise<MenuItem[]>;
   /** Stores a new item; throws `MenuItemExists` when the id is taken. */
   create(item: MenuItem): Promise<void>;
   /** Replaces an item if it still has `readVersion`; throws `StaleMenuItem` otherwise. */

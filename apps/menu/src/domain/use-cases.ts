@@ -18,6 +18,18 @@ export async function getMenuItem(itemId: string, { menu }: Pick<MenuDeps, 'menu
   return item;
 }
 
+/** `GET /menu/items?ids=`: the items found, in the order asked, and the ids that name none. */
+export async function batchGetMenuItems(
+  itemIds: readonly string[],
+  { menu }: Pick<MenuDeps, 'menu'>,
+): Promise<{ items: MenuItem[]; missing: string[] }> {
+  const found = new Map((await menu.getMany(itemIds)).map((item) => [item.id, item]));
+  return {
+    items: itemIds.flatMap((itemId) => found.get(itemId) ?? []),
+    missing: itemIds.filter((itemId) => !found.has(itemId)),
+  };
+}
+
 /** `POST /menu/items`: adds an item, available, at version 1. */
 export async function createMenuItem(
   input: z.output<typeof NewMenuItem>,

@@ -71,7 +71,7 @@ export interface Caller {
   readonly isStaff: boolean;
 }
 
-/** A menu item as Orders relies on it (see the consumer expectations on Menu's `getMenuItem`). */
+/** A menu item as Orders relies on it (see the consumer expectations on Menu's `batchGetMenuItems`). */
 export interface PricedItem {
   readonly id: string;
   readonly name: string;

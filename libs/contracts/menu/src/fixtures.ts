@@ -24,6 +24,10 @@ export const menuFixtures = defineFixtures<typeof menuContract>({
     readBackPath: (request) => ({ itemId: (request.body as { id?: unknown } | undefined)?.id }),
   },
   getMenuItem: { needs: 'createMenuItem', request: ({ created }) => ({ path: itemOf(created) }) },
+  batchGetMenuItems: {
+    needs: 'createMenuItem',
+    request: ({ created }) => ({ query: { ids: `${String(created?.id)},no-such-item` } }),
+  },
   updateMenuItem: {
     needs: 'createMenuItem',
     readBack: 'getMenuItem',

@@ -1,8 +1,17 @@
 /**
  * The Menu service's published contract (team menu, base path `/menu`): what other teams may rely
- * on. Orders reads prices and availability through `getMenuItem`.
+ * on. Orders reads prices and availability of an order's items in one call, `batchGetMenuItems`.
  */
-import { defineContract, defineEvent, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
+import {
+  defineContract,
+  defineEvent,
+  defineRoute,
+  freeText,
+  idList,
+  Money,
+  page,
+  pageQuery,
+} from '@slice/contract';
 import * as z from 'zod';
 
 /** A menu item id: a lower-case slug (`margherita`) or a UUID. */
@@ -149,6 +158,35 @@ export const withdrawMenuItem = defineRoute({
   errors: { 404: 'No item with this id.' },
 });
 
+/** The most items one `batchGetMenuItems` call reads: an order's lines, with room to spare. */
+export const MAX_BATCH_ITEMS = 50;
+
+/**
+ * `GET /menu/items?ids=margherita,tiramisu`: many items in one call, also withdrawn ones, in the
+ * order asked, and the ids that name no item. One call per order instead of one per line keeps a
+ * large order from spending the stage's rate limit that every customer's menu reads share.
+ */
+export const batchGetMenuItems = defineRoute({
+  method: 'GET',
+  path: '/menu/items',
+  operationId: 'batchGetMenuItems',
+  summary: 'Many items by id in one call, and the ids that name no item',
+  auth: 'public',
+  request: { query: z.strictObject({ ids: idList(MenuItemId, { max: MAX_BATCH_ITEMS }) }) },
+  status: 200,
+  response: z.strictObject({
+    items: z.array(MenuItem).describe('The items found, in the order their ids were asked.'),
+    missing: z.array(MenuItemId).describe('The ids asked that name no item.'),
+  }),
+  examples: [
+    {
+      name: "an order's items",
+      request: { query: { ids: 'margherita,no-such-item' } },
+      response: { status: 200, body: { items: [margherita], missing: ['no-such-item'] } },
+    },
+  ],
+});
+
 /** A menu item was added, changed or withdrawn; carries the item as it is now. */
 export const MenuItemChanged = defineEvent({
   source: 'slice.menu',
@@ -165,11 +203,11 @@ export const menuContract = defineContract({
     name: 'menu',
     team: 'menu',
     basePath: '/menu',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'Slice Menu',
     description: 'The menu: items, categories, prices and availability.',
   },
-  routes: { listMenu, getMenuItem, createMenuItem, updateMenuItem, withdrawMenuItem },
+  routes: { listMenu, getMenuItem, batchGetMenuItems, createMenuItem, updateMenuItem, withdrawMenuItem },
   events: { MenuItemChanged },
 });
 

@@ -14,7 +14,14 @@ describe("Orders' expectations on Menu", () => {
     const [expectation] = ordersExpectations;
     if (!expectation) throw new Error('Orders declares no expectation on Menu.');
     expect(
-      expectationGaps(menuContract, { ...expectation, fields: [...expectation.fields, 'price.vat'] }),
-    ).toEqual(['price.vat is not declared']);
+      expectationGaps(menuContract, {
+        ...expectation,
+        fields: [...expectation.fields, 'items[].price.vat', 'items[].name[]', 'items.id'],
+      }),
+    ).toEqual([
+      'items[].price.vat is not declared',
+      'items[].name is not a list',
+      'items.id is not declared',
+    ]);
   });
 });

@@ -54,17 +54,17 @@ export async function handleAdmin(
     return problem(res, 403, 'Forbidden', refusals[refusal]);
   }
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const route = adminRoutes.get(path);
-  if (!route) {
+  const routes = [adminRoutes.get(path) ?? []].flat();
+  if (routes.length === 0) {
     req.resume();
     return problem(res, 404, 'Not Found', `No admin route ${path}: see the local cloud's README.`);
   }
   const method = req.method === 'HEAD' ? 'GET' : req.method;
-  if (method !== route.method) {
+  const route = routes.find((each) => each.method === method);
+  if (!route) {
+    const allowed = routes.map((each) => each.method).join(', ');
     req.resume();
-    return problem(res, 405, 'Method Not Allowed', `${path} answers ${route.method} only.`, {
-      allow: route.method,
-    });
+    return problem(res, 405, 'Method Not Allowed', `${path} answers ${allowed} only.`, { allow: allowed });
   }
   const answer = await route.answer(context, req);
   send(res, answer.status, 'application/json', answer.body);

@@ -93,6 +93,16 @@ function topicName(resource: ResourceView): string {
   return fifo ? `${generatedName(stackName, logicalId, 251)}.fifo` : generatedName(stackName, logicalId, 256);
 }
 
+/**
+ * A state machine's name: the template's, else CloudFormation's (`<logicalId>-<12 characters>`,
+ * as in `StateMachine2E01A3A5-kjdflgA8Lphs`), at most 80 characters.
+ */
+function stateMachineName(resource: ResourceView): string {
+  const explicit = resource.stringProperty('StateMachineName');
+  if (explicit !== undefined) return explicit;
+  return `${resource.logicalId.slice(0, 67)}-${stableId(seedOf(resource), 12)}`;
+}
+
 /** A secret's name: the template's, else CloudFormation's (the logical id and a random suffix). */
 export function secretName(
   resource: Pick<ResourceView, 'stackName' | 'logicalId' | 'stringProperty'>,
@@ -176,6 +186,33 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
     { physicalId: (r) => r.arns.topic(topicName(r)), attributes: { TopicArn: id, TopicName: topicName } },
   ],
   [
+    'AWS::SNS::Subscription',
+    // SNS names a subscription `<topic ARN>:<uuid>`.
+    { physicalId: (r) => `${r.stringProperty('TopicArn') ?? ''}:${stableUuid(seedOf(r))}` },
+  ],
+  [
+    'AWS::Scheduler::ScheduleGroup',
+    {
+      physicalId: named('Name'),
+      attributes: {
+        Arn: (r) => `arn:aws:scheduler:${r.region}:${r.accountId}:schedule-group/${r.id()}`,
+        CreationDate: () => '2026-01-01T00:00:00Z',
+        LastModificationDate: () => '2026-01-01T00:00:00Z',
+        State: () => 'ACTIVE',
+      },
+    },
+  ],
+  [
+    'AWS::Scheduler::Schedule',
+    {
+      physicalId: named('Name'),
+      attributes: {
+        Arn: (r) =>
+          `arn:aws:scheduler:${r.region}:${r.accountId}:schedule/${r.stringProperty('GroupName') ?? 'default'}/${r.id()}`,
+      },
+    },
+  ],
+  [
     'AWS::SecretsManager::Secret',
     { physicalId: (r) => r.arns.secret(secretName(r)), attributes: { Id: id } },
   ],
@@ -198,8 +235,20 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
   [
     'AWS::StepFunctions::StateMachine',
     {
-      physicalId: (r) => r.arns.stateMachine(named('StateMachineName', 80)(r)),
-      attributes: { Arn: id, Name: named('StateMachineName', 80) },
+      physicalId: (r) => r.arns.stateMachine(stateMachineName(r)),
+      attributes: {
+        Arn: id,
+        Name: stateMachineName,
+        // The local cloud keeps one revision of each state machine (the deployed one).
+        StateMachineRevisionId: id,
+      },
+    },
+  ],
+  [
+    'AWS::StepFunctions::Activity',
+    {
+      physicalId: (r) => `arn:aws:states:${r.region}:${r.accountId}:activity:${named('Name', 80)(r)}`,
+      attributes: { Arn: id, Name: named('Name', 80) },
     },
   ],
   [
@@ -219,6 +268,40 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
     },
   ],
   ['AWS::Cognito::UserPoolClient', { physicalId: shortId(26), attributes: { ClientId: id } }],
+  [
+    'AWS::ApiGatewayV2::Api',
+    {
+      physicalId: shortId(10),
+      attributes: {
+        ApiId: id,
+        // A WebSocket API's is `wss://`, an HTTP API's `https://`.
+        ApiEndpoint: (r) =>
+          `${r.stringProperty('ProtocolType') === 'WEBSOCKET' ? 'wss' : 'https'}://${r.id()}.execute-api.${r.region}.amazonaws.com`,
+      },
+    },
+  ],
+  ['AWS::ApiGatewayV2::Stage', { physicalId: named('StageName', 128) }],
+  ['AWS::ApiGatewayV2::Route', { physicalId: shortId(7), attributes: { RouteId: id } }],
+  ['AWS::ApiGatewayV2::RouteResponse', { physicalId: shortId(6), attributes: { RouteResponseId: id } }],
+  ['AWS::ApiGatewayV2::Integration', { physicalId: shortId(7), attributes: { IntegrationId: id } }],
+  [
+    'AWS::ApiGatewayV2::IntegrationResponse',
+    { physicalId: shortId(6), attributes: { IntegrationResponseId: id } },
+  ],
+  ['AWS::ApiGatewayV2::Authorizer', { physicalId: shortId(6), attributes: { AuthorizerId: id } }],
+  ['AWS::ApiGatewayV2::Deployment', { physicalId: shortId(6), attributes: { DeploymentId: id } }],
+  ['AWS::ApiGatewayV2::ApiMapping', { physicalId: shortId(6), attributes: { ApiMappingId: id } }],
+  [
+    'AWS::ApiGatewayV2::DomainName',
+    {
+      physicalId: named('DomainName', 512),
+      attributes: {
+        DomainNameArn: (r) => `arn:aws:apigateway:${r.region}::/domainnames/${r.id()}`,
+        RegionalDomainName: (r) => `d-${stableId(seedOf(r), 10)}.execute-api.${r.region}.amazonaws.com`,
+        RegionalHostedZoneId: () => 'Z2FDTNDATAQYW2',
+      },
+    },
+  ],
   // Not emulated, but their identifiers flow into values that are (SSM parameters, rules).
   [
     'AWS::WAFv2::WebACL',

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
+import { type Clock, RealClock } from '../clock';
 import type { FunctionSpec, QueueSpec, TableSpec } from '../model';
-import { closeServer, listen } from '../http';
+import { InFlightRequests, drainServer, listen } from '../http';
 import { startDynamoDbService } from '../services/dynamodb/service';
 import type { StreamStore } from '../services/dynamodb/streams';
 import type { TimeToLive } from '../services/dynamodb/ttl';
@@ -60,6 +61,12 @@ export interface AwsEndpointOptions {
   readonly maxStoredEvents?: number;
   /** Called for each event put, after it is stored. @default none */
   readonly onEvent?: (event: StoredEvent) => void;
+  /**
+   * The clock behind SQS delays, visibility timeouts and long polls and DynamoDB's TTL sweeps:
+   * the local cloud's one clock, so moving it makes delayed messages visible and sweeps expired items.
+   * @default the real time
+   */
+  readonly clock?: Clock;
   /** The SQS queues the endpoint serves (`AmazonSQS.*`). @default none */
   readonly queues?: readonly QueueSpec[];
   /**
@@ -96,7 +103,10 @@ export interface AwsEndpoint {
   addTables(tables: readonly TableSpec[]): Promise<void>;
   /** Replaces the functions whose policies are checked (after a redeploy). */
   setFunctions(functions: readonly FunctionSpec[]): void;
-  /** Stops the server and every service, dropping in-memory data. */
+  /**
+   * Stops the server, after the calls it is answering (for at most `DRAIN_GRACE_MS` of `src/http.ts`),
+   * then every service, dropping in-memory data.
+   */
   stop(): Promise<void>;
 }
 
@@ -118,6 +128,7 @@ function openDataDir(dataDir: string, log: (text: string) => void) {
 /** The services every local endpoint serves, DynamoDB's dynalite started. */
 async function startServices(options: AwsEndpointOptions, log: (text: string) => void) {
   const { region, accountId } = options;
+  const clock = options.clock ?? new RealClock();
   const data = options.dataDir === undefined ? undefined : openDataDir(options.dataDir, log);
   const state: LocalState | undefined = data?.state;
   const dynamodb = await startDynamoDbService({
@@ -127,6 +138,7 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(state ? { persistence: state } : {}),
     ...(options.ttlSweepIntervalMs === undefined ? {} : { ttlSweepIntervalMs: options.ttlSweepIntervalMs }),
+    clock,
     log,
   }).catch((error: unknown) => {
     data?.release();
@@ -144,6 +156,7 @@ async function startServices(options: AwsEndpointOptions, log: (text: string) =>
   const sqs = createSqsService({
     region,
     accountId,
+    clock,
     ...(options.queues ? { queues: options.queues } : {}),
     ...(state ? { journal: state.queues } : {}),
   });
@@ -200,7 +213,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     faults,
     log,
   });
-  const server = createServer((req, res) => void handle(req, res));
+  const requests = new InFlightRequests();
+  const server = createServer(requests.listener(handle));
   let address;
   try {
     address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -224,7 +238,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       functions = new Map(next.map((fn) => [fn.id, fn]));
     },
     async stop() {
-      await closeServer(server);
+      // The calls in flight finish (a write reaches the table or fails) before dynalite closes.
+      await drainServer(server, requests);
       await services.stop();
       release();
     },

@@ -2,6 +2,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AdminContext, adminRefusal, handleAdmin } from '../../src/admin';
 import type { LocalModel } from '../../src/assembly/types';
+import { LogStream } from '../../src/logs';
+import { TestClock } from '../../src/clock';
 
 /** A raw HTTP request, so a test sets `Host` and `Origin` as a browser or a rebinding page would. */
 function send(
@@ -46,6 +48,7 @@ describe('the /_local admin routes', () => {
   let port: number;
   const minted: unknown[] = [];
   const redeployed: string[] = [];
+  const clock = new TestClock(new Date('2026-12-01T09:00:00.000Z'));
 
   beforeAll(async () => {
     server = createServer();
@@ -72,6 +75,9 @@ describe('the /_local admin routes', () => {
         return Promise.resolve({ assembly: dir });
       },
       isRedeployError: () => false,
+      logs: new LogStream({ functionOf: () => undefined }),
+      invoke: () => Promise.reject(new Error('no functions here')),
+      clock,
     };
     server.on('request', (req, res) => void handleAdmin(context, req, res));
   });
@@ -190,6 +196,57 @@ describe('the /_local admin routes', () => {
 
     expect(answer.status).toBe(415);
     expect(redeployed).toEqual([]);
+  });
+
+  describe('/_local/clock', () => {
+    const move = (body: string) =>
+      send(port, {
+        method: 'POST',
+        path: '/_local/clock',
+        headers: { ...local(), 'content-type': 'application/json' },
+        body,
+      });
+
+    it('moves the clock forward by a duration or to a time, firing what fell due before answering', async () => {
+      const fired: string[] = [];
+      clock.after(10 * 60_000, () => void fired.push(new Date(clock.now()).toISOString()));
+
+      const by = await move('{"advanceBy":"PT10M"}');
+      expect(fired).toEqual(['2026-12-01T09:10:00.000Z']);
+      const to = await move('{"advanceTo":"2026-12-02T08:00:00Z"}');
+      const millis = await move('{"advanceBy":1000}');
+      const now = await send(port, { path: '/_local/clock', headers: local() });
+
+      expect(by.status).toBe(200);
+      expect(JSON.parse(by.body)).toMatchObject({ now: '2026-12-01T09:10:00.000Z' });
+      expect(JSON.parse(to.body)).toMatchObject({ now: '2026-12-02T08:00:00.000Z' });
+      expect(JSON.parse(millis.body)).toMatchObject({ now: '2026-12-02T08:00:01.000Z' });
+      expect(JSON.parse(now.body)).toMatchObject({ now: '2026-12-02T08:00:01.000Z' });
+    });
+
+    it('refuses a move it cannot read, or one backwards, and leaves the clock where it was', async () => {
+      const before = clock.now();
+      const answers = await Promise.all(
+        [
+          '{"advanceBy":"ten minutes"}',
+          '{"advanceBy":-5}',
+          '{}',
+          '{"advanceBy":1,"advanceTo":"2030-01-01T00:00:00Z"}',
+        ].map(move),
+      );
+      const back = await move('{"advanceTo":"2020-01-01T00:00:00Z"}');
+
+      expect(answers.map((answer) => answer.status)).toEqual([400, 400, 400, 400]);
+      expect(back.status).toBe(409);
+      expect(clock.now()).toBe(before);
+    });
+
+    it('answers GET and POST only, naming both', async () => {
+      const answer = await send(port, { method: 'DELETE', path: '/_local/clock', headers: local() });
+
+      expect(answer.status).toBe(405);
+      expect(answer.headers.allow).toBe('GET, POST');
+    });
   });
 });
 

@@ -41,6 +41,7 @@ function harness(start: string, options: { failing?: boolean } = {}) {
       sqs: record,
       states: record,
       events: record,
+      sns: record,
       deadLetter: (message) => {
         deadLetters.push(message);
         return Promise.resolve();
@@ -245,7 +246,7 @@ describe('Scheduler', () => {
     [{ RetryPolicy: { MaximumRetryAttempts: 186 } }, /MaximumRetryAttempts/],
     [{ RetryPolicy: { MaximumEventAgeInSeconds: 59 } }, /MaximumEventAgeInSeconds/],
     [{ DeadLetterConfig: { Arn: `${DLQ_ARN}.fifo` } }, /standard SQS queue/],
-    [{ Arn: 'arn:aws:sns:eu-west-1:123456789012:topic' }, /not served locally/],
+    [{ Arn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders' }, /not served locally/],
   ])('refuses the target %j', (target, message) => {
     expect(() => schedule({ ScheduleExpression: 'rate(1 hour)' }, target)).toThrow(ScheduleTemplateError);
     expect(() => schedule({ ScheduleExpression: 'rate(1 hour)' }, target)).toThrow(message);

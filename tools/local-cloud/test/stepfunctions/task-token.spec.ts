@@ -131,6 +131,19 @@ describe('a .waitForTaskToken task', () => {
     );
   });
 
+  it('times out with States.HeartbeatTimeout when no heartbeat ever comes, counted from the task start', async () => {
+    const { sfn, clock, executionArn } = startCook({ HeartbeatSeconds: 60 });
+    await clock.settle();
+    await clock.advance(59_999);
+    expect(sfn.describeExecution({ executionArn }).status).toBe('RUNNING');
+
+    await clock.advance(1);
+    const events = await historyOf(sfn, executionArn);
+
+    expect(types(events).slice(-2)).toEqual(['TaskTimedOut', 'ExecutionFailed']);
+    expect(eventOf(events, 'TaskTimedOut').timestamp - events[0]!.timestamp).toBe(60);
+  });
+
   it('times out with States.Timeout after TimeoutSeconds, heartbeats or not', async () => {
     const { sfn, clock, tokens, executionArn } = startCook({ HeartbeatSeconds: 60, TimeoutSeconds: 100 });
     await clock.settle();

@@ -1,4 +1,4 @@
-import { Agent } from 'node:http';
+import type { Clock } from '../../clock';
 import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
 import { AwsError } from '../../endpoint/errors';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
@@ -46,6 +46,8 @@ export interface DynamoDbServiceOptions {
   readonly persistence?: Pick<LocalState, 'streams' | 'writes'>;
   /** Milliseconds between two TTL sweeps; `0` sweeps only on `timeToLive.sweep()`. @default 1000 */
   readonly ttlSweepIntervalMs?: number;
+  /** The clock TTL compares expiry times with and sweeps on. @default the real time */
+  readonly clock?: Clock;
   readonly log: (text: string) => void;
 }
 
@@ -174,11 +176,10 @@ async function startDynalitePart(options: DynamoDbServiceOptions) {
 export async function startDynamoDbService(options: DynamoDbServiceOptions): Promise<DynamoDbService> {
   const { region, accountId, log } = options;
   const { dynamo, releaseDataDir } = await startDynalitePart(options);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const tables = new Map<string, TableSpec>();
   const { persistence } = options;
   const streams = createStreamStore({ region, ...(persistence ? { journal: persistence.streams } : {}) });
-  const call: DynamoDbCall = createDynamoDbCaller({ endpoint: dynamo.endpoint, region, agent });
+  const call: DynamoDbCall = createDynamoDbCaller({ listener: dynamo.handle, region });
   const locks = createTableLocks();
   const writes = persistence ? { writes: persistence.writes } : {};
   const transactions = createTransactions({ call, locks, streams, log, ...writes });
@@ -187,13 +188,14 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
     locks,
     streams,
     ...(options.ttlSweepIntervalMs === undefined ? {} : { intervalMs: options.ttlSweepIntervalMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     log,
   });
   const state: DynamoDbState = {
     local: localOperations(transactions, timeToLive),
     items: {
       call,
-      forward: createDynaliteForwarder({ endpoint: dynamo.endpoint, agent }),
+      forward: createDynaliteForwarder(dynamo.handle),
       locks,
       streams,
       log,
@@ -217,7 +219,6 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
   };
   const stop = async () => {
     await timeToLive.stop();
-    agent.destroy();
     await dynamo.stop();
     releaseDataDir();
   };

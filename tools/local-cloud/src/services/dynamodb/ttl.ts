@@ -1,3 +1,4 @@
+import { type Clock, RealClock } from '../../clock';
 import type { DynamoDbCall } from './dynamodb';
 import { isRecord } from '../../json';
 import { AwsError } from '../../endpoint/errors';
@@ -20,8 +21,11 @@ export interface TimeToLiveOptions {
    * @default 1000
    */
   readonly intervalMs?: number;
-  /** The clock, in epoch milliseconds. @default Date.now */
-  readonly now?: () => number;
+  /**
+   * The clock expiry times are compared with: once the local cloud's clock has moved past an
+   * item's TTL, the next sweep deletes it. @default the real time
+   */
+  readonly clock?: Clock;
   /** Receives sweeps that failed. @default discarded */
   readonly log?: (text: string) => void;
 }
@@ -190,7 +194,8 @@ async function updateTimeToLive(
  * ```
  */
 export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
-  const context: SweepContext = { ...options, now: options.now ?? Date.now };
+  const clock = options.clock ?? new RealClock();
+  const context: SweepContext = { ...options, now: () => clock.now() };
   const log = options.log ?? (() => undefined);
   const intervalMs = options.intervalMs ?? 1000;
   const enabled = new Map<string, string>();
@@ -213,6 +218,8 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
   };
   const schedule = () => {
     if (stopped || intervalMs <= 0) return;
+    // The cadence is real time: on the clock, a move of a day would sweep once per simulated
+    // interval. Each sweep compares with the clock, so the first one after a move sweeps what expired.
     timer = setTimeout(() => {
       running = sweep().finally(schedule);
     }, intervalMs);

@@ -27,12 +27,12 @@ async function invokeWithRetries(
   const maxRetries = config?.maximumRetryAttempts ?? 2;
   const maxAgeMs = (config?.maximumEventAgeSeconds ?? 21_600) * 1000;
   const payload = payloadFor(target, envelope);
-  const queuedAt = Date.now();
+  const queuedAt = context.now();
   let invocations = 0;
   let retries = 0;
   let last: InvokeResult | undefined;
   while (!context.stopped()) {
-    if (Date.now() - queuedAt > maxAgeMs)
+    if (context.now() - queuedAt > maxAgeMs)
       return { invocations, ...(last ? { last } : {}), condition: 'EventAgeExceeded' };
     last = await context.runtime.invoke(functionId, payload);
     if (context.stopped()) return undefined;
@@ -75,7 +75,7 @@ function keepFailure(
   if (config?.onFailureArn !== undefined) {
     const invocationRecord = {
       version: '1.0',
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(context.now()).toISOString(),
       requestContext: { requestId, functionArn: target.arn, condition, approximateInvokeCount: invocations },
       requestPayload: payload,
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },

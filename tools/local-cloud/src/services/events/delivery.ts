@@ -40,8 +40,10 @@ export interface DeliveryContext {
   permissions(): readonly LambdaPermissionSpec[] | undefined;
   /** Keeps a finished delivery. */
   record(delivery: TargetDelivery): void;
-  /** Waits `ms`, or less when the rules stop. */
+  /** Waits `ms` on the clock, or less when the rules stop. */
   sleep(ms: number): Promise<void>;
+  /** The clock's time, in epoch milliseconds. */
+  now(): number;
   stopped(): boolean;
 }
 

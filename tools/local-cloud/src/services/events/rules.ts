@@ -1,3 +1,4 @@
+import { type Clock, RealClock, type Timer } from '../../clock';
 import type {
   AsyncInvokeConfigSpec,
   EventRuleSpec,
@@ -31,6 +32,21 @@ export interface EventRulesOptions {
   readonly log?: (text: string) => void;
   /** The delay before Lambda retries a failed asynchronous invocation, doubled each time (Lambda: 1 then 2 minutes). @default 1000 */
   readonly asyncRetryDelayMs?: number;
+  /** The clock retries wait on and event ages are measured with. @default the real time */
+  readonly clock?: Clock;
+}
+
+/** An asynchronous Lambda invocation another service asks for (an SNS subscription, a schedule). */
+export interface AsyncInvokeRequest {
+  readonly functionId: string;
+  readonly functionArn: string;
+  /** The event the function receives. */
+  readonly payload: unknown;
+  /** Who invokes it: the subscription's or schedule's id and ARN, as deliveries record it. */
+  readonly sourceId: string;
+  readonly sourceArn: string;
+  /** The message or event id, as deliveries record it. */
+  readonly eventId: string;
 }
 
 /** The running rules. */
@@ -39,6 +55,18 @@ export interface EventRules {
   deliver(event: StoredEvent): void;
   /** Every finished delivery, oldest first (the last 1 000). */
   readonly deliveries: readonly TargetDelivery[];
+  /**
+   * Invokes a function asynchronously for another service, with Lambda's retries, on-failure
+   * destination and dead-letter queue (the function's `EventInvokeConfig`), recorded in
+   * {@link deliveries} under the source's id.
+   */
+  invokeAsync(request: AsyncInvokeRequest): void;
+  /**
+   * Runs a scheduled rule (one with a `ScheduleExpression`) due at `time`: its targets get the
+   * `Scheduled Event` (or their `Input`) as an event-pattern rule's targets get an event.
+   * Resolves once every target's delivery ended.
+   */
+  fireScheduled(ruleId: string, time: number, eventId: string): Promise<void>;
   /** Resolves once no delivery is in flight. */
   idle(): Promise<void>;
   /** After a redeploy: the rules, async settings and permissions to use from now on (deliveries in flight finish as they started). */
@@ -58,10 +86,8 @@ const maxDeliveries = 1000;
 function compileRules(specs: readonly EventRuleSpec[], log: (text: string) => void): CompiledRule[] {
   return specs.flatMap((spec) => {
     if (!spec.enabled) return [];
-    if (spec.eventPattern === undefined) {
-      if (spec.scheduleExpression !== undefined) log(`${spec.id}: schedule rules are not run locally`);
-      return [];
-    }
+    // A scheduled rule runs on the clock (`fireScheduled`), not on events.
+    if (spec.eventPattern === undefined) return [];
     try {
       return [{ spec, matches: compileEventPattern(spec.eventPattern) }];
     } catch (error) {
@@ -121,24 +147,69 @@ async function deliverTo(
   );
 }
 
-/** The timers of retries waiting, so that a stop ends them at once. */
-function createSleeper() {
-  const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+/** The event EventBridge sends for a scheduled rule, as its targets receive it. */
+function scheduledEvent(
+  rule: EventRuleSpec,
+  time: number,
+  eventId: string,
+  region: string,
+  accountId: string,
+): EventEnvelope {
+  return {
+    version: '0',
+    id: eventId,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: accountId,
+    time: new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [rule.arn],
+    detail: {},
+  };
+}
+
+/** A source that is not a rule (an SNS subscription, a schedule), as the async invocation records it. */
+function sourceAsRule(request: AsyncInvokeRequest): { rule: EventRuleSpec; target: EventRuleTargetSpec } {
+  return {
+    rule: {
+      id: request.sourceId,
+      stackName: '',
+      logicalId: '',
+      name: request.sourceId,
+      arn: request.sourceArn,
+      eventBusName: '',
+      enabled: true,
+      targets: [],
+    },
+    target: {
+      id: request.functionArn,
+      arn: request.functionArn,
+      functionId: request.functionId,
+      input: JSON.stringify(request.payload),
+      maximumRetryAttempts: 0,
+      maximumEventAgeSeconds: 0,
+    },
+  };
+}
+
+/** The timers of retries waiting on the clock, so that a stop ends them at once. */
+function createSleeper(clock: Clock) {
+  const timers = new Set<{ timer: Timer; resolve: () => void }>();
   return {
     sleep: (ms: number) =>
       new Promise<void>((resolve) => {
         const entry = {
-          timer: setTimeout(() => {
+          timer: clock.after(ms, () => {
             timers.delete(entry);
             resolve();
-          }, ms),
+          }),
           resolve,
         };
         timers.add(entry);
       }),
     wakeAll() {
       for (const entry of [...timers]) {
-        clearTimeout(entry.timer);
+        entry.timer.cancel();
         entry.resolve();
       }
       timers.clear();
@@ -187,7 +258,8 @@ function createTracker(log: (text: string) => void, stopped: () => boolean) {
  *   queue, without retries, with `RULE_ARN`, `TARGET_ARN`, `ERROR_CODE` and `ERROR_MESSAGE`
  *   attributes.
  *
- * A rule whose pattern cannot be read is skipped and logged; schedule rules and other target
+ * A scheduled rule delivers the same way when the Scheduler fires it (`fireScheduled`). A rule
+ * whose pattern cannot be read is skipped and logged; other target
  * types are not run.
  *
  * @example
@@ -200,9 +272,11 @@ function createTracker(log: (text: string) => void, stopped: () => boolean) {
 export function startEventRules(options: EventRulesOptions): EventRules {
   const log = options.log ?? (() => undefined);
   const deliveries: TargetDelivery[] = [];
-  const sleeper = createSleeper();
+  const clock = options.clock ?? new RealClock();
+  const sleeper = createSleeper(clock);
   let stopped = false;
   let rules: CompiledRule[] = [];
+  let specs = new Map<string, EventRuleSpec>();
   let asyncConfigs = new Map<string, AsyncInvokeConfigSpec>();
   let permissions = options.permissions;
   const tracker = createTracker(log, () => stopped);
@@ -218,10 +292,12 @@ export function startEventRules(options: EventRulesOptions): EventRules {
       if (deliveries.length > maxDeliveries) deliveries.splice(0, deliveries.length - maxDeliveries);
     },
     sleep: sleeper.sleep,
+    now: () => clock.now(),
     stopped: () => stopped,
   };
   const update: EventRules['update'] = (next) => {
     rules = compileRules(next.rules, log);
+    specs = new Map(next.rules.map((spec) => [spec.id, spec]));
     asyncConfigs = new Map((next.asyncInvokeConfigs ?? []).map((config) => [config.functionId, config]));
     permissions = next.permissions;
   };
@@ -236,6 +312,21 @@ export function startEventRules(options: EventRulesOptions): EventRules {
         for (const target of rule.spec.targets)
           tracker.track(deliverTo(context, rule.spec, target, envelope));
       }
+    },
+    invokeAsync(request) {
+      if (stopped) return;
+      const { rule, target } = sourceAsRule(request);
+      // Only the id of this envelope is read: the payload is the request's.
+      const envelope = scheduledEvent(rule, clock.now(), request.eventId, options.region, options.accountId);
+      tracker.track(invokeAsync(context, rule, target, request.functionId, envelope));
+    },
+    fireScheduled(ruleId, time, eventId) {
+      const spec = specs.get(ruleId);
+      if (stopped || !spec?.enabled) return Promise.resolve();
+      const envelope = scheduledEvent(spec, time, eventId, options.region, options.accountId);
+      const deliveries = spec.targets.map((target) => deliverTo(context, spec, target, envelope));
+      for (const delivery of deliveries) tracker.track(delivery);
+      return Promise.allSettled(deliveries).then(() => undefined);
     },
     update,
     idle: tracker.idle,

@@ -103,7 +103,7 @@ function functionError(result: Exclude<InvokeResult, { ok: true }>): RawAnswer {
       ? 'Runtime.ExitError'
       : result.errorType === 'Timeout'
         ? 'Sandbox.Timedout'
-        : 'Error';
+        : (result.handlerErrorType ?? 'Error');
   const body = Buffer.from(JSON.stringify({ errorType, errorMessage: result.errorMessage }));
   return {
     status: 200,

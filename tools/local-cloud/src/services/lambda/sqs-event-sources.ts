@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EventSourceMappingSpec } from '../../assembly/types';
 import type { LocalQueue, QueueStore, ReceivedMessage } from '../sqs/sqs';
+import type { Clock } from '../../clock';
 import type { FunctionSpec, InvokeResult, LambdaRuntime } from '../../model';
 import { functionIdFor } from './stream-event-sources';
 
@@ -16,6 +17,12 @@ export interface QueueEventSourcesOptions {
   readonly log?: (text: string) => void;
   /** How often an empty queue is polled (it also wakes on every send). @default 100 */
   readonly pollIntervalMs?: number;
+  /**
+   * The clock the queues' delays and visibility timeouts are on, to know when a message becomes
+   * visible. Polling and the batching window stay on the real time: they are Lambda's cadence.
+   * @default the real time
+   */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 /** The running SQS event sources. */
@@ -154,6 +161,130 @@ function failedMessageIds(
   return { ids, ...(ids.size === 0 ? {} : { error: `batchItemFailures: ${[...ids].join(', ')}` }) };
 }
 
+/** What every mapping's poller shares. */
+interface PollContext {
+  readonly options: QueueEventSourcesOptions;
+  readonly log: (text: string) => void;
+  readonly pollIntervalMs: number;
+  /** The queues' time (delays, visibility). */
+  readonly now: () => number;
+  /** Waits `ms` of real time, or less: a send to `queue`, an update or a stop wakes it. */
+  pause(ms: number, queue: LocalQueue): Promise<void>;
+}
+
+/** Real-time pauses that a send to the queue, or any waker, ends early. */
+function createPauser(wakers: Set<() => void>): PollContext['pause'] {
+  return (ms, queue) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const unsubscribe = queue.subscribe(done);
+      wakers.add(done);
+    });
+}
+
+/** How a mapping is polled; none (and a log line saying why) when it cannot be. */
+function configOf(
+  context: PollContext,
+  mapping: EventSourceMappingSpec,
+  functions: readonly FunctionSpec[],
+): QueueMappingConfig[] {
+  const { log } = context;
+  if (!mapping.eventSourceArn?.startsWith('arn:aws:sqs:')) return [];
+  const properties = mapping.properties;
+  const queue = context.options.queues.byArn(mapping.eventSourceArn);
+  if (!queue) {
+    log(`${mapping.id}: not polled: ${mapping.eventSourceArn} is not a queue of the local cloud`);
+    return [];
+  }
+  if (properties.Enabled === false || properties.Enabled === 'false') {
+    log(`${mapping.id}: not polled: the mapping is disabled`);
+    return [];
+  }
+  const functionName = typeof properties.FunctionName === 'string' ? properties.FunctionName : '';
+  const functionId = mapping.functionId ?? functionIdFor(functionName, functions);
+  if (!functionId) {
+    log(`${mapping.id}: not polled: no local function is named ${JSON.stringify(functionName)}`);
+    return [];
+  }
+  const responseTypes = Array.isArray(properties.FunctionResponseTypes)
+    ? properties.FunctionResponseTypes
+    : [];
+  return [
+    {
+      id: mapping.id,
+      functionId,
+      queue,
+      batchSize: Math.max(1, numberProperty(properties, 'BatchSize', 10)),
+      windowMs: numberProperty(properties, 'MaximumBatchingWindowInSeconds', 0) * 1000,
+      reportsItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+    },
+  ];
+}
+
+/** A batch: what is visible now, then more until it is full or the batching window (real time) ends. */
+async function receiveBatch(
+  context: PollContext,
+  config: QueueMappingConfig,
+  state: { stopped: boolean },
+): Promise<ReceivedMessage[] | undefined> {
+  const { queue } = config;
+  const received = queue.receive(config.batchSize);
+  if (received.length === 0) {
+    const next = queue.nextVisibleAt();
+    await context.pause(
+      next === undefined
+        ? context.pollIntervalMs
+        : Math.min(context.pollIntervalMs, Math.max(1, next - context.now())),
+      queue,
+    );
+    return undefined;
+  }
+  const deadline = Date.now() + config.windowMs;
+  while (!state.stopped && received.length < config.batchSize && Date.now() < deadline) {
+    await context.pause(deadline - Date.now(), queue);
+    received.push(...queue.receive(config.batchSize - received.length));
+  }
+  return received;
+}
+
+/** Deletes what the function processed; what failed returns to the queue after its visibility timeout. */
+function settleBatch(
+  context: PollContext,
+  config: QueueMappingConfig,
+  records: readonly SqsEventRecord[],
+  result: InvokeResult,
+): void {
+  const { queue } = config;
+  const failed = failedMessageIds(result, records, config.reportsItemFailures);
+  for (const record of records) {
+    if (!failed.ids.has(record.messageId)) queue.delete(record.receiptHandle);
+  }
+  if (failed.ids.size > 0) {
+    context.log(
+      `${config.id}: ${config.functionId} failed ${failed.ids.size} of ${records.length} message(s) (${failed.error ?? 'failed'}); they return to ${queue.name} after its visibility timeout (${queue.visibilityTimeoutSeconds} s)`,
+    );
+  }
+}
+
+/** One mapping's loop: a batch at a time, until it stops. */
+async function poll(context: PollContext, config: QueueMappingConfig, state: { stopped: boolean }) {
+  while (!state.stopped) {
+    const received = await receiveBatch(context, config, state);
+    if (!received) continue;
+    if (state.stopped) return;
+    const records = received.map((message) => sqsEventRecord(message, config.queue));
+    const result = await context.options.runtime.invoke(config.functionId, { Records: records });
+    // Settled even when the mapping stopped meanwhile (a redeploy): what succeeded is not redelivered.
+    settleBatch(context, config, records, result);
+  }
+}
+
 /**
  * Polls the SQS queues of the event source mappings and invokes their functions as Lambda does:
  * batches of up to `BatchSize` (default 10), waiting at most `MaximumBatchingWindowInSeconds` for
@@ -171,103 +302,24 @@ function failedMessageIds(
  * ```
  */
 export function startQueueEventSources(options: QueueEventSourcesOptions): QueueEventSources {
-  const log = options.log ?? (() => undefined);
-  const pollIntervalMs = options.pollIntervalMs ?? 100;
   const wakers = new Set<() => void>();
   const running = new Map<string, { spec: EventSourceMappingSpec; stopped: boolean }>();
-
-  const pause = (ms: number, queue: LocalQueue) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      const unsubscribe = queue.subscribe(done);
-      wakers.add(done);
-    });
-
-  const configOf = (
-    mapping: EventSourceMappingSpec,
-    functions: readonly FunctionSpec[],
-  ): QueueMappingConfig[] => {
-    if (!mapping.eventSourceArn?.startsWith('arn:aws:sqs:')) return [];
-    const properties = mapping.properties;
-    const queue = options.queues.byArn(mapping.eventSourceArn);
-    if (!queue) {
-      log(`${mapping.id}: not polled: ${mapping.eventSourceArn} is not a queue of the local cloud`);
-      return [];
-    }
-    if (properties.Enabled === false || properties.Enabled === 'false') {
-      log(`${mapping.id}: not polled: the mapping is disabled`);
-      return [];
-    }
-    const functionName = typeof properties.FunctionName === 'string' ? properties.FunctionName : '';
-    const functionId = mapping.functionId ?? functionIdFor(functionName, functions);
-    if (!functionId) {
-      log(`${mapping.id}: not polled: no local function is named ${JSON.stringify(functionName)}`);
-      return [];
-    }
-    const responseTypes = Array.isArray(properties.FunctionResponseTypes)
-      ? properties.FunctionResponseTypes
-      : [];
-    return [
-      {
-        id: mapping.id,
-        functionId,
-        queue,
-        batchSize: Math.max(1, numberProperty(properties, 'BatchSize', 10)),
-        windowMs: numberProperty(properties, 'MaximumBatchingWindowInSeconds', 0) * 1000,
-        reportsItemFailures: responseTypes.includes('ReportBatchItemFailures'),
-      },
-    ];
+  const clock = options.clock;
+  const context: PollContext = {
+    options,
+    log: options.log ?? (() => undefined),
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    now: clock ? () => clock.now() : Date.now,
+    pause: createPauser(wakers),
   };
-
-  const poll = async (config: QueueMappingConfig, state: { stopped: boolean }) => {
-    const { queue } = config;
-    while (!state.stopped) {
-      const received = queue.receive(config.batchSize);
-      const first = received[0];
-      if (!first) {
-        const next = queue.nextVisibleAt();
-        await pause(
-          next === undefined ? pollIntervalMs : Math.min(pollIntervalMs, Math.max(1, next - Date.now())),
-          queue,
-        );
-        continue;
-      }
-      // Wait for a fuller batch, but no longer than the window.
-      const deadline = Date.now() + config.windowMs;
-      while (!state.stopped && received.length < config.batchSize && Date.now() < deadline) {
-        await pause(deadline - Date.now(), queue);
-        received.push(...queue.receive(config.batchSize - received.length));
-      }
-      if (state.stopped) return;
-      const records = received.map((message) => sqsEventRecord(message, queue));
-      const result = await options.runtime.invoke(config.functionId, { Records: records });
-      // Settled even when the mapping stopped meanwhile (a redeploy): what succeeded is not redelivered.
-      const failed = failedMessageIds(result, records, config.reportsItemFailures);
-      for (const record of records) {
-        if (!failed.ids.has(record.messageId)) queue.delete(record.receiptHandle);
-      }
-      if (failed.ids.size > 0) {
-        log(
-          `${config.id}: ${config.functionId} failed ${failed.ids.size} of ${records.length} message(s) (${failed.error ?? 'failed'}); they return to ${queue.name} after its visibility timeout (${queue.visibilityTimeoutSeconds} s)`,
-        );
-      }
-    }
-  };
-
   const start = (mapping: EventSourceMappingSpec, functions: readonly FunctionSpec[]) => {
-    for (const config of configOf(mapping, functions)) {
+    for (const config of configOf(context, mapping, functions)) {
       const state = { spec: mapping, stopped: false };
       running.set(config.id, state);
-      void poll(config, state).catch((error: unknown) => {
+      void poll(context, config, state).catch((error: unknown) => {
         // A stopped mapping's invocation fails when the runtime stops under it: not a failure to report.
         if (state.stopped) return;
-        log(
+        context.log(
           `${config.id}: polling stopped on an internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
       });

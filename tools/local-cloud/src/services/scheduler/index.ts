@@ -28,3 +28,4 @@ export {
   type SchedulerTargets,
   type TargetInvocation,
 } from './scheduler';
+export { startLocalScheduler, type LocalScheduler, type LocalSchedulerOptions } from './service';

@@ -16,7 +16,7 @@ export class ScheduleTemplateError extends Error {
 }
 
 /** The service a target ARN names, which decides the callback that delivers to it. */
-export type TargetService = 'sqs' | 'lambda' | 'states' | 'events';
+export type TargetService = 'sqs' | 'lambda' | 'states' | 'events' | 'sns';
 
 /** How long and how often a failed invocation is retried. */
 export interface RetryPolicy {
@@ -72,7 +72,7 @@ export interface ResourceSite {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const TARGET_SERVICES: ReadonlySet<string> = new Set(['sqs', 'lambda', 'states', 'events']);
+const TARGET_SERVICES: ReadonlySet<string> = new Set(['sqs', 'lambda', 'states', 'events', 'sns']);
 
 /** Scheduler's defaults (and EventBridge's): 185 retries within 24 hours. */
 const DEFAULT_RETRY: RetryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 };
@@ -98,7 +98,7 @@ function readTarget(target: unknown, site: ResourceSite): ScheduleTarget {
   const service = arn.split(':')[2] ?? '';
   if (!TARGET_SERVICES.has(service))
     throw new ScheduleTemplateError(
-      `${site.id}: target ${arn} is not served locally (it serves SQS, Lambda, Step Functions and EventBridge)`,
+      `${site.id}: target ${arn} is not served locally (it serves SQS, SNS, Lambda, Step Functions and EventBridge)`,
     );
   const retry = isRecord(target['RetryPolicy']) ? target['RetryPolicy'] : {};
   const maxAttempts = within(retry['MaximumRetryAttempts'], 'MaximumRetryAttempts', 0, 185, site);

@@ -23,6 +23,10 @@ export interface TargetInvocation {
 /** A message for a dead-letter queue. */
 export interface DeadLetter {
   readonly queueArn: string;
+  /** The schedule's or rule's ARN. */
+  readonly sourceArn: string;
+  /** The target's execution role, which must be allowed to send to the queue. */
+  readonly roleArn?: string;
   readonly body: string;
   readonly messageAttributes: Readonly<
     Record<string, { readonly DataType: 'String'; readonly StringValue: string }>
@@ -42,6 +46,12 @@ export type SchedulerTargets = Readonly<
 export interface SchedulerOptions {
   readonly clock: Clock;
   readonly targets: SchedulerTargets;
+  /**
+   * Runs a scheduled rule (`kind: 'rule'`) that fell due, instead of invoking its targets here:
+   * the local cloud hands it to the EventBridge rules, which deliver it as they deliver events.
+   * @default its targets are invoked as a schedule's are
+   */
+  readonly fireRule?: (config: ScheduleConfig, due: number, executionId: string) => Promise<unknown>;
   readonly newId?: () => string;
 }
 
@@ -159,6 +169,8 @@ export class Scheduler {
     if (this.schedules.get(armed.config.id) !== armed) return Promise.resolve();
     this.arm(armed, due);
     const executionId = this.newId();
+    if (armed.config.kind === 'rule' && this.options.fireRule)
+      return this.options.fireRule(armed.config, due, executionId);
     return Promise.all(
       armed.config.targets.map((target) => this.attempt(armed.config, target, due, executionId, 1)),
     );
@@ -237,6 +249,8 @@ export class Scheduler {
     try {
       await this.options.targets.deadLetter({
         queueArn: target.deadLetterArn,
+        sourceArn: config.arn,
+        ...(target.roleArn === undefined ? {} : { roleArn: target.roleArn }),
         body: failure.input,
         messageAttributes: deadLetterAttributes(failure, message),
       });

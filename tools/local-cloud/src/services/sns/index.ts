@@ -43,3 +43,4 @@ export {
   type SqsDelivery,
   type UndeliveredMessage,
 } from './sns';
+export { createSnsService, type SnsService, type SnsServiceOptions } from './service';

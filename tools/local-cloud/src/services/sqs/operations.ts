@@ -1,3 +1,4 @@
+import { type Clock, RealClock } from '../../clock';
 import { AwsError } from '../../endpoint/errors';
 import { isRecord } from '../../json';
 import type { RequiredPermission } from '../service';
@@ -162,18 +163,18 @@ function receivedMessageJson({ message, receiptHandle }: ReceivedMessage) {
   };
 }
 
-/** Waits until `queue` may have a visible message, or `ms` passed. */
-function waitForMessages(queue: LocalQueue, ms: number): Promise<void> {
+/** Waits until `queue` may have a visible message, or `ms` passed on the clock. */
+function waitForMessages(queue: LocalQueue, ms: number, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
     const next = queue.nextVisibleAt();
-    const wait = Math.min(ms, next === undefined ? ms : Math.max(0, next - Date.now()));
+    const wait = Math.min(ms, next === undefined ? ms : Math.max(0, next - clock.now()));
     const done = () => {
-      clearTimeout(timer);
+      timer.cancel();
       unsubscribe();
       resolve();
     };
-    // A long poll must not keep the process alive once the endpoint has stopped.
-    const timer = setTimeout(done, wait).unref();
+    // The clock's timers do not keep the process alive once the endpoint has stopped.
+    const timer = clock.after(wait, done);
     const unsubscribe = queue.subscribe(done);
   });
 }
@@ -185,6 +186,7 @@ interface SqsRequest {
   readonly senderId: string;
   readonly region: string;
   readonly accountId: string;
+  readonly clock: Clock;
 }
 
 const on = (action: string, queue: LocalQueue): RequiredPermission[] => [
@@ -297,7 +299,7 @@ function sendMessageBatch({ payload, queues, senderId }: SqsRequest): SqsCall {
   };
 }
 
-function receiveMessage({ payload, queues }: SqsRequest): SqsCall {
+function receiveMessage({ payload, queues, clock }: SqsRequest): SqsCall {
   const queue = queueOf(payload, queues);
   return {
     permissions: on('ReceiveMessage', queue),
@@ -317,10 +319,10 @@ function receiveMessage({ payload, queues }: SqsRequest): SqsCall {
           `Value ${waitSeconds} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
         );
       }
-      const deadline = Date.now() + waitSeconds * 1000;
+      const deadline = clock.now() + waitSeconds * 1000;
       let received = queue.receive(max, visibility);
-      while (received.length === 0 && Date.now() < deadline) {
-        await waitForMessages(queue, deadline - Date.now());
+      while (received.length === 0 && clock.now() < deadline) {
+        await waitForMessages(queue, deadline - clock.now(), clock);
         received = queue.receive(max, visibility);
       }
       return { Messages: received.map(receivedMessageJson) };
@@ -419,8 +421,9 @@ export function sqsCall(
   senderId: string,
   region: string,
   accountId: string,
+  clock: Clock = new RealClock(),
 ): SqsCall {
   const serve = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
   if (!serve) throw sqsError('UnsupportedOperation', `The local cloud does not implement SQS ${operation}.`);
-  return serve({ payload, queues, senderId, region, accountId });
+  return serve({ payload, queues, senderId, region, accountId, clock });
 }

@@ -5,6 +5,7 @@ import { type AwsService, jsonAnswer } from '../service';
 import { sqsCall } from './operations';
 import { type QueueStore, createQueueStore } from './sqs';
 import type { QueueJournal } from '../../persistence/state';
+import { type Clock, RealClock } from '../../clock';
 
 /** What {@link createSqsService} serves. */
 export interface SqsServiceOptions {
@@ -14,6 +15,8 @@ export interface SqsServiceOptions {
   readonly queues?: readonly QueueSpec[];
   /** Where the messages are kept across a restart (`--data-dir`). @default in memory only */
   readonly journal?: QueueJournal;
+  /** The clock behind delays, visibility timeouts and long polls. @default the real time */
+  readonly clock?: Clock;
 }
 
 /** The local SQS: its queues and their messages. */
@@ -35,7 +38,8 @@ export interface SqsService extends AwsService {
  */
 export function createSqsService(options: SqsServiceOptions): SqsService {
   const { region, accountId } = options;
-  const queues = createQueueStore(options.queues ?? [], Date.now, options.journal);
+  const clock = options.clock ?? new RealClock();
+  const queues = createQueueStore(options.queues ?? [], () => clock.now(), options.journal);
   return {
     signingName: 'sqs',
     targetPrefix: 'AmazonSQS',
@@ -44,7 +48,15 @@ export function createSqsService(options: SqsServiceOptions): SqsService {
     queues,
     call(request, caller) {
       const senderId = assumedRoleArn(accountId, caller.roleArn, caller.functionName);
-      const call = sqsCall(request.operation, { ...request.input }, queues, senderId, region, accountId);
+      const call = sqsCall(
+        request.operation,
+        { ...request.input },
+        queues,
+        senderId,
+        region,
+        accountId,
+        clock,
+      );
       return { permissions: call.permissions, answer: async () => jsonAnswer(await call.answer()) };
     },
     update({ next }) {

@@ -147,82 +147,125 @@ function redrivePolicyOf(properties: Readonly<Record<string, unknown>>) {
   };
 }
 
+/** What one queue's operations share: its spec, its messages and who listens for sends. */
+interface QueueState {
+  readonly spec: QueueSpec;
+  readonly store: QueueStore;
+  readonly now: () => number;
+  readonly journal: QueueJournal | undefined;
+  readonly messages: QueueMessage[];
+  readonly listeners: Set<() => void>;
+  readonly redrive: ReturnType<typeof redrivePolicyOf>;
+  readonly visibilityTimeoutSeconds: number;
+  readonly delaySeconds: number;
+}
+
+type SendInput = Parameters<LocalQueue['send']>[0];
+
+/** Enqueues a message, visible after its delay (the message's, else the queue's). */
+function sendMessage(state: QueueState, input: SendInput): QueueMessage {
+  const { body, senderId, delaySeconds: delay, messageAttributes = {}, messageId = randomUUID() } = input;
+  const sentAt = state.now();
+  const hasAttributes = Object.keys(messageAttributes).length > 0;
+  const message: QueueMessage = {
+    messageId,
+    body,
+    md5OfBody: md5(body),
+    messageAttributes,
+    ...(hasAttributes ? { md5OfMessageAttributes: md5OfMessageAttributes(messageAttributes) } : {}),
+    sentAt,
+    senderId,
+    receiveCount: 0,
+    visibleAt: sentAt + (delay ?? state.delaySeconds) * 1000,
+  };
+  state.journal?.saved(state.spec.arn, [message]);
+  state.messages.push(message);
+  for (const listener of [...state.listeners]) listener();
+  return message;
+}
+
+/** SQS moves a message that has used up its receives instead of handing it out again; `true` when it moved. */
+function redriven(state: QueueState, message: QueueMessage): boolean {
+  const { redrive } = state;
+  const deadLetters = redrive && state.store.byArn(redrive.deadLetterTargetArn);
+  if (!redrive || !deadLetters || message.receiveCount < redrive.maxReceiveCount) return false;
+  state.messages.splice(state.messages.indexOf(message), 1);
+  deadLetters.send({
+    messageId: message.messageId,
+    body: message.body,
+    senderId: message.senderId,
+    delaySeconds: 0,
+    messageAttributes: message.messageAttributes,
+  });
+  state.journal?.deleted(state.spec.arn, message.messageId);
+  return true;
+}
+
+/** Up to `max` visible messages, each invisible for `visibility` seconds from now. */
+function receiveMessages(state: QueueState, max: number, visibility: number): ReceivedMessage[] {
+  const at = state.now();
+  const received: ReceivedMessage[] = [];
+  for (const message of [...state.messages]) {
+    if (received.length >= max) break;
+    if (message.visibleAt > at || redriven(state, message)) continue;
+    const receiptHandle = randomUUID();
+    message.receiveCount += 1;
+    message.firstReceivedAt ??= at;
+    message.visibleAt = at + visibility * 1000;
+    message.receiptHandle = receiptHandle;
+    received.push({ message, receiptHandle });
+  }
+  if (received.length > 0)
+    state.journal?.saved(
+      state.spec.arn,
+      received.map(({ message }) => message),
+    );
+  return received;
+}
+
+/** Visible, in-flight and delayed messages at `at`. */
+function countsOf(messages: readonly QueueMessage[], at: number) {
+  let visible = 0;
+  let inFlight = 0;
+  let delayed = 0;
+  for (const message of messages) {
+    if (message.visibleAt <= at) visible += 1;
+    else if (message.receiveCount > 0) inFlight += 1;
+    else delayed += 1;
+  }
+  return { visible, inFlight, delayed };
+}
+
 function createQueue(
   spec: QueueSpec,
   store: QueueStore,
   now: () => number,
   journal?: QueueJournal,
 ): LocalQueue {
-  const messages: QueueMessage[] = journal?.restored(spec.arn) ?? [];
-  const listeners = new Set<() => void>();
-  const redrive = redrivePolicyOf(spec.properties);
-  const visibilityTimeoutSeconds = numberOf(spec.properties.VisibilityTimeout) ?? 30;
-  const delaySeconds = numberOf(spec.properties.DelaySeconds) ?? 0;
-  const maximumMessageBytes = numberOf(spec.properties.MaximumMessageSize) ?? MAX_MESSAGE_BYTES;
+  const state: QueueState = {
+    spec,
+    store,
+    now,
+    journal,
+    messages: journal?.restored(spec.arn) ?? [],
+    listeners: new Set(),
+    redrive: redrivePolicyOf(spec.properties),
+    visibilityTimeoutSeconds: numberOf(spec.properties.VisibilityTimeout) ?? 30,
+    delaySeconds: numberOf(spec.properties.DelaySeconds) ?? 0,
+  };
+  const { messages, listeners } = state;
   const byHandle = (receiptHandle: string) =>
     messages.find((message) => message.receiptHandle === receiptHandle);
-
-  const queue: LocalQueue = {
+  return {
     name: spec.queueName,
     arn: spec.arn,
     url: spec.url,
-    visibilityTimeoutSeconds,
-    delaySeconds,
-    maximumMessageBytes,
-    ...(redrive ?? {}),
-    send({ body, senderId, delaySeconds: delay, messageAttributes = {}, messageId = randomUUID() }) {
-      const sentAt = now();
-      const hasAttributes = Object.keys(messageAttributes).length > 0;
-      const message: QueueMessage = {
-        messageId,
-        body,
-        md5OfBody: md5(body),
-        messageAttributes,
-        ...(hasAttributes ? { md5OfMessageAttributes: md5OfMessageAttributes(messageAttributes) } : {}),
-        sentAt,
-        senderId,
-        receiveCount: 0,
-        visibleAt: sentAt + (delay ?? delaySeconds) * 1000,
-      };
-      journal?.saved(spec.arn, [message]);
-      messages.push(message);
-      for (const listener of [...listeners]) listener();
-      return message;
-    },
-    receive(max, visibility = visibilityTimeoutSeconds) {
-      const at = now();
-      const received: ReceivedMessage[] = [];
-      for (const message of [...messages]) {
-        if (received.length >= max) break;
-        if (message.visibleAt > at) continue;
-        const deadLetters = redrive && store.byArn(redrive.deadLetterTargetArn);
-        if (redrive && deadLetters && message.receiveCount >= redrive.maxReceiveCount) {
-          // SQS moves a message that has used up its receives instead of handing it out again.
-          messages.splice(messages.indexOf(message), 1);
-          deadLetters.send({
-            messageId: message.messageId,
-            body: message.body,
-            senderId: message.senderId,
-            delaySeconds: 0,
-            messageAttributes: message.messageAttributes,
-          });
-          journal?.deleted(spec.arn, message.messageId);
-          continue;
-        }
-        const receiptHandle = randomUUID();
-        message.receiveCount += 1;
-        message.firstReceivedAt ??= at;
-        message.visibleAt = at + visibility * 1000;
-        message.receiptHandle = receiptHandle;
-        received.push({ message, receiptHandle });
-      }
-      if (received.length > 0)
-        journal?.saved(
-          spec.arn,
-          received.map(({ message }) => message),
-        );
-      return received;
-    },
+    visibilityTimeoutSeconds: state.visibilityTimeoutSeconds,
+    delaySeconds: state.delaySeconds,
+    maximumMessageBytes: numberOf(spec.properties.MaximumMessageSize) ?? MAX_MESSAGE_BYTES,
+    ...(state.redrive ?? {}),
+    send: (input) => sendMessage(state, input),
+    receive: (max, visibility = state.visibilityTimeoutSeconds) => receiveMessages(state, max, visibility),
     delete(receiptHandle) {
       const message = byHandle(receiptHandle);
       if (!message) return false;
@@ -242,18 +285,7 @@ function createQueue(
       message.visibleAt = now() + seconds * 1000;
       journal?.saved(spec.arn, [message]);
     },
-    counts() {
-      const at = now();
-      let visible = 0;
-      let inFlight = 0;
-      let delayed = 0;
-      for (const message of messages) {
-        if (message.visibleAt <= at) visible += 1;
-        else if (message.receiveCount > 0) inFlight += 1;
-        else delayed += 1;
-      }
-      return { visible, inFlight, delayed };
-    },
+    counts: () => countsOf(messages, now()),
     messages: () => [...messages],
     subscribe(listener) {
       listeners.add(listener);
@@ -267,7 +299,6 @@ function createQueue(
       return pending.length === 0 ? undefined : Math.min(...pending);
     },
   };
-  return queue;
 }
 
 /**

@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- asl-validator ships no types; the reference brings its declaration into every program that compiles this file, including other projects' through the local cloud (the contract runner).
+/// <reference path="./asl-validator.d.ts" />
 import aslValidator from 'asl-validator';
 import { type Json, isRecord } from './json';
 

@@ -72,6 +72,26 @@ const PLANS: Record<string, (sfn: StepFunctions, body: Body) => OperationPlan> =
     permission: { action: 'states:StopExecution', resource: text(body, 'executionArn') },
     run: answer(() => sfn.stopExecution({ executionArn: text(body, 'executionArn'), ...errorFields(body) })),
   }),
+  ListExecutions: (sfn, body) => ({
+    permission: { action: 'states:ListExecutions', resource: text(body, 'stateMachineArn') },
+    run: answer(() =>
+      sfn.listExecutions({
+        stateMachineArn: text(body, 'stateMachineArn'),
+        ...paging(body),
+        ...(optionalText(body, 'statusFilter') !== undefined
+          ? { statusFilter: optionalText(body, 'statusFilter')! }
+          : {}),
+      }),
+    ),
+  }),
+  DescribeStateMachine: (sfn, body) => ({
+    permission: { action: 'states:DescribeStateMachine', resource: text(body, 'stateMachineArn') },
+    run: answer(() => sfn.describeStateMachine({ stateMachineArn: text(body, 'stateMachineArn') })),
+  }),
+  ListStateMachines: (sfn, body) => ({
+    permission: { action: 'states:ListStateMachines', resource: '*' },
+    run: answer(() => sfn.listStateMachines(paging(body))),
+  }),
   SendTaskSuccess: (sfn, body) => ({
     permission: { action: 'states:SendTaskSuccess', resource: tokenResource(sfn, body) },
     run: answer(() =>
@@ -87,6 +107,11 @@ const PLANS: Record<string, (sfn: StepFunctions, body: Body) => OperationPlan> =
     run: answer(() => sfn.sendTaskHeartbeat({ taskToken: text(body, 'taskToken') })),
   }),
 };
+
+const paging = (body: Body): { maxResults?: number; nextToken?: string } => ({
+  ...(typeof body.maxResults === 'number' ? { maxResults: body.maxResults } : {}),
+  ...(optionalText(body, 'nextToken') !== undefined ? { nextToken: optionalText(body, 'nextToken')! } : {}),
+});
 
 const names = (body: Body): { name?: string; input?: string } => ({
   ...(optionalText(body, 'name') !== undefined ? { name: optionalText(body, 'name')! } : {}),

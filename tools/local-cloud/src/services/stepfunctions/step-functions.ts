@@ -192,6 +192,64 @@ export class StepFunctions {
     return { stopDate: record.stopDate ?? this.services.clock.now() / 1000 };
   }
 
+  /**
+   * `ListExecutions` of a Standard state machine, newest first, with `statusFilter`,
+   * `maxResults` (default 100, at most 1000) and `nextToken`. Express executions are not listed,
+   * as in AWS (`StateMachineTypeNotSupported`).
+   */
+  listExecutions(request: {
+    stateMachineArn: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): { executions: Record<string, unknown>[]; nextToken?: string } {
+    const machine = this.machine(request.stateMachineArn);
+    if (machine.type === 'EXPRESS') {
+      throw new StepFunctionsError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine',
+      );
+    }
+    const matching = [...this.records.values()]
+      .filter((record) => record.stateMachineArn === machine.arn)
+      .filter((record) => request.statusFilter === undefined || record.status === request.statusFilter)
+      .sort((left, right) => right.startDate - left.startDate)
+      .map(listed);
+    return page(matching, request, 'executions');
+  }
+
+  /** `DescribeStateMachine`. */
+  describeStateMachine(request: { stateMachineArn: string }): Record<string, unknown> {
+    const machine = this.machine(request.stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      status: 'ACTIVE',
+      definition: machine.definitionText,
+      roleArn: machine.roleArn,
+      type: machine.type,
+      creationDate: machine.creationDate,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  /** `ListStateMachines`, by name, with `maxResults` and `nextToken`. */
+  listStateMachines(request: { maxResults?: number; nextToken?: string }): {
+    stateMachines: Record<string, unknown>[];
+    nextToken?: string;
+  } {
+    const machines = this.stateMachines()
+      .sort((left, right) => left.name.localeCompare(right.name))
+      .map((machine) => ({
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        type: machine.type,
+        creationDate: machine.creationDate,
+      }));
+    return page(machines, request, 'stateMachines');
+  }
+
   /** `SendTaskSuccess`. */
   sendTaskSuccess(request: { taskToken: string; output: string }): Record<string, never> {
     const output = taskOutput(request.output);
@@ -298,6 +356,30 @@ export class StepFunctions {
     return record;
   }
 }
+
+/** One entry of `ListExecutions`. */
+const listed = (record: ExecutionRecord): Record<string, unknown> => ({
+  executionArn: record.executionArn,
+  stateMachineArn: record.stateMachineArn,
+  name: record.name,
+  status: record.status,
+  startDate: record.startDate,
+  ...(record.stopDate !== undefined ? { stopDate: record.stopDate } : {}),
+});
+
+/** A page of a listing: `nextToken` is the offset of the next page, as `GetExecutionHistory` pages. */
+const page = <K extends string>(
+  items: Record<string, unknown>[],
+  request: { maxResults?: number; nextToken?: string },
+  key: K,
+): Record<K, Record<string, unknown>[]> & { nextToken?: string } => {
+  const start = request.nextToken === undefined ? 0 : Number.parseInt(request.nextToken, 10);
+  if (!Number.isInteger(start) || start < 0 || start > items.length)
+    throw new StepFunctionsError('ValidationException', 'Invalid nextToken.');
+  const size = request.maxResults && request.maxResults > 0 ? Math.min(request.maxResults, 1000) : 100;
+  const slice = { [key]: items.slice(start, start + size) } as Record<K, Record<string, unknown>[]>;
+  return start + size < items.length ? { ...slice, nextToken: String(start + size) } : slice;
+};
 
 /** `DescribeExecution`'s answer for a record. */
 const summary = (record: ExecutionRecord): Record<string, unknown> => ({

@@ -165,6 +165,8 @@ const openToken = (step: StateStep, limits: Limits): OpenedToken => {
     );
   };
   const issued = tokens.issue(execution.arn, arm);
+  // The heartbeat time-out runs from the task's start, not only from its first heartbeat.
+  arm();
   return { ...issued, heartbeatExpired, settle: () => (timer?.cancel(), issued.settle()) };
 };
 
