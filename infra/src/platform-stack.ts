@@ -158,6 +158,8 @@ export class PlatformStack extends ServiceStack {
       'web-acl-arn': this.webAcl.attrArn,
       'domain-name': config.domainName,
       'api-url': `https://${config.domainName}`,
+      // Tracking's WebSocket API, on its own domain (the front door maps it), for clients to connect to.
+      'ws-url': `wss://${config.webSocketDomainName}`,
     };
     for (const [name, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Parameter-${name}`, {

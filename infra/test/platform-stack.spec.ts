@@ -95,6 +95,7 @@ describe('SlicePlatform stack', () => {
         'user-pool-client-id',
         'user-pool-id',
         'web-acl-arn',
+        'ws-url',
       ].map((name) => `/slice/dev/platform/${name}`),
     );
   });
@@ -103,6 +104,10 @@ describe('SlicePlatform stack', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/slice/dev/platform/api-url',
       Value: 'https://api.dev.slice.example.com',
+    });
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/platform/ws-url',
+      Value: 'wss://ws.dev.slice.example.com',
     });
   });
 

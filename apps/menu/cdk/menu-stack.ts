@@ -5,10 +5,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {
   CursorSigningKey,
   IdempotencyTable,
-  liveAlias,
   SafeRollout,
   ServiceApi,
-  ServiceFunction,
+  type ServiceFunction,
   ServiceStack,
   ServiceTable,
   TableStreamSubscription,
@@ -19,8 +18,6 @@ import type { ServiceStackProps } from '@slice/cdk';
 
 /** Props of {@link MenuStack}: a stage and the usual stack props; the service comes from the contract. */
 export type MenuStackProps = Omit<ServiceStackProps, 'service'>;
-
-const handler = (name: string) => join(__dirname, '../src/handlers', `${name}.ts`);
 
 /**
  * The Menu service: its table (items, history, available-items index, stream), one function per
@@ -62,25 +59,18 @@ export class MenuStack extends ServiceStack {
       IDEMPOTENCY_TABLE_NAME: idempotency.table.tableName,
       EVENT_BUS_NAME: this.platformValue('event-bus-name'),
     };
-    const fn = (id: string, name: string) => {
-      const created = new ServiceFunction(this, id, {
-        entry: handler(name),
-        stage,
-        serviceName: 'menu',
-        environment,
-        timeout: Duration.seconds(10),
-      });
+    const functions = {
+      handlers: join(__dirname, '../src/handlers'),
+      environment,
+      timeout: Duration.seconds(10),
       // The secret's ARN, not its value: the key is read at cold start.
-      cursorKey.grantRead(created);
-      return liveAlias(created);
+      configure: (fn: ServiceFunction) => cursorKey.grantRead(fn),
     };
 
-    const listMenu = fn('ListMenu', 'list-menu');
-    const getMenuItem = fn('GetMenuItem', 'get-menu-item');
-    const batchGetMenuItems = fn('BatchGetMenuItems', 'batch-get-menu-items');
-    const createMenuItem = fn('CreateMenuItem', 'create-menu-item');
-    const updateMenuItem = fn('UpdateMenuItem', 'update-menu-item');
-    const withdrawMenuItem = fn('WithdrawMenuItem', 'withdraw-menu-item');
+    // One function per route of the contract: `listMenu` is `ListMenu`, `src/handlers/list-menu.ts`.
+    const routes = this.routeFunctions(menuContract, functions);
+    const { listMenu, getMenuItem, batchGetMenuItems, createMenuItem, updateMenuItem, withdrawMenuItem } =
+      routes;
     this.table.grantReadData(listMenu);
     this.table.grantReadData(getMenuItem);
     this.table.grant(batchGetMenuItems, 'dynamodb:BatchGetItem');
@@ -90,7 +80,7 @@ export class MenuStack extends ServiceStack {
     this.table.grant(withdrawMenuItem, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     idempotency.grantIdempotency(createMenuItem);
 
-    const recordChanges = fn('RecordMenuChanges', 'record-menu-changes');
+    const recordChanges = this.handlerFunction('recordMenuChanges', functions);
     // History rows are put once; the stream function can neither change nor delete an item.
     this.table.grant(recordChanges, 'dynamodb:PutItem');
     this.eventBus.grantPutEventsTo(recordChanges);
@@ -99,14 +89,7 @@ export class MenuStack extends ServiceStack {
     this.api = new ServiceApi(this, 'Api', {
       contract: menuContract,
       stage,
-      handlers: {
-        listMenu,
-        getMenuItem,
-        batchGetMenuItems,
-        createMenuItem,
-        updateMenuItem,
-        withdrawMenuItem,
-      },
+      handlers: routes,
       userPool: this.userPool,
       webAclArn: this.webAclArn,
     });
@@ -115,15 +98,7 @@ export class MenuStack extends ServiceStack {
     // back by the API's 5xx and latency alarms.
     new SafeRollout(this, 'Rollout', {
       stage,
-      aliases: [
-        listMenu,
-        getMenuItem,
-        batchGetMenuItems,
-        createMenuItem,
-        updateMenuItem,
-        withdrawMenuItem,
-        recordChanges,
-      ],
+      aliases: this.liveAliases,
       alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }

@@ -62,6 +62,7 @@ export class MonolithStack extends ServiceStack {
     this.api = this.proxyApi(live);
     this.publishParameters();
     this.serverErrorAlarm = this.serverErrorAlarmOfApi();
+    this.monitoring.addApi({ deploymentStage: this.api.deploymentStage, alarms: [this.serverErrorAlarm] });
     new SafeRollout(this, 'Rollout', { stage: this.stage, aliases: [live], alarms: [this.serverErrorAlarm] });
   }
 

@@ -9,10 +9,9 @@ import {
   acknowledge,
   CursorSigningKey,
   IdempotencyTable,
-  liveAlias,
   SafeRollout,
   ServiceApi,
-  ServiceFunction,
+  type ServiceFunction,
   ServiceStack,
   ServiceTable,
   TableStreamSubscription,
@@ -25,7 +24,6 @@ import type { Construct } from 'constructs';
 /** Props of {@link OrdersStack}: a stage and the usual stack props; the service comes from the contract. */
 export type OrdersStackProps = Omit<ServiceStackProps, 'service'>;
 
-const handler = (name: string) => join(__dirname, '../src/handlers', `${name}.ts`);
 const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
   indexName: name,
   partitionKey: { name: `${name}pk`, type: dynamodb.AttributeType.STRING },
@@ -68,23 +66,17 @@ export class OrdersStack extends ServiceStack {
       PLATFORM_URL: this.platformValue('api-url'),
       MENU_TIMEOUT_MS: '1500',
     };
-    const fn = (id: string, name: string) => {
-      const created = new ServiceFunction(this, id, {
-        entry: handler(name),
-        stage,
-        serviceName: 'orders',
-        environment,
-        timeout: Duration.seconds(10),
-      });
+    const functions = {
+      handlers: join(__dirname, '../src/handlers'),
+      environment,
+      timeout: Duration.seconds(10),
       // The secret's ARN, not its value: the key is read at cold start.
-      cursorKey.grantRead(created);
-      return liveAlias(created);
+      configure: (fn: ServiceFunction) => cursorKey.grantRead(fn),
     };
 
-    const placeOrder = fn('PlaceOrder', 'place-order');
-    const getOrder = fn('GetOrder', 'get-order');
-    const listOrders = fn('ListOrders', 'list-orders');
-    const cancelOrder = fn('CancelOrder', 'cancel-order');
+    // One function per route of the contract: `placeOrder` is `PlaceOrder`, `src/handlers/place-order.ts`.
+    const routes = this.routeFunctions(ordersContract, functions);
+    const { placeOrder, getOrder, listOrders, cancelOrder } = routes;
     this.table.grant(placeOrder, 'dynamodb:PutItem');
     idempotency.grantIdempotency(placeOrder);
     this.table.grantReadData(getOrder);
@@ -92,12 +84,12 @@ export class OrdersStack extends ServiceStack {
     // Cancel reads and updates; it cannot delete.
     this.table.grant(cancelOrder, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
 
-    const publish = fn('PublishOrderEvents', 'publish-order-events');
+    const publish = this.handlerFunction('publishOrderEvents', functions);
     this.eventBus.grantPutEventsTo(publish);
     new TableStreamSubscription(this, 'Outbox', { table: this.table, handler: publish });
 
     // Kitchen's OrderReady moves the order to READY; undeliverable events and failed runs are kept.
-    const markReady = fn('MarkOrderReady', 'mark-order-ready');
+    const markReady = this.handlerFunction('markOrderReady', functions);
     this.table.grant(markReady, 'dynamodb:UpdateItem');
     const readyDeadLetters = new sqs.Queue(this, 'OrderReadyDeadLetters', {
       enforceSSL: true,
@@ -125,7 +117,7 @@ export class OrdersStack extends ServiceStack {
     this.api = new ServiceApi(this, 'Api', {
       contract: ordersContract,
       stage,
-      handlers: { placeOrder, getOrder, listOrders, cancelOrder },
+      handlers: routes,
       userPool: this.userPool,
       webAclArn: this.webAclArn,
     });
@@ -134,7 +126,7 @@ export class OrdersStack extends ServiceStack {
     // back by the API's 5xx and latency alarms.
     new SafeRollout(this, 'Rollout', {
       stage,
-      aliases: [placeOrder, getOrder, listOrders, cancelOrder, publish, markReady],
+      aliases: this.liveAliases,
       alarms: [this.api.serverErrorAlarm, this.api.latencyAlarm],
     });
   }

@@ -1,5 +1,5 @@
-import type { ServiceInfo } from '@slice/contract';
-import { catchAllPriority, type RoutingManifest } from './routing';
+import type { ServiceInfo, SocketServiceInfo } from '@slice/contract';
+import { catchAllPriority, isRouted, type RoutingManifest } from './routing';
 
 /** What the composition is checked against. */
 export interface CompositionFacts {
@@ -9,6 +9,39 @@ export interface CompositionFacts {
   readonly apps: readonly string[];
   /** The text of `.github/CODEOWNERS`. */
   readonly codeowners: string;
+  /** Every WebSocket service contract (its subdomain and owning team). */
+  readonly socketContracts?: readonly SocketServiceInfo[];
+}
+
+/** Each WebSocket service exists, has owners, and its contract declares the subdomain it is given. */
+function checkWebSockets(manifest: RoutingManifest, facts: CompositionFacts): string[] {
+  const problems: string[] = [];
+  for (const route of manifest.webSockets ?? []) {
+    if (!facts.apps.includes(route.service)) {
+      problems.push(
+        `infra/front-door/src/routing.ts maps ${route.subdomain}.<domain> to ${route.service}, but there is no apps/${route.service}.`,
+      );
+      continue;
+    }
+    if (!facts.codeowners.split('\n').some((line) => line.startsWith(`/apps/${route.service}/ `))) {
+      problems.push(
+        `apps/${route.service} has no owner in .github/CODEOWNERS: tag it scope:${route.team} and run \`npm run codeowners\`.`,
+      );
+    }
+    const contract = facts.socketContracts?.find((info) => info.name === route.service);
+    if (!contract) {
+      problems.push(
+        `${route.service} has no socket contract in libs/contracts/${route.service}: a WebSocket service publishes one.`,
+      );
+    } else if (contract.subdomain !== route.subdomain || contract.team !== route.team) {
+      problems.push(
+        `infra/front-door/src/routing.ts gives ${route.service} ${route.subdomain}.<domain> and team ${route.team}; its contract says ${contract.subdomain}.<domain> and ${contract.team}: make them agree.`,
+      );
+    }
+  }
+  if ((manifest.webSockets?.length ?? 0) > 1)
+    problems.push('One WebSocket service per stage: it owns ws.<domain>.');
+  return problems;
 }
 
 /**
@@ -97,8 +130,9 @@ export function checkComposition(manifest: RoutingManifest, facts: CompositionFa
   }
 
   if (manifest.fallback === 'monolith') problems.push(...checkMonolith(facts));
+  problems.push(...checkWebSockets(manifest, facts));
 
-  const services = new Set(manifest.services.map((route) => route.service));
+  const services = new Set(manifest.services.filter(isRouted).map((route) => route.service));
   for (const rule of manifest.headerRules) {
     if (rule.target === 'monolith' && manifest.fallback !== 'monolith') {
       problems.push(

@@ -8,7 +8,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { acknowledge, ServiceStack, stageConfig, type ServiceStackProps } from '@slice/cdk';
 import { problemContentType } from '@slice/contract';
 import type { Construct } from 'constructs';
-import { catchAllPriority, type RoutingManifest } from './routing';
+import { catchAllPriority, isRouted, type RoutingManifest, type WebSocketRoute } from './routing';
 
 /** The front door's entry in the service vocabulary: stack name `SliceFrontDoor-<stage>`. */
 export const frontDoorService = {
@@ -42,6 +42,8 @@ interface Target {
 export class FrontDoorStack extends ServiceStack {
   readonly domain: apigateway.CfnDomainName;
   readonly rules: apigatewayv2.CfnRoutingRule[] = [];
+  /** The WebSocket domain (`ws.<domain>`), when the manifest routes a WebSocket service. */
+  readonly webSocketDomain?: apigatewayv2.CfnDomainName;
 
   constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
     const { routing, ...stackProps } = props;
@@ -87,19 +89,71 @@ export class FrontDoorStack extends ServiceStack {
         ...(rule.basePaths ? [{ matchBasePaths: { anyOf: [...rule.basePaths] } }] : []),
       ]);
     }
-    for (const route of routing.services) {
+    const routed = routing.services.filter(isRouted);
+    for (const route of routed) {
       this.rule(`Service-${route.service}`, route.priority, targetOf(route.service), [
         { matchBasePaths: { anyOf: [...route.basePaths] } },
       ]);
     }
     this.rule('CatchAll', catchAllPriority, legacy, []);
 
+    const [webSocket, ...others] = routing.webSockets ?? [];
+    if (others.length > 0) {
+      throw new Error("FrontDoorStack: one WebSocket service per stage: it owns the stage's ws.<domain>.");
+    }
+    if (webSocket) this.webSocketDomain = this.webSocketDomainFor(webSocket, zone);
+
     // The monolith refuses these groups without the routing header, whatever a path's spelling.
     new ssm.StringParameter(this, 'MovedBasePathsParameter', {
       parameterName: this.parameterName('moved-base-paths'),
-      stringValue: JSON.stringify({ basePaths: routing.services.flatMap((route) => route.basePaths) }),
+      stringValue: JSON.stringify({ basePaths: routed.flatMap((route) => route.basePaths) }),
       description: `The base paths the front door sends to services on ${this.stage}; the monolith refuses them without x-slice-route.`,
     });
+  }
+
+  /**
+   * The WebSocket service's own custom domain (API Gateway maps WebSocket and REST APIs onto
+   * different domains): regional, TLS 1.2, its certificate validated through the hosted zone, an
+   * alias, and one API mapping to the WebSocket API id the service publishes in SSM. WAF cannot
+   * be attached to a WebSocket API; the service's stage throttles and its `$connect` authorizer
+   * refuses callers without a platform token.
+   */
+  private webSocketDomainFor(route: WebSocketRoute, zone: route53.IHostedZone): apigatewayv2.CfnDomainName {
+    const { webSocketDomainName } = stageConfig(this.stage);
+    if (!webSocketDomainName.startsWith(`${route.subdomain}.`)) {
+      throw new Error(
+        `FrontDoorStack: ${route.service} lives on ${route.subdomain}.<domain>, but the stage's webSocketDomainName is ${webSocketDomainName}.`,
+      );
+    }
+    const certificate = new acm.Certificate(this, 'WebSocketCertificate', {
+      domainName: webSocketDomainName,
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+    const domain = new apigatewayv2.CfnDomainName(this, 'WebSocketDomain', {
+      domainName: webSocketDomainName,
+      domainNameConfigurations: [
+        { certificateArn: certificate.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
+      ],
+    });
+    new apigatewayv2.CfnApiMapping(this, `WebSocketMapping-${route.service}`, {
+      domainName: domain.ref,
+      apiId: ssm.StringParameter.valueForStringParameter(
+        this,
+        `/slice/${this.stage}/${route.service}/api-id`,
+      ),
+      stage: this.stage,
+    });
+    new route53.ARecord(this, 'WebSocketAlias', {
+      zone,
+      recordName: webSocketDomainName,
+      target: route53.RecordTarget.fromAlias({
+        bind: () => ({
+          dnsName: domain.attrRegionalDomainName,
+          hostedZoneId: domain.attrRegionalHostedZoneId,
+        }),
+      }),
+    });
+    return domain;
   }
 
   private rule(

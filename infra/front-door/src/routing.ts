@@ -18,6 +18,19 @@ export interface ServiceRoute {
   readonly basePaths: readonly string[];
   /** 1 to 1,000,000; leave gaps so rules can be inserted. */
   readonly priority: number;
+  /**
+   * Who answers the base paths today. A new service starts as `'monolith'`: it is listed (its
+   * owners and contract are checked) while the monolith keeps serving its base paths, until the
+   * shared suite passes against the service (`npm run parity`) and this line is removed.
+   *
+   * @default 'service'
+   */
+  readonly target?: 'service' | 'monolith';
+}
+
+/** Whether the front door sends a service's base paths to it (rather than to the monolith). */
+export function isRouted(route: ServiceRoute): boolean {
+  return (route.target ?? 'service') === 'service';
 }
 
 /** A rule that sends requests with a header to another target, above the base-path rules. */
@@ -33,9 +46,24 @@ export interface HeaderRoute {
   readonly purpose: string;
 }
 
+/**
+ * A WebSocket service on the stage's WebSocket domain (`webSocketDomainName`, `ws.<domain>`):
+ * one API mapping, since API Gateway maps a WebSocket API onto a domain of its own.
+ */
+export interface WebSocketRoute {
+  /** The service name: its app folder, Nx project and SSM prefix (`/slice/<stage>/<service>/api-id`). */
+  readonly service: string;
+  /** The owning team, as in `tools/workspace/src/teams.ts` and CODEOWNERS. */
+  readonly team: string;
+  /** The first label of the domain, as the service's socket contract declares it: `ws`. */
+  readonly subdomain: string;
+}
+
 /** The whole manifest. */
 export interface RoutingManifest {
   readonly services: readonly ServiceRoute[];
+  /** WebSocket services, each on its own domain; at most one per stage today (`ws.<domain>`). */
+  readonly webSockets?: readonly WebSocketRoute[];
   readonly headerRules: readonly HeaderRoute[];
   /**
    * Where unmatched requests go: the legacy monolith (its API id from `/slice/<stage>/monolith/api-id`),
@@ -57,6 +85,7 @@ export const routing: RoutingManifest = {
     { service: 'orders', team: 'orders', basePaths: ['orders'], priority: 1100 },
     { service: 'kitchen', team: 'kitchen', basePaths: ['kitchen'], priority: 1200 },
   ],
+  webSockets: [{ service: 'tracking', team: 'tracking', subdomain: 'ws' }],
   headerRules: [
     {
       header: 'x-slice-route',

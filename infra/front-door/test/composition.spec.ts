@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Contract } from '@slice/contract';
+import type { Contract, SocketContract } from '@slice/contract';
 import { checkComposition, routing, type CompositionFacts } from '../src';
 
 const root = join(__dirname, '../../..');
@@ -9,21 +9,27 @@ const root = join(__dirname, '../../..');
  * Every service contract on disk, found rather than imported, so a new service is checked as soon
  * as its contract lands (and the front door does not depend on every contract in the project graph).
  */
-function contractsOnDisk(): Contract[] {
+function exportsOnDisk(): unknown[] {
   const dir = join(root, 'libs/contracts');
   return readdirSync(dir).flatMap((name) => {
     // A computed path on purpose: the project graph must not make the front door depend on every contract.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest loads TypeScript through require
     const module = require(join(dir, name, 'src/index.ts')) as Record<string, unknown>;
-    return Object.values(module).filter(
-      (value): value is Contract =>
-        typeof value === 'object' && value !== null && 'service' in value && 'routes' in value,
-    );
+    return Object.values(module);
   });
 }
+const isContract = (value: unknown): value is Contract =>
+  typeof value === 'object' && value !== null && 'service' in value && 'routes' in value;
+const isSocketContract = (value: unknown): value is SocketContract =>
+  typeof value === 'object' && value !== null && 'service' in value && 'accepts' in value;
 
 const facts: CompositionFacts = {
-  contracts: contractsOnDisk().map((contract) => contract.service),
+  contracts: exportsOnDisk()
+    .filter(isContract)
+    .map((contract) => contract.service),
+  socketContracts: exportsOnDisk()
+    .filter(isSocketContract)
+    .map((contract) => contract.service),
   apps: readdirSync(join(root, 'apps')),
   codeowners: readFileSync(join(root, '.github/CODEOWNERS'), 'utf8'),
 };
@@ -31,6 +37,20 @@ const facts: CompositionFacts = {
 describe('the composition of the platform domain', () => {
   it('is sound as the repository stands', () => {
     expect(checkComposition(routing, facts)).toEqual([]);
+  });
+
+  it('fails when a WebSocket service is missing, or its contract names another subdomain', () => {
+    const elsewhere = {
+      ...routing,
+      webSockets: [{ service: 'tracking', team: 'tracking', subdomain: 'live' }],
+    };
+    expect(checkComposition(elsewhere, facts)).toContainEqual(
+      'infra/front-door/src/routing.ts gives tracking live.<domain> and team tracking; its contract says ws.<domain> and tracking: make them agree.',
+    );
+    const missing = { ...routing, webSockets: [{ service: 'chat', team: 'chat', subdomain: 'ws' }] };
+    expect(checkComposition(missing, facts)).toContainEqual(
+      'infra/front-door/src/routing.ts maps ws.<domain> to chat, but there is no apps/chat.',
+    );
   });
 
   it('fails when two services claim the same base path', () => {

@@ -73,6 +73,49 @@ describe('SliceFrontDoor stack', () => {
     }
   });
 
+  it('leaves the base paths of a service still served by the monolith to the catch-all', () => {
+    const pending = {
+      service: 'kitchen',
+      team: 'kitchen',
+      basePaths: ['kitchen'],
+      priority: 1200,
+      target: 'monolith' as const,
+    };
+    const withPending = Template.fromStack(
+      new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {
+        stage: 'dev',
+        routing: { ...routing, services: [...routing.services, pending] },
+      }),
+    );
+    const priorities = Object.values(withPending.findResources('AWS::ApiGatewayV2::RoutingRule')).map(
+      (rule) => (rule.Properties as RuleProperties).Priority,
+    );
+    expect(priorities).not.toContain(1200);
+    expect(JSON.stringify(withPending.toJSON().Parameters)).not.toContain('/slice/dev/kitchen/api-id');
+    withPending.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slice/dev/front-door/moved-base-paths',
+      Value: JSON.stringify({ basePaths: ['menu', 'orders'] }),
+    });
+  });
+
+  it("maps Tracking's WebSocket API onto its own TLS 1.2 domain, ws.<domain>, from the API id in SSM", () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'ws.dev.slice.example.com',
+      DomainNameConfigurations: [Match.objectLike({ EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: Match.stringLikeRegexp('slicedevtrackingapiid') },
+      Stage: 'dev',
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'ws.dev.slice.example.com.',
+      Type: 'A',
+    });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'ws.dev.slice.example.com',
+    });
+  });
+
   it('answers 404 from a placeholder on a platform without a monolith', () => {
     const withoutMonolith = Template.fromStack(
       new FrontDoorStack(new App(), 'SliceFrontDoor-dev', {

@@ -10,7 +10,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { addProblemResponses } from './gateway-responses';
 import { acknowledge } from './nag';
-import { isDevelopmentStage, serviceParameterName } from './service-stack';
+import { isDevelopmentStage, serviceParameterName, ServiceStack } from './service-stack';
 
 /**
  * Stage-wide request limits of an API.
@@ -377,6 +377,7 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
       ...window,
     });
     this.alarms = [this.serverErrorAlarm, this.latencyAlarm, this.throttlingAlarm];
+    ServiceStack.find(this)?.monitoring.addApi(this);
   }
 }
 

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from './nag';
 import { ServiceBundler, serviceBundling, type ServiceBundlingOptions } from './service-bundler';
 import { serviceContextOf } from './service-context';
+import { ServiceStack } from './service-stack';
 
 /**
  * The log levels of Powertools Logger.
@@ -225,6 +226,7 @@ export class ServiceFunction extends NodejsFunction {
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) does not support resource-level permissions.',
     );
+    ServiceStack.find(scope)?.monitoring.addFunction(this, id);
   }
 
   /** The function's own log group (never the implicit `/aws/lambda/<name>` one). */

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { ServiceStack } from './service-stack';
 import type { ServiceTable } from './service-table';
 
 /** Props of {@link CursorSigningKey}. */
@@ -106,5 +107,6 @@ export class TableStreamSubscription extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueue),
       }),
     );
+    ServiceStack.find(this)?.monitoring.addDeadLetterQueue(this.deadLetterQueue, `${id}DeadLetters`);
   }
 }

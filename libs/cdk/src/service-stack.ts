@@ -1,10 +1,18 @@
-import type { ServiceInfo } from '@slice/contract';
+import type { Contract, Route, ServiceInfo } from '@slice/contract';
 import { Aspects, Stack, Stage, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks, WriteNagSuppressionsToCloudFormationAspect } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
+import { ServiceMonitoring } from './monitoring';
+import {
+  createHandlerFunction,
+  createRouteFunctions,
+  type HandlerFunctionProps,
+  type RouteFunctions,
+} from './route-functions';
 
 /**
  * The stages whose data is disposable: tables and logs are destroyed with the stack.
@@ -161,6 +169,8 @@ export class ServiceStack extends Stack {
 
   private importedEventBus?: events.IEventBus;
   private importedUserPool?: cognito.IUserPool;
+  private serviceMonitoring?: ServiceMonitoring;
+  private readonly aliases: lambda.Alias[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     const { stage, service, stackName, terminationProtection, ...stackProps } = props;
@@ -251,8 +261,77 @@ export class ServiceStack extends Stack {
     return this.importedUserPool;
   }
 
+  /**
+   * The platform's user pool when a route of the contract needs a signed-in caller, else
+   * `undefined`: an API of public routes imports no pool (and keeps no unused parameter).
+   *
+   * @example
+   * ```ts
+   * new ServiceApi(this, 'Api', { contract, stage, handlers, userPool: this.userPoolFor(contract) });
+   * ```
+   */
+  userPoolFor(contract: Contract): cognito.IUserPool | undefined {
+    return Object.values(contract.routes).some((route) => route.auth !== 'public')
+      ? this.userPool
+      : undefined;
+  }
+
   /** The ARN of the platform's regional WAF web ACL (`web-acl-arn` platform value). */
   get webAclArn(): string {
     return this.platformValue('web-acl-arn');
+  }
+
+  /**
+   * One function per route of the contract, derived from each operation id so that no id is typed
+   * twice: construct id `PlaceOrder`, entry `<handlers>/place-order.ts`, returned as its `live`
+   * alias under `placeOrder`, ready for `ServiceApi`'s `handlers`.
+   *
+   * @example
+   * ```ts
+   * const routes = this.routeFunctions(ordersContract, { handlers: join(__dirname, '../src/handlers'), environment });
+   * this.table.grantReadData(routes.getOrder);
+   * new ServiceApi(this, 'Api', { contract: ordersContract, stage, handlers: routes, userPool: this.userPool });
+   * ```
+   */
+  routeFunctions<R extends Record<string, Route>>(
+    contract: Contract<R>,
+    props: HandlerFunctionProps,
+  ): RouteFunctions<R> {
+    const routes = createRouteFunctions(this, contract, props);
+    this.aliases.push(...Object.values<lambda.Alias>(routes));
+    return routes;
+  }
+
+  /**
+   * The function of an event handler (a stream, queue, schedule or workflow task), derived from its
+   * name as routes are: `publishOrderEvents` → construct id `PublishOrderEvents`, entry
+   * `<handlers>/publish-order-events.ts`; returns its `live` alias.
+   *
+   * @example
+   * ```ts
+   * const publish = this.handlerFunction('publishOrderEvents', { handlers, environment });
+   * ```
+   */
+  handlerFunction(name: string, props: HandlerFunctionProps): lambda.Alias {
+    const alias = createHandlerFunction(this, name, props);
+    this.aliases.push(alias);
+    return alias;
+  }
+
+  /** The `live` aliases of every function made by {@link routeFunctions} and {@link handlerFunction}, in order. */
+  get liveAliases(): readonly lambda.Alias[] {
+    return [...this.aliases];
+  }
+
+  /**
+   * The service's dashboard and alarms. Functions, APIs, stream subscriptions, queues and
+   * workflows of the stack register themselves; created with the first of them.
+   */
+  get monitoring(): ServiceMonitoring {
+    this.serviceMonitoring ??= new ServiceMonitoring(this, 'Monitoring', {
+      serviceName: this.service.name,
+      stage: this.stage,
+    });
+    return this.serviceMonitoring;
   }
 }

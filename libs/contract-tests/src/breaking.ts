@@ -1,9 +1,11 @@
 import {
   eventJsonSchemas,
+  socketJsonSchemas,
   toOpenApi,
   type Contract,
   type JsonObject,
   type OpenApiDocument,
+  type SocketContract,
 } from '@slice/contract';
 
 /**
@@ -81,84 +83,105 @@ class Comparer {
     if (depth > 12) return;
     const before = this.resolve(beforeRaw, this.beforeDefs);
     const after = this.resolve(afterRaw, this.afterDefs);
+    this.types(before, after, direction, where);
+    this.enums(before, after, direction, where);
+    if (direction === 'request') this.bounds(before, after, where);
+    this.properties(before, after, direction, where, depth);
+    if (before.items !== undefined && after.items !== undefined)
+      this.schema(before.items, after.items, direction, `${where}[]`, depth + 1);
+    this.options(before, after, direction, where, depth);
+  }
+
+  /** A request type narrowed, or a response type changed. */
+  private types(before: JsonObject, after: JsonObject, direction: Direction, where: string): void {
     const typesOf = (node: JsonObject): string[] =>
       Array.isArray(node.type) ? (node.type as string[]) : typeof node.type === 'string' ? [node.type] : [];
     const [beforeTypes, afterTypes] = [typesOf(before), typesOf(after)];
-    if (beforeTypes.length > 0 && afterTypes.length > 0) {
-      const accepts = (types: string[], type: string) =>
-        types.includes(type) || (type === 'integer' && types.includes('number'));
-      if (direction === 'request') {
-        const lost = beforeTypes.filter((type) => !accepts(afterTypes, type));
-        if (lost.length > 0)
-          this.add(where, `type narrowed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
-      } else {
-        const added = afterTypes.filter((type) => !accepts(beforeTypes, type));
-        if (added.length > 0)
-          this.add(where, `type changed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
-      }
+    if (beforeTypes.length === 0 || afterTypes.length === 0) return;
+    const accepts = (types: string[], type: string) =>
+      types.includes(type) || (type === 'integer' && types.includes('number'));
+    if (direction === 'request') {
+      const lost = beforeTypes.filter((type) => !accepts(afterTypes, type));
+      if (lost.length > 0)
+        this.add(where, `type narrowed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
+    } else {
+      const added = afterTypes.filter((type) => !accepts(beforeTypes, type));
+      if (added.length > 0)
+        this.add(where, `type changed from ${beforeTypes.join('|')} to ${afterTypes.join('|')}`);
     }
-    if (Array.isArray(before.enum) || Array.isArray(after.enum)) {
-      const beforeValues = (before.enum ?? []) as unknown[];
-      const afterValues = (after.enum ?? []) as unknown[];
-      if (direction === 'request' && Array.isArray(after.enum)) {
-        const removed = Array.isArray(before.enum)
-          ? beforeValues.filter((value) => !afterValues.includes(value))
-          : ['any value'];
-        if (removed.length > 0)
-          this.add(where, `enum narrowed: ${removed.map(String).join(', ')} no longer accepted`);
-      }
-      if (direction === 'response' && Array.isArray(before.enum)) {
-        const added = Array.isArray(after.enum)
-          ? afterValues.filter((value) => !beforeValues.includes(value))
-          : ['any value'];
-        if (added.length > 0)
-          this.add(where, `enum widened: ${added.map(String).join(', ')} may now be answered`);
-      }
+  }
+
+  /** A request enum narrowed, or a response enum widened. */
+  private enums(before: JsonObject, after: JsonObject, direction: Direction, where: string): void {
+    if (!Array.isArray(before.enum) && !Array.isArray(after.enum)) return;
+    const beforeValues = (before.enum ?? []) as unknown[];
+    const afterValues = (after.enum ?? []) as unknown[];
+    if (direction === 'request' && Array.isArray(after.enum)) {
+      const removed = Array.isArray(before.enum)
+        ? beforeValues.filter((value) => !afterValues.includes(value))
+        : ['any value'];
+      if (removed.length > 0)
+        this.add(where, `enum narrowed: ${removed.map(String).join(', ')} no longer accepted`);
     }
-    if (direction === 'request') this.bounds(before, after, where);
+    if (direction === 'response' && Array.isArray(before.enum)) {
+      const added = Array.isArray(after.enum)
+        ? afterValues.filter((value) => !beforeValues.includes(value))
+        : ['any value'];
+      if (added.length > 0)
+        this.add(where, `enum widened: ${added.map(String).join(', ')} may now be answered`);
+    }
+  }
+
+  /** Fields removed, no longer always answered or newly required; each kept field compared in turn. */
+  private properties(
+    before: JsonObject,
+    after: JsonObject,
+    direction: Direction,
+    where: string,
+    depth: number,
+  ): void {
     const beforeProperties = isObject(before.properties) ? before.properties : undefined;
     const afterProperties = isObject(after.properties) ? after.properties : {};
-    if (beforeProperties) {
-      const beforeRequired = new Set((before.required ?? []) as string[]);
-      const afterRequired = new Set((after.required ?? []) as string[]);
-      for (const [name, property] of Object.entries(beforeProperties)) {
-        const at = `${where}.${name}`;
-        if (!(name in afterProperties)) {
-          this.add(
-            at,
-            direction === 'request' ? 'field removed (callers sending it are refused)' : 'field removed',
-          );
-          continue;
-        }
-        if (direction === 'response' && beforeRequired.has(name) && !afterRequired.has(name))
-          this.add(at, 'field no longer always present');
-        this.schema(property, afterProperties[name], direction, at, depth + 1);
+    if (!beforeProperties) return;
+    const beforeRequired = new Set((before.required ?? []) as string[]);
+    const afterRequired = new Set((after.required ?? []) as string[]);
+    for (const [name, property] of Object.entries(beforeProperties)) {
+      const at = `${where}.${name}`;
+      if (!(name in afterProperties)) {
+        this.add(
+          at,
+          direction === 'request' ? 'field removed (callers sending it are refused)' : 'field removed',
+        );
+        continue;
       }
-      if (direction === 'request') {
-        for (const name of afterRequired) {
-          if (!beforeRequired.has(name)) this.add(`${where}.${name}`, 'newly required request field');
-        }
+      if (direction === 'response' && beforeRequired.has(name) && !afterRequired.has(name))
+        this.add(at, 'field no longer always present');
+      this.schema(property, afterProperties[name], direction, at, depth + 1);
+    }
+    if (direction === 'request') {
+      for (const name of afterRequired) {
+        if (!beforeRequired.has(name)) this.add(`${where}.${name}`, 'newly required request field');
       }
     }
-    if (before.items !== undefined && after.items !== undefined)
-      this.schema(before.items, after.items, direction, `${where}[]`, depth + 1);
+  }
+
+  /** `anyOf`/`oneOf` options compared one by one, or a request's options narrowed. */
+  private options(
+    before: JsonObject,
+    after: JsonObject,
+    direction: Direction,
+    where: string,
+    depth: number,
+  ): void {
     for (const key of ['anyOf', 'oneOf'] as const) {
       const beforeOptions = before[key];
       const afterOptions = after[key];
-      if (
-        Array.isArray(beforeOptions) &&
-        Array.isArray(afterOptions) &&
-        beforeOptions.length === afterOptions.length
-      ) {
+      if (!Array.isArray(beforeOptions) || !Array.isArray(afterOptions)) continue;
+      if (beforeOptions.length === afterOptions.length) {
         beforeOptions.forEach((option, index) =>
           this.schema(option, afterOptions[index], direction, where, depth + 1),
         );
-      } else if (
-        Array.isArray(beforeOptions) &&
-        Array.isArray(afterOptions) &&
-        direction === 'request' &&
-        afterOptions.length < beforeOptions.length
-      ) {
+      } else if (direction === 'request' && afterOptions.length < beforeOptions.length) {
         this.add(where, `${key} narrowed from ${beforeOptions.length} to ${afterOptions.length} options`);
       }
     }
@@ -313,4 +336,67 @@ export function formatComparison(comparison: ContractComparison): string {
     ? `${comparison.breaks.length} breaking change(s), allowed by the new major version.`
     : `${comparison.breaks.length} breaking change(s): raise the major version (service.version) or keep the old shape.`;
   return [head + verdict, ...comparison.breaks.map((item) => `  ✗ ${item.where}: ${item.change}`)].join('\n');
+}
+
+/**
+ * A WebSocket contract as it is published: the JSON Schema of each message, keyed
+ * `accepts.<action>` and `sends.<type>`. Kept in `libs/contracts/<service>/published/contract.json`.
+ */
+export interface PublishedSocketContract {
+  readonly service: { readonly name: string; readonly version: string };
+  readonly messages: Record<string, JsonObject>;
+}
+
+/**
+ * The published form of a WebSocket contract, stable to compare and to commit.
+ *
+ * @example
+ * ```ts
+ * publishedSocketOf(trackingContract).messages['accepts.track'];
+ * ```
+ */
+export function publishedSocketOf(contract: SocketContract): PublishedSocketContract {
+  const { name, version } = contract.service;
+  return { service: { name, version }, messages: socketJsonSchemas(contract) as Record<string, JsonObject> };
+}
+
+/**
+ * Compares a WebSocket contract with its earlier version: an accepted message removed or
+ * narrowed breaks the clients that send it; a sent message that takes a promise back (a field
+ * removed or made optional, a type changed, an enum widened) breaks the clients that read it.
+ *
+ * @example
+ * ```ts
+ * compareSocketContracts(JSON.parse(base), publishedSocketOf(trackingContract)).passed;
+ * ```
+ */
+export function compareSocketContracts(
+  before: PublishedSocketContract,
+  after: PublishedSocketContract,
+): ContractComparison {
+  const breaks: BreakingChange[] = [];
+  for (const [key, schema] of Object.entries(before.messages)) {
+    const now = after.messages[key];
+    const accepted = key.startsWith('accepts.');
+    if (!now) {
+      if (accepted)
+        breaks.push({ where: `message ${key}`, change: 'action removed (clients sending it are refused)' });
+      continue;
+    }
+    const comparer = new Comparer(
+      isObject(schema.$defs) ? schema.$defs : {},
+      isObject(now.$defs) ? now.$defs : {},
+    );
+    comparer.schema(schema, now, accepted ? 'request' : 'response', `message ${key}`);
+    breaks.push(...comparer.breaks);
+  }
+  const majorRaised = major(after.service.version) > major(before.service.version);
+  return {
+    service: after.service.name,
+    before: before.service.version,
+    after: after.service.version,
+    breaks,
+    majorRaised,
+    passed: breaks.length === 0 || majorRaised,
+  };
 }

@@ -136,41 +136,35 @@ export function statusesOf(route: Route): number[] {
   return [route.status, ...Object.keys(errorsOf(route)).map(Number)];
 }
 
-/**
- * Every case the suite runs for one route: examples, a valid request, invalid requests derived
- * from the schemas (nothing written), auth, ownership, idempotency, cross-cutting headers and
- * property-based requests generated from the schemas. The fixture decides which apply: without
- * a valid request there is no `valid` case, without `needs` no ownership case, without
- * `readBack` no nothing-written case.
- *
- * @example
- * ```ts
- * casesFor(ordersContract.routes.getOrder, { runs: 25 }, ordersFixtures.getOrder).map((c) => `${c.kind}: ${c.name}`);
- * ```
- */
-export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: RouteFixture): SuiteCase[] {
-  const id = route.operationId;
-  const cases: SuiteCase[] = [];
-  const add = (
+/** The valid request the invalid-request cases of a route share, and the resource it created as read back before them. */
+interface SharedValid {
+  readonly valid: ValidRequest;
+  readonly before?: unknown;
+}
+
+/** One route's cases while {@link casesFor} builds them, and what its case groups share. */
+interface RouteCases {
+  readonly route: Route;
+  readonly fixture: RouteFixture | undefined;
+  readonly cases: SuiteCase[];
+  add(
     kind: CaseKind,
     name: string,
     run: (context: SuiteContext) => Promise<void>,
-    needs: { anyIdentity?: boolean; domainRouting?: boolean } | boolean = {},
-  ) => {
-    const { anyIdentity = needs === true, domainRouting = false } = typeof needs === 'boolean' ? {} : needs;
-    cases.push({
-      operationId: id,
-      kind,
-      name,
-      run,
-      ...(anyIdentity || needs === true ? { needsAnyIdentity: true } : {}),
-      ...(domainRouting ? { needsDomainRouting: true } : {}),
-    });
-  };
+    needs?: { anyIdentity?: boolean; domainRouting?: boolean } | boolean,
+  ): void;
+  /**
+   * One resource per route and run, shared by the invalid-request cases so the last case can
+   * prove that none of them changed it.
+   */
+  sharedValid(context: SuiteContext): Promise<SharedValid | undefined>;
+  /** The shared valid request; throws when the route has none. */
+  requireValid(context: SuiteContext): Promise<ValidRequest>;
+}
 
-  // One resource per route and run, shared by the invalid-request cases so the last case can
-  // prove that none of them changed it.
-  let shared: Promise<{ valid: ValidRequest; before?: unknown } | undefined> | undefined;
+function routeCases(route: Route, fixture: RouteFixture | undefined): RouteCases {
+  const cases: SuiteCase[] = [];
+  let shared: Promise<SharedValid | undefined> | undefined;
   const sharedValid = (context: SuiteContext) => {
     shared ??= (async () => {
       const valid = await context.validRequest(route);
@@ -181,146 +175,192 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     })();
     return shared;
   };
-  const requireValid = async (context: SuiteContext) => {
-    const found = await sharedValid(context);
-    if (found) return found.valid;
-    // A route whose resources no route of its contract creates (a Kitchen ticket comes from an
-    // event) has only error examples: their requests are well-formed, which is all the auth and
-    // validation cases need to start from.
-    const example = route.examples[0];
-    if (!example) throw new Error(`${id} has no fixture or example to build a valid request from.`);
-    return { request: example.request };
+  return {
+    route,
+    fixture,
+    cases,
+    add(kind, name, run, needs = {}) {
+      const { anyIdentity = needs === true, domainRouting = false } = typeof needs === 'boolean' ? {} : needs;
+      cases.push({
+        operationId: route.operationId,
+        kind,
+        name,
+        run,
+        ...(anyIdentity || needs === true ? { needsAnyIdentity: true } : {}),
+        ...(domainRouting ? { needsDomainRouting: true } : {}),
+      });
+    },
+    sharedValid,
+    async requireValid(context) {
+      const found = await sharedValid(context);
+      if (found) return found.valid;
+      // A route whose examples are all refusals (a 404 for an unknown id) still has a request of the
+      // right shape, which is all the invalid-request and auth cases change one part of.
+      const shaped = route.examples[0];
+      if (shaped) return { request: shaped.request };
+      throw new Error(`${route.operationId} has no fixture or example to build a valid request from.`);
+    },
   };
+}
 
+/** A fresh valid request of the route (not the shared one); throws when the route has none. */
+async function freshValid(context: SuiteContext, route: Route, as?: TargetUser): Promise<ValidRequest> {
+  const valid = await context.validRequest(route, ...(as === undefined ? [] : [as]));
+  if (!valid) throw new Error(`${route.operationId} has no valid request.`);
+  return valid;
+}
+
+/** A refused create wrote nothing: what its request named is not there (for routes whose fixture can read it back). */
+async function expectNothingCreated(
+  { fixture }: RouteCases,
+  context: SuiteContext,
+  request: FixtureRequest,
+  what: string,
+): Promise<void> {
+  if (!fixture?.readBack || fixture.needs || !fixture.readBackPath) return;
+  const read = await context.call(context.route(fixture.readBack), { path: fixture.readBackPath(request) });
+  expectStatus(read, 404, what);
+}
+
+/** Each example as it is written, and a valid request answered with exactly the declared fields. */
+function exampleCases(cases: RouteCases): void {
+  const { route, fixture } = cases;
   for (const example of route.examples) {
-    add('example', `example "${example.name}" answers ${example.response.status}`, (context) =>
+    cases.add('example', `example "${example.name}" answers ${example.response.status}`, (context) =>
       runExample(context, route, example),
     );
   }
-
   const hasValid = Boolean(
     fixture ?? route.examples.find((example) => example.response.status === route.status),
   );
-  if (hasValid) {
-    add(
-      'valid',
-      `a valid request answers ${route.status} with exactly the declared fields`,
+  if (!hasValid) return;
+  cases.add(
+    'valid',
+    `a valid request answers ${route.status} with exactly the declared fields`,
+    async (context) => {
+      // A fresh resource: the shared one must stay as the invalid requests found it.
+      const valid = await freshValid(context, route);
+      expectSuccess(route, await context.call(route, valid.request), 'a valid request');
+    },
+  );
+}
+
+/** An invalid request, built from the shared valid one, refused with a problem document and nothing written. */
+function invalidCase(
+  cases: RouteCases,
+  name: string,
+  status: number,
+  build: (valid: ValidRequest) => { request: FixtureRequest; rawBody?: string; contentType?: string },
+): void {
+  cases.add('validation', name, async (context) => {
+    const valid = await cases.requireValid(context);
+    const { request, ...options } = build(valid);
+    expectProblem(await context.call(cases.route, request, options), status, name);
+    await expectNothingCreated(cases, context, request, `${name}: reading what the refused request named`);
+  });
+}
+
+const validBody = (valid: ValidRequest): JsonObject =>
+  isObject(valid.request.body) ? valid.request.body : {};
+
+/** Hostile text in each free-text field of the body, refused naming the field. */
+function freeTextCases(cases: RouteCases, schema: z.ZodType): void {
+  for (const field of freeTextFields(schema)) {
+    const name = field.join('.');
+    cases.add(
+      'validation',
+      `refuses control characters, bidi overrides, zero-width-only text and lone surrogates in ${name} with 400`,
       async (context) => {
-        // A fresh resource: the shared one must stay as the invalid requests found it.
-        const valid = await context.validRequest(route);
-        if (!valid) throw new Error(`${id} has no valid request.`);
-        expectSuccess(route, await context.call(route, valid.request), 'a valid request');
+        const valid = await cases.requireValid(context);
+        for (const [what, text] of hostileTexts) {
+          const request = { ...valid.request, body: withField(validBody(valid), field, text) };
+          const exchange = await context.call(cases.route, request);
+          expectProblem(exchange, 400, `${name} with ${what}`);
+          expectNone(namesField(exchange, `body.${name}`), `${name} with ${what}`, exchange);
+          await expectNothingCreated(
+            cases,
+            context,
+            request,
+            `${name} with ${what}: reading what the refused request named`,
+          );
+        }
       },
     );
   }
+}
 
-  // Invalid requests, each refused with a problem document.
-  const body = objectShape(route.request.body);
-  const invalid = (
-    name: string,
-    status: number,
-    build: (valid: ValidRequest) => { request: FixtureRequest; rawBody?: string; contentType?: string },
-  ) =>
-    add('validation', name, async (context) => {
-      const valid = await requireValid(context);
-      const { request, ...options } = build(valid);
-      expectProblem(await context.call(route, request, options), status, name);
-      // A refused create wrote nothing: what it named is not there.
-      if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
-        const read = await context.call(context.route(fixture.readBack), {
-          path: fixture.readBackPath(request),
-        });
-        expectStatus(read, 404, `${name}: reading what the refused request named`);
-      }
+/** Bodies that break the schema: a missing or mistyped field, hostile text, an undeclared field, malformed JSON, another media type. */
+function bodyValidationCases(cases: RouteCases): void {
+  const schema = cases.route.request.body;
+  if (!schema) return;
+  const body = objectShape(schema);
+  for (const field of body?.required ?? []) {
+    invalidCase(cases, `refuses a body without the required field ${field} with 400`, 400, (valid) => {
+      const { [field]: _dropped, ...rest } = validBody(valid);
+      return { request: { ...valid.request, body: rest } };
     });
-  if (route.request.body) {
-    const validBody = (valid: ValidRequest) => (isObject(valid.request.body) ? valid.request.body : {});
-    for (const field of body?.required ?? []) {
-      invalid(`refuses a body without the required field ${field} with 400`, 400, (valid) => {
-        const { [field]: _dropped, ...rest } = validBody(valid);
-        return { request: { ...valid.request, body: rest } };
-      });
-    }
-    for (const [field, property] of Object.entries(body?.properties ?? {})) {
-      invalid(`refuses ${field} of the wrong type with 400`, 400, (valid) => ({
-        request: { ...valid.request, body: { ...validBody(valid), [field]: wrongTypeFor(property) } },
-      }));
-    }
-    for (const field of freeTextFields(route.request.body)) {
-      const name = field.join('.');
-      add(
-        'validation',
-        `refuses control characters, bidi overrides, zero-width-only text and lone surrogates in ${name} with 400`,
-        async (context) => {
-          const valid = await requireValid(context);
-          for (const [what, text] of hostileTexts) {
-            const request = { ...valid.request, body: withField(validBody(valid), field, text) };
-            const exchange = await context.call(route, request);
-            expectProblem(exchange, 400, `${name} with ${what}`);
-            expectNone(namesField(exchange, `body.${name}`), `${name} with ${what}`, exchange);
-            if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
-              const read = await context.call(context.route(fixture.readBack), {
-                path: fixture.readBackPath(request),
-              });
-              expectStatus(read, 404, `${name} with ${what}: reading what the refused request named`);
-            }
-          }
-        },
-      );
-    }
-    invalid('refuses an undeclared body field with 400', 400, (valid) => ({
-      request: { ...valid.request, body: { ...validBody(valid), contractTestUndeclared: true } },
-    }));
-    invalid('refuses malformed JSON with 400', 400, (valid) => ({
-      request: valid.request,
-      rawBody: '{"broken": ',
-    }));
-    invalid('refuses a body that is not application/json with 415', 415, (valid) => ({
-      request: valid.request,
-      contentType: 'text/plain',
+  }
+  for (const [field, property] of Object.entries(body?.properties ?? {})) {
+    invalidCase(cases, `refuses ${field} of the wrong type with 400`, 400, (valid) => ({
+      request: { ...valid.request, body: { ...validBody(valid), [field]: wrongTypeFor(property) } },
     }));
   }
+  freeTextCases(cases, schema);
+  invalidCase(cases, 'refuses an undeclared body field with 400', 400, (valid) => ({
+    request: { ...valid.request, body: { ...validBody(valid), contractTestUndeclared: true } },
+  }));
+  invalidCase(cases, 'refuses malformed JSON with 400', 400, (valid) => ({
+    request: valid.request,
+    rawBody: '{"broken": ',
+  }));
+  invalidCase(cases, 'refuses a body that is not application/json with 415', 415, (valid) => ({
+    request: valid.request,
+    contentType: 'text/plain',
+  }));
+}
+
+/** Query and path parameters that break the schema: undeclared, paging out of range, a forged cursor, a malformed id. */
+function parameterValidationCases(cases: RouteCases): void {
+  const { route } = cases;
   const query = objectShape(route.request.query);
   if (query) {
-    invalid('refuses an undeclared query parameter with 400', 400, (valid) => ({
+    invalidCase(cases, 'refuses an undeclared query parameter with 400', 400, (valid) => ({
       request: { ...valid.request, query: { ...valid.request.query, contractTestUndeclared: 'x' } },
     }));
     if ('limit' in query.properties) {
       for (const limit of ['0', '100000', 'abc']) {
-        invalid(`refuses limit=${limit} with 400`, 400, (valid) => ({
+        invalidCase(cases, `refuses limit=${limit} with 400`, 400, (valid) => ({
           request: { ...valid.request, query: { ...valid.request.query, limit } },
         }));
       }
     }
     if ('cursor' in query.properties) {
-      invalid('refuses a forged cursor with 400', 400, (valid) => ({
-        request: {
-          ...valid.request,
-          query: {
-            ...valid.request.query,
-            cursor: Buffer.from('{"pk":"ORDER#forged","sk":"x"}').toString('base64url'),
-          },
-        },
+      const cursor = Buffer.from('{"pk":"ORDER#forged","sk":"x"}').toString('base64url');
+      invalidCase(cases, 'refuses a forged cursor with 400', 400, (valid) => ({
+        request: { ...valid.request, query: { ...valid.request.query, cursor } },
       }));
     }
   }
   if (route.pathParameters.length > 0) {
-    invalid('refuses a path parameter that breaks its schema with 400', 400, (valid) => ({
+    invalidCase(cases, 'refuses a path parameter that breaks its schema with 400', 400, (valid) => ({
       request: {
         ...valid.request,
         path: Object.fromEntries(route.pathParameters.map((name) => [name, 'Not A Valid Id!'])),
       },
     }));
   }
+}
 
-  // Auth: refused before the handler runs.
+/** Auth, refused before the handler runs, and ownership: another customer's resource is 404. */
+function authCases(cases: RouteCases): void {
+  const { route, fixture } = cases;
   if (route.auth !== 'public') {
-    add('auth', 'refuses a request without a token with 401', async (context) => {
-      const valid = await requireValid(context);
+    cases.add('auth', 'refuses a request without a token with 401', async (context) => {
+      const valid = await cases.requireValid(context);
       expectProblem(await context.call(route, valid.request, { as: 'none' }), 401, 'no token');
     });
-    add('auth', 'refuses every bad token with 401', async (context) => {
-      const valid = await requireValid(context);
+    cases.add('auth', 'refuses every bad token with 401', async (context) => {
+      const valid = await cases.requireValid(context);
       const tokens = await badTokensFor(context, context.users.customer);
       for (const [name, token] of Object.entries(tokens)) {
         if (token)
@@ -329,21 +369,19 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     });
   }
   if (route.auth === 'staff') {
-    add('auth', 'refuses a customer on a staff route with 403', async (context) => {
-      const valid = await requireValid(context);
+    cases.add('auth', 'refuses a customer on a staff route with 403', async (context) => {
+      const valid = await cases.requireValid(context);
       expectProblem(
         await context.call(route, valid.request, { as: context.users.customer }),
         403,
         'a customer',
       );
     });
-  }
-  if (route.auth === 'staff') {
-    add(
+    cases.add(
       'auth',
       'refuses a member of one group named customer,staff with 403',
       async (context) => {
-        const valid = await requireValid(context);
+        const valid = await cases.requireValid(context);
         const lookalike = { sub: context.unique('ct-lookalike'), groups: ['customer,staff'] };
         expectProblem(
           await context.call(route, valid.request, { as: lookalike }),
@@ -355,94 +393,103 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     );
   }
   if (route.auth === 'user' && fixture?.needs)
-    add('ownership', "answers 404 for another customer's resource", async (context) => {
-      const valid = await requireValid(context);
+    cases.add('ownership', "answers 404 for another customer's resource", async (context) => {
+      const valid = await cases.requireValid(context);
       expectProblem(
         await context.call(route, valid.request, { as: context.users.otherCustomer }),
         404,
         "another customer's token",
       );
     });
+}
 
-  if (route.idempotencyKey) {
-    add('idempotency', 'refuses a request without an Idempotency-Key with 400', async (context) => {
-      const valid = await requireValid(context);
-      expectProblem(
-        await context.call(route, valid.request, { idempotencyKey: '' }),
-        400,
-        'no Idempotency-Key',
-      );
-    });
-    add('idempotency', 'replays the first answer for a retry with the same key', async (context) => {
-      const valid = await context.validRequest(route);
-      if (!valid) throw new Error(`${id} has no valid request.`);
-      const key = context.unique('ct-replay');
-      const first = await context.call(route, valid.request, { idempotencyKey: key });
-      const again = await context.call(route, valid.request, { idempotencyKey: key });
-      expectSuccess(route, first, 'the first request');
-      if (
-        again.response.status !== first.response.status ||
-        JSON.stringify(again.json) !== JSON.stringify(first.json)
-      ) {
-        throw new ContractViolation(
-          `the retry answered differently: ${again.response.status} ${again.response.body}`,
-          again,
-        );
-      }
-    });
-    add('idempotency', 'refuses the same key with another body with 422', async (context) => {
-      const valid = await context.validRequest(route);
-      if (!valid) throw new Error(`${id} has no valid request.`);
-      const key = context.unique('ct-reuse');
-      expectSuccess(
-        route,
-        await context.call(route, valid.request, { idempotencyKey: key }),
-        'the first request',
-      );
-      const other = anotherBody(route, valid.request.body);
-      expectProblem(
-        await context.call(route, { ...valid.request, body: other }, { idempotencyKey: key }),
-        422,
-        'the same key with another body',
-      );
-    });
-    add(
-      'idempotency',
-      "keeps one caller's key apart from another's whose subject and key meet when joined with ':'",
-      async (context) => {
-        // `<base>:ct` with key `<key>` and `<base>` with key `ct:<key>` are both `<base>:ct:<key>` joined.
-        const base = context.unique('ct-sub');
-        const key = context.unique('ct-k');
-        const groups = [route.auth === 'staff' ? 'staff' : 'customer'];
-        const first = { sub: `${base}:ct`, groups };
-        const second = { sub: base, groups };
-        const [firstValid, secondValid] = [
-          await context.validRequest(route, first),
-          await context.validRequest(route, second),
-        ];
-        if (!firstValid || !secondValid) throw new Error(`${id} has no valid request.`);
-        const answered = await context.call(route, firstValid.request, { as: first, idempotencyKey: key });
-        expectSuccess(route, answered, 'the first caller');
-        const other = await context.call(route, secondValid.request, {
-          as: second,
-          idempotencyKey: `ct:${key}`,
-        });
-        expectSuccess(route, other, 'the second caller');
-        if (JSON.stringify(other.json) === JSON.stringify(answered.json))
-          throw new ContractViolation("the second caller got the first caller's stored answer", other);
-      },
-      true,
+/** A retry with the same key answers the first answer; another body with it is 422; no key is 400. */
+function idempotencyKeyCases(cases: RouteCases): void {
+  const { route } = cases;
+  cases.add('idempotency', 'refuses a request without an Idempotency-Key with 400', async (context) => {
+    const valid = await cases.requireValid(context);
+    expectProblem(
+      await context.call(route, valid.request, { idempotencyKey: '' }),
+      400,
+      'no Idempotency-Key',
     );
-    add('idempotency', `answers ${concurrentRetries} concurrent retries with one effect`, async (context) => {
-      const valid = await context.validRequest(route);
-      if (!valid) throw new Error(`${id} has no valid request.`);
+  });
+  cases.add('idempotency', 'replays the first answer for a retry with the same key', async (context) => {
+    const valid = await freshValid(context, route);
+    const key = context.unique('ct-replay');
+    const first = await context.call(route, valid.request, { idempotencyKey: key });
+    const again = await context.call(route, valid.request, { idempotencyKey: key });
+    expectSuccess(route, first, 'the first request');
+    if (
+      again.response.status !== first.response.status ||
+      JSON.stringify(again.json) !== JSON.stringify(first.json)
+    ) {
+      throw new ContractViolation(
+        `the retry answered differently: ${again.response.status} ${again.response.body}`,
+        again,
+      );
+    }
+  });
+  cases.add('idempotency', 'refuses the same key with another body with 422', async (context) => {
+    const valid = await freshValid(context, route);
+    const key = context.unique('ct-reuse');
+    expectSuccess(
+      route,
+      await context.call(route, valid.request, { idempotencyKey: key }),
+      'the first request',
+    );
+    const other = anotherBody(route, valid.request.body);
+    expectProblem(
+      await context.call(route, { ...valid.request, body: other }, { idempotencyKey: key }),
+      422,
+      'the same key with another body',
+    );
+  });
+}
+
+/** Two callers whose subject and key meet when joined with ':' keep their answers apart. */
+function idempotencyScopeCase(cases: RouteCases): void {
+  const { route } = cases;
+  cases.add(
+    'idempotency',
+    "keeps one caller's key apart from another's whose subject and key meet when joined with ':'",
+    async (context) => {
+      // `<base>:ct` with key `<key>` and `<base>` with key `ct:<key>` are both `<base>:ct:<key>` joined.
+      const base = context.unique('ct-sub');
+      const key = context.unique('ct-k');
+      const groups = [route.auth === 'staff' ? 'staff' : 'customer'];
+      const first = { sub: `${base}:ct`, groups };
+      const second = { sub: base, groups };
+      const firstValid = await freshValid(context, route, first);
+      const secondValid = await freshValid(context, route, second);
+      const answered = await context.call(route, firstValid.request, { as: first, idempotencyKey: key });
+      expectSuccess(route, answered, 'the first caller');
+      const other = await context.call(route, secondValid.request, {
+        as: second,
+        idempotencyKey: `ct:${key}`,
+      });
+      expectSuccess(route, other, 'the second caller');
+      if (JSON.stringify(other.json) === JSON.stringify(answered.json))
+        throw new ContractViolation("the second caller got the first caller's stored answer", other);
+    },
+    true,
+  );
+}
+
+/** Concurrent retries with one key have one effect: each answers the one result or 409 while it is in progress. */
+function idempotencyBurstCase(cases: RouteCases): void {
+  const { route } = cases;
+  cases.add(
+    'idempotency',
+    `answers ${concurrentRetries} concurrent retries with one effect`,
+    async (context) => {
+      const valid = await freshValid(context, route);
       const key = context.unique('ct-burst');
       const answers = await Promise.all(
         Array.from({ length: concurrentRetries }, () =>
           context.call(route, valid.request, { idempotencyKey: key }),
         ),
       );
-      // Each answer is the one result, or a 409 while the first is still in progress.
       const done = answers.filter((answer) => answer.response.status !== 409);
       for (const answer of answers) {
         if (answer.response.status === 409)
@@ -461,15 +508,21 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
           );
         }
       }
-    });
-  }
+    },
+  );
+}
 
-  add('cross-cutting', 'echoes the correlation id and sends security headers', async (context) => {
-    // A fresh resource: a valid request may change it, and the shared one must stay untouched.
-    const valid = await context.validRequest(route);
-    const request = valid?.request ?? {
-      path: Object.fromEntries(route.pathParameters.map((name) => [name, 'x'])),
-    };
+/** A request of the route: a fresh valid one (a valid request may change the resource), else one with placeholder path parameters. */
+async function freshOrPlaceholder(context: SuiteContext, route: Route): Promise<FixtureRequest> {
+  const valid = await context.validRequest(route);
+  return valid?.request ?? { path: Object.fromEntries(route.pathParameters.map((name) => [name, 'x'])) };
+}
+
+/** The correlation id echoed with security headers, and a percent-encoded base path never reaching the route. */
+function headerAndRoutingCases(cases: RouteCases): void {
+  const { route } = cases;
+  cases.add('cross-cutting', 'echoes the correlation id and sends security headers', async (context) => {
+    const request = await freshOrPlaceholder(context, route);
     const correlationId = context.unique('ct-correlation');
     const exchange = await context.call(route, request, { correlationId });
     const headers = exchange.response.headers;
@@ -483,31 +536,31 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     }
     expectNone(issues, 'cross-cutting headers', exchange);
   });
-  add(
+  cases.add(
     'cross-cutting',
     'answers 404 at a percent-encoded base path, never the route',
     async (context) => {
-      // A fresh resource: were the route served, it may change it.
-      const valid = await context.validRequest(route);
-      const request = valid?.request ?? {
-        path: Object.fromEntries(route.pathParameters.map((name) => [name, 'x'])),
-      };
+      const request = await freshOrPlaceholder(context, route);
       const encoded = await context.call(route, request, { encodeBasePath: true });
       expectProblem(encoded, 404, `${route.method} ${encoded.request.path}`);
-      if (fixture?.readBack && !fixture.needs && fixture.readBackPath) {
-        const read = await context.call(context.route(fixture.readBack), {
-          path: fixture.readBackPath(request),
-        });
-        expectStatus(read, 404, 'reading what the request at the encoded path named');
-      }
+      await expectNothingCreated(
+        cases,
+        context,
+        request,
+        'reading what the request at the encoded path named',
+      );
     },
     { domainRouting: true },
   );
-  add('cross-cutting', 'answers the CORS preflight', async (context) => {
-    const path = route.path.replace(/\{[^}]+\}/g, 'x');
+}
+
+/** The CORS preflight of the route's path answers its method. */
+function preflightCase(cases: RouteCases): void {
+  const { route } = cases;
+  cases.add('cross-cutting', 'answers the CORS preflight', async (context) => {
     const request = {
       method: 'OPTIONS',
-      path,
+      path: route.path.replace(/\{[^}]+\}/g, 'x'),
       headers: {
         origin: 'https://app.example.com',
         'access-control-request-method': route.method,
@@ -525,26 +578,59 @@ export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: 
     }
     expectNone(issues, 'CORS preflight', exchange);
   });
+}
 
+/** After every invalid request, the shared resource is as it was read before them. */
+function nothingChangedCase(cases: RouteCases): void {
+  const { fixture } = cases;
   const readBack = fixture?.needs ? fixture.readBack : undefined;
-  if (readBack)
-    add('validation', 'refused requests changed nothing', async (context) => {
-      const found = await sharedValid(context);
-      if (!found?.valid.created)
-        throw new Error(`${id}: ${fixture?.needs ?? ''} created nothing to read back.`);
-      const after = await context.call(context.route(readBack), { path: found.valid.request.path ?? {} });
-      if (JSON.stringify(after.json) !== JSON.stringify(found.before)) {
-        throw new ContractViolation(
-          `a refused request changed the resource: before ${JSON.stringify(found.before)}`,
-          after,
-        );
-      }
-    });
+  if (!readBack) return;
+  cases.add('validation', 'refused requests changed nothing', async (context) => {
+    const found = await cases.sharedValid(context);
+    if (!found?.valid.created)
+      throw new Error(`${cases.route.operationId}: ${fixture?.needs ?? ''} created nothing to read back.`);
+    const after = await context.call(context.route(readBack), { path: found.valid.request.path ?? {} });
+    if (JSON.stringify(after.json) !== JSON.stringify(found.before)) {
+      throw new ContractViolation(
+        `a refused request changed the resource: before ${JSON.stringify(found.before)}`,
+        after,
+      );
+    }
+  });
+}
 
-  add('property', `generated requests answer within the contract (${options.runs ?? 100} runs)`, (context) =>
-    runProperty(context, route, options),
+/**
+ * Every case the suite runs for one route: examples, a valid request, invalid requests derived
+ * from the schemas (nothing written), auth, ownership, idempotency, cross-cutting headers and
+ * property-based requests generated from the schemas. The fixture decides which apply: without
+ * a valid request there is no `valid` case, without `needs` no ownership case, without
+ * `readBack` no nothing-written case.
+ *
+ * @example
+ * ```ts
+ * casesFor(ordersContract.routes.getOrder, { runs: 25 }, ordersFixtures.getOrder).map((c) => `${c.kind}: ${c.name}`);
+ * ```
+ */
+export function casesFor(route: Route, options: PropertyOptions = {}, fixture?: RouteFixture): SuiteCase[] {
+  const cases = routeCases(route, fixture);
+  exampleCases(cases);
+  bodyValidationCases(cases);
+  parameterValidationCases(cases);
+  authCases(cases);
+  if (route.idempotencyKey) {
+    idempotencyKeyCases(cases);
+    idempotencyScopeCase(cases);
+    idempotencyBurstCase(cases);
+  }
+  headerAndRoutingCases(cases);
+  preflightCase(cases);
+  nothingChangedCase(cases);
+  cases.add(
+    'property',
+    `generated requests answer within the contract (${options.runs ?? 100} runs)`,
+    (context) => runProperty(context, route, options),
   );
-  return cases;
+  return cases.cases;
 }
 
 /** Text no name, address or description needs, each refused by the contracts' `freeText` fields. */

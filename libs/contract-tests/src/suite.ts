@@ -19,7 +19,7 @@ export interface SuiteOptions extends PropertyOptions {
   readonly fixtures?: ContractFixtures;
   /** What consumers declared on this contract; others' are ignored. */
   readonly expectations?: readonly ConsumerExpectation[];
-  /** What consumers declared on this contract's events; others' are ignored. */
+  /** What consumers of this contract's events declared; others' are ignored. */
   readonly eventExpectations?: readonly EventExpectation[];
   /** Only these kinds of case. @default every kind */
   readonly kinds?: readonly CaseKind[];

@@ -35,34 +35,52 @@ export interface ShopBreaks {
 
 type Body = Record<string, unknown>;
 
-export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Promise<Target> {
+/** The shop's state, with how it shows and finds what it holds. */
+interface Shop {
+  readonly breaks: ShopBreaks;
+  readonly items: Map<string, Item>;
+  readonly orders: Map<string, Order>;
+  readonly shown: (item: Item) => unknown;
+  readonly find: (id: unknown) => Item;
+  readonly owned: (id: unknown, caller: FakeCaller | undefined) => Order;
+}
+
+function openShop(breaks: ShopBreaks): Shop {
   const items = new Map<string, Item>([[margherita.id, margherita]]);
   const orders = new Map<string, Order>();
-  const shown = (item: Item): unknown => {
-    const { available, ...rest } = item;
-    return {
-      ...rest,
-      ...(breaks.dropField ? {} : { available }),
-      ...(breaks.extraField ? { pk: `ITEM#${item.id}` } : {}),
-    };
+  return {
+    breaks,
+    items,
+    orders,
+    shown(item) {
+      const { available, ...rest } = item;
+      return {
+        ...rest,
+        ...(breaks.dropField ? {} : { available }),
+        ...(breaks.extraField ? { pk: `ITEM#${item.id}` } : {}),
+      };
+    },
+    find(id) {
+      const item = items.get(String(id));
+      if (item) return item;
+      if (breaks.leakOnUnknown)
+        throw new TypeError(
+          `Cannot read properties of undefined (reading 'price') at getItem (/var/task/index.js:12:7)`,
+        );
+      throw new NotFoundError(`There is no item ${String(id)}.`);
+    },
+    owned(id, caller) {
+      const order = orders.get(String(id));
+      if (!order || (!breaks.noOwnershipCheck && !caller?.isStaff && order.customerId !== caller?.id)) {
+        throw new NotFoundError('No such order for this caller.');
+      }
+      return order;
+    },
   };
-  const find = (id: unknown): Item => {
-    const item = items.get(String(id));
-    if (item) return item;
-    if (breaks.leakOnUnknown)
-      throw new TypeError(
-        `Cannot read properties of undefined (reading 'price') at getItem (/var/task/index.js:12:7)`,
-      );
-    throw new NotFoundError(`There is no item ${String(id)}.`);
-  };
-  const owned = (id: unknown, caller: FakeCaller | undefined): Order => {
-    const order = orders.get(String(id));
-    if (!order || (!breaks.noOwnershipCheck && !caller?.isStaff && order.customerId !== caller?.id)) {
-      throw new NotFoundError('No such order for this caller.');
-    }
-    return order;
-  };
-  const handlers: Record<string, FakeHandler> = {
+}
+
+function itemHandlers({ items, shown, find }: Shop): Record<string, FakeHandler> {
+  return {
     listItems: ({ query }) => {
       const cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
       const offset = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString());
@@ -99,6 +117,11 @@ export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Pro
       items.set(item.id, updated);
       return shown(updated);
     },
+  };
+}
+
+function orderHandlers({ breaks, items, orders, owned }: Shop): Record<string, FakeHandler> {
+  return {
     placeOrder: ({ body }, caller) => {
       const input = body as { items: Array<{ itemId: string; quantity: number }> };
       const lines = input.items.map(({ itemId, quantity }, index) => {
@@ -130,16 +153,10 @@ export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Pro
       return cancelled;
     },
   };
-  const target = await fakeProvider(shopContract, handlers, {
-    name,
-    leakErrors: Boolean(breaks.leakOnUnknown),
-    racyIdempotency: Boolean(breaks.racyIdempotency),
-    joinedIdempotencyKeys: Boolean(breaks.joinedIdempotencyKeys),
-    joinedGroups: Boolean(breaks.joinedGroups),
-    servesEncodedPaths: Boolean(breaks.servesEncodedPaths),
-    ...(breaks.skipCreateValidation ? { skipValidation: ['createItem'] } : {}),
-  });
-  if (!breaks.writeRefused) return target;
+}
+
+/** The break `writeRefused`: a create refused with 400 still stores the item it named. */
+function writingRefused(target: Target, items: Map<string, Item>): Target {
   return {
     ...target,
     async send(request) {
@@ -162,4 +179,19 @@ export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Pro
       return response;
     },
   };
+}
+
+export async function fakeShop(breaks: ShopBreaks = {}, name = 'fake shop'): Promise<Target> {
+  const shop = openShop(breaks);
+  const handlers: Record<string, FakeHandler> = { ...itemHandlers(shop), ...orderHandlers(shop) };
+  const target = await fakeProvider(shopContract, handlers, {
+    name,
+    leakErrors: Boolean(breaks.leakOnUnknown),
+    racyIdempotency: Boolean(breaks.racyIdempotency),
+    joinedIdempotencyKeys: Boolean(breaks.joinedIdempotencyKeys),
+    joinedGroups: Boolean(breaks.joinedGroups),
+    servesEncodedPaths: Boolean(breaks.servesEncodedPaths),
+    ...(breaks.skipCreateValidation ? { skipValidation: ['createItem'] } : {}),
+  });
+  return breaks.writeRefused ? writingRefused(target, shop.items) : target;
 }

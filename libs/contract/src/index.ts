@@ -6,5 +6,6 @@ export * from './event';
 export * from './openapi';
 export * from './problem';
 export * from './route';
+export * from './socket';
 export * from './testing-metadata';
 export * from './text';

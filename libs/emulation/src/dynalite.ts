@@ -1,5 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dynalite ships no types; the reference brings its declaration into every program that compiles this file, including other projects' through the @slice/emulation path alias.
 /// <reference path="./dynalite.d.ts" />
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
@@ -22,6 +23,13 @@ export interface StartDynaliteOptions {
 export interface Dynalite {
   /** `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
+  /**
+   * dynalite's own request listener, the one its server calls: code in this process may hand it a
+   * request without an HTTP round trip (the local cloud's endpoint does). It reads the request's
+   * `method`, `url`, `headers` and its `data`/`end` events, and answers through `statusCode`,
+   * `setHeader` and `end`.
+   */
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
   readonly client: DynamoDBClient;
   /** A document client over `client`, with the SDK's default marshalling. */
   readonly documentClient: DynamoDBDocumentClient;
@@ -68,12 +76,18 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
     });
   });
   const { port } = server.address() as AddressInfo;
+  const [handle] = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  if (!handle) throw new Error('dynalite started without a request listener.');
   const endpoint = `http://127.0.0.1:${port}`;
   const region = options.region ?? 'us-east-1';
   const client = new DynamoDBClient({ endpoint, region, credentials });
   const documentClient = DynamoDBDocumentClient.from(client);
   return {
     endpoint,
+    handle,
     client,
     documentClient,
     env: {

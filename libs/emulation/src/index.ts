@@ -5,3 +5,4 @@
 export * from './dynalite';
 export * from './local-issuer';
 export * from './rest-api-event';
+export * from './websocket-event';

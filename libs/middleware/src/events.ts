@@ -155,24 +155,31 @@ export function sqs<T>(options: SqsOptions<T>, fn: (message: T, record: SQSRecor
 }
 
 /**
- * An EventBridge rule target for one contract event: the detail is parsed against the event's
- * schema (a detail that breaks it fails the invocation, so it is retried and then dead-lettered)
+ * An EventBridge rule target for one contract event, or for any of a list of them: the detail is
+ * parsed against the schema of the event its source and detail type name (a detail that breaks
+ * it, or an event not in the list, fails the invocation, so it is retried and then dead-lettered)
  * and its correlation id becomes the invocation's.
  *
  * @example
  * ```ts
  * export const handler = eventbridge(ordersContract.events.OrderPlaced, (detail) => enqueue(detail.order));
+ * export const handler = eventbridge([OrderPlaced, OrderCancelled], (detail, raw) => project(raw['detail-type'], detail));
  * ```
  */
 export function eventbridge<E extends EventContract>(
-  event: E,
+  events: E | readonly E[],
   fn: (detail: DetailOf<E>, raw: EventBridgeEvent<string, unknown>) => Promise<void>,
 ) {
+  const list: readonly E[] = Array.isArray(events) ? events : [events as E];
   return observed<EventBridgeEvent<string, unknown>, void>(async (raw) => {
-    if (raw.source !== event.source || raw['detail-type'] !== event.detailType) {
+    const event = list.find(
+      (candidate) => raw.source === candidate.source && raw['detail-type'] === candidate.detailType,
+    );
+    if (!event) {
+      const expected = list.map((candidate) => `${candidate.source} ${candidate.detailType}`).join(', ');
       throw new ValidationError(
-        [{ path: 'detail-type', message: `Expected ${event.source} ${event.detailType}.` }],
-        `Expected ${event.source} ${event.detailType}, got ${raw.source} ${raw['detail-type']}.`,
+        [{ path: 'detail-type', message: `Expected ${expected}.` }],
+        `Expected ${expected}, got ${raw.source} ${raw['detail-type']}.`,
       );
     }
     const detail = parseDetail(event, raw.detail);

@@ -9,3 +9,5 @@ export * from './problem';
 export * from './publisher';
 export * from './request';
 export * from './user';
+export * from './token-verifier';
+export * from './socket';

@@ -12,15 +12,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import prettier from 'prettier';
-import { formatComparison, publishedOf } from '@slice/contract-tests';
-import { gate, publishedPath } from './breaking';
-import { serviceContract, serviceContracts } from './services';
+import { formatComparison } from '@slice/contract-tests';
+import { gate, publishedFor, publishedPath } from './breaking';
+import { serviceContracts, socketContracts } from './services';
 
 /** Writes a service's published snapshot from its contract, in the repo's prettier style. */
 async function writePublished(root: string, service: string): Promise<string> {
   const file = join(root, publishedPath(service));
   const options = (await prettier.resolveConfig(file)) ?? {};
-  const text = await prettier.format(JSON.stringify(publishedOf(serviceContract(service).contract)), {
+  const text = await prettier.format(JSON.stringify(publishedFor(service)), {
     ...options,
     filepath: file,
   });
@@ -34,7 +34,8 @@ const { values, positionals } = parseArgs({
   options: { base: { type: 'string' }, write: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
-const services = positionals.length > 0 ? positionals : Object.keys(serviceContracts);
+const services =
+  positionals.length > 0 ? positionals : [...Object.keys(serviceContracts), ...Object.keys(socketContracts)];
 const defaultBase = (JSON.parse(readFileSync(resolve(root, 'nx.json'), 'utf8')) as { defaultBase?: string })
   .defaultBase;
 const base = values.base ?? process.env.SLICE_CONTRACT_BASE ?? defaultBase ?? 'main';

@@ -3,16 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareContracts,
+  compareSocketContracts,
   publishedOf,
+  publishedSocketOf,
   type ContractComparison,
   type PublishedContract,
+  type PublishedSocketContract,
 } from '@slice/contract-tests';
-import { serviceContract } from './services';
+import { serviceContract, socketContracts } from './services';
 
 /** Where a service's published contract is committed. */
 export const publishedPath = (service: string) => `libs/contracts/${service}/published/contract.json`;
 
-const sameJson = (text: string, published: PublishedContract) => {
+const sameJson = (text: string, published: PublishedContract | PublishedSocketContract) => {
   try {
     return JSON.stringify(JSON.parse(text)) === JSON.stringify(published);
   } catch {
@@ -70,7 +73,7 @@ export type GateResult =
  * ```
  */
 export function gate(root: string, service: string, base: string): GateResult {
-  const current = publishedOf(serviceContract(service).contract);
+  const current = publishedFor(service);
   const path = publishedPath(service);
   const file = join(root, path);
   if (!existsSync(file) || !sameJson(readFileSync(file, 'utf8'), current)) {
@@ -93,6 +96,23 @@ export function gate(root: string, service: string, base: string): GateResult {
   return {
     service,
     status: 'compared',
-    comparison: compareContracts(JSON.parse(before) as PublishedContract, current),
+    comparison:
+      'messages' in current
+        ? compareSocketContracts(JSON.parse(before) as PublishedSocketContract, current)
+        : compareContracts(JSON.parse(before) as PublishedContract, current),
   };
+}
+
+/**
+ * The published form of a service's contract: its HTTP contract, or its WebSocket contract
+ * (`socketContracts`).
+ *
+ * @example
+ * ```ts
+ * publishedFor('tracking'); // { service, messages }
+ * ```
+ */
+export function publishedFor(service: string): PublishedContract | PublishedSocketContract {
+  const socket = socketContracts[service];
+  return socket ? publishedSocketOf(socket) : publishedOf(serviceContract(service).contract);
 }

@@ -1,8 +1,15 @@
-import type { ConsumerExpectation, Contract, ContractFixtures, EventExpectation } from '@slice/contract';
+import type {
+  ConsumerExpectation,
+  Contract,
+  ContractFixtures,
+  EventExpectation,
+  SocketContract,
+} from '@slice/contract';
 import { kitchenContract, kitchenEventExpectations } from '@slice/contracts-kitchen';
 import { menuContract, menuFixtures } from '@slice/contracts-menu';
 import { monolithContract } from '@slice/contracts-monolith';
 import { ordersContract, ordersExpectations, ordersFixtures } from '@slice/contracts-orders';
+import { trackingContract, trackingExpectations } from '@slice/contracts-tracking';
 
 /** A contract the runner knows, with its fixtures. */
 export interface ServiceContract {
@@ -28,10 +35,19 @@ export const serviceContracts: Readonly<Record<string, ServiceContract>> = {
 export const consumerExpectations: readonly ConsumerExpectation[] = [...ordersExpectations];
 
 /**
+ * Every published WebSocket contract, keyed by service: held to the breaking-change gate like the
+ * HTTP contracts; its messages are checked over a connection by the service's own contract target.
+ */
+export const socketContracts: Readonly<Record<string, SocketContract>> = { tracking: trackingContract };
+
+/**
  * What every consumer declared on other services' events; each provider's run checks its own
  * published event schemas against them, as for HTTP.
  */
-export const consumerEventExpectations: readonly EventExpectation[] = [...kitchenEventExpectations];
+export const consumerEventExpectations: readonly EventExpectation[] = [
+  ...trackingExpectations,
+  ...kitchenEventExpectations,
+];
 
 /**
  * The contracts the monolith is held to when its own suite runs: the routes it still serves for

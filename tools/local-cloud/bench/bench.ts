@@ -21,7 +21,10 @@ import { build } from 'esbuild';
 import { operatorCredentials } from '../src/endpoint';
 import { type LocalCloud, startLocalCloud } from '../src/cloud';
 import { findSeedFiles, seed } from '../src/seed';
-import { loadFigures } from './load';
+import type { LocalModel } from '../src/assembly';
+import type { FunctionSpec } from '../src/model';
+import { devLoopFigure } from './dev-loop';
+import { loadFigures, raiseStageThrottling } from './load';
 
 const root = resolve(__dirname, '../../..');
 
@@ -369,6 +372,11 @@ async function bundleFigures(
     });
   }
 
+  bundleContents(functions);
+}
+
+/** Every function bundle of the platform checked for the X-Ray SDK and for a second copy of any package. */
+function bundleContents(functions: readonly { id: string; file: string }[]): void {
   const withXRay: string[] = [];
   const withCopies: string[] = [];
   for (const fn of functions) {
@@ -430,18 +438,81 @@ async function startToReady(): Promise<number> {
   }
 }
 
-/**
- * List latency against the number of items: `GET /menu?category=pizza` (first page and three
- * pages in, through the local domain) with 1k more pizzas in the table, then with 100k. The items
- * are cloned from a seeded one and written straight into the table (with the operator's key).
- */
-async function listLatency(cloud: LocalCloud): Promise<void> {
+/** Copies of a seeded item, `bench-<n>` for each n in `[from, to)`, written 25 at a time by 8 writers. */
+async function loadItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  template: Record<string, unknown>,
+  [from, to]: readonly [number, number],
+): Promise<void> {
+  const category = String(template.category);
+  const batches: Record<string, unknown>[][] = [];
+  for (let n = from; n < to; n += 25) {
+    batches.push(
+      Array.from({ length: Math.min(25, to - n) }, (_, offset) => {
+        const id = `bench-${String(n + offset).padStart(6, '0')}`;
+        const name = `Bench ${id}`;
+        return { ...template, pk: `ITEM#${id}`, id, name, gsi1sk: `${category}#${name.toLowerCase()}#${id}` };
+      }),
+    );
+  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < batches.length) {
+        const items = batches[next++] ?? [];
+        await client.send(
+          new BatchWriteCommand({
+            RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        );
+      }
+    }),
+  );
+}
+
+/** `GET /menu?category=…&limit=20`, the first page and three cursor pages, 40 times: the p50 of each kind of page. */
+async function pageLatency(cloud: LocalCloud, category: string) {
+  const first: number[] = [];
+  const deep: number[] = [];
+  for (let run = 0; run < 40; run++) {
+    let cursor: string | undefined;
+    for (let page = 0; page < 4; page++) {
+      const start = performance.now();
+      const response = await fetch(
+        `${cloud.url}/menu?category=${category}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      const body = (await response.json()) as { items?: unknown[]; nextCursor?: string };
+      if (response.status !== 200 || body.items?.length !== 20)
+        throw new Error(`GET /menu answered ${response.status} with ${body.items?.length ?? 0} items`);
+      (page === 0 ? first : deep).push(performance.now() - start);
+      cursor = body.nextCursor;
+    }
+  }
+  return { firstP50: median(first), deepP50: median(deep), p99: percentile([...first, ...deep], 99) };
+}
+
+/** The Menu table (the one with `gsi1`) and its seeded `margherita`, read with the operator's key. */
+async function menuTableAndTemplate(cloud: LocalCloud, client: DynamoDBDocumentClient) {
   const menuTable = cloud.model.tables.find(
     (table) =>
       table.stackName.startsWith('SliceMenu') &&
       (table.createTableInput.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === 'gsi1'),
   );
   if (!menuTable) throw new Error('No Menu table with the gsi1 index is running.');
+  const { Item: template } = await client.send(
+    new GetCommand({ TableName: menuTable.tableName, Key: { pk: 'ITEM#margherita', sk: 'ITEM' } }),
+  );
+  if (!template) throw new Error('The seeded item margherita is missing.');
+  return { tableName: menuTable.tableName, template };
+}
+
+/**
+ * List latency against the number of items: `GET /menu?category=pizza` (first page and three
+ * pages in, through the local domain) with 1k more pizzas in the table, then with 100k. The items
+ * are cloned from a seeded one and written straight into the table (with the operator's key).
+ */
+async function listLatency(cloud: LocalCloud): Promise<void> {
   // The operator's key, as `npm run migrate` uses it: no Menu function may batch-write its table.
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
@@ -450,69 +521,15 @@ async function listLatency(cloud: LocalCloud): Promise<void> {
       credentials: operatorCredentials,
     }),
   );
-  const { Item: template } = await client.send(
-    new GetCommand({ TableName: menuTable.tableName, Key: { pk: 'ITEM#margherita', sk: 'ITEM' } }),
-  );
-  if (!template) throw new Error('The seeded item margherita is missing.');
+  const { tableName, template } = await menuTableAndTemplate(cloud, client);
   const category = String(template.category);
-
-  const load = async (from: number, to: number) => {
-    const batches: Record<string, unknown>[][] = [];
-    for (let n = from; n < to; n += 25) {
-      batches.push(
-        Array.from({ length: Math.min(25, to - n) }, (_, offset) => {
-          const id = `bench-${String(n + offset).padStart(6, '0')}`;
-          const name = `Bench ${id}`;
-          return {
-            ...template,
-            pk: `ITEM#${id}`,
-            id,
-            name,
-            gsi1sk: `${category}#${name.toLowerCase()}#${id}`,
-          };
-        }),
-      );
-    }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < batches.length) {
-          const items = batches[next++] ?? [];
-          await client.send(
-            new BatchWriteCommand({
-              RequestItems: { [menuTable.tableName]: items.map((Item) => ({ PutRequest: { Item } })) },
-            }),
-          );
-        }
-      }),
-    );
-  };
-  const measure = async () => {
-    const first: number[] = [];
-    const deep: number[] = [];
-    for (let run = 0; run < 40; run++) {
-      let cursor: string | undefined;
-      for (let page = 0; page < 4; page++) {
-        const start = performance.now();
-        const response = await fetch(
-          `${cloud.url}/menu?category=${category}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-        const body = (await response.json()) as { items?: unknown[]; nextCursor?: string };
-        if (response.status !== 200 || body.items?.length !== 20)
-          throw new Error(`GET /menu answered ${response.status} with ${body.items?.length ?? 0} items`);
-        (page === 0 ? first : deep).push(performance.now() - start);
-        cursor = body.nextCursor;
-      }
-    }
-    return { firstP50: median(first), deepP50: median(deep), p99: percentile([...first, ...deep], 99) };
-  };
-
-  await load(0, 1_000);
-  const small = await measure();
+  await loadItems(client, tableName, template, [0, 1_000]);
+  const small = await pageLatency(cloud, category);
   const loadStart = performance.now();
-  await load(1_000, 100_000);
+  await loadItems(client, tableName, template, [1_000, 100_000]);
   const loadMs = performance.now() - loadStart;
-  const large = await measure();
+  const large = await pageLatency(cloud, category);
+  client.destroy();
   const ratio = large.firstP50 / small.firstP50;
   const deepRatio = large.deepP50 / small.deepP50;
   results.push({
@@ -535,12 +552,42 @@ async function listLatency(cloud: LocalCloud): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  const loadAtStart = loadavg()[0] ?? 0;
-  // First: it removes the assemblies and writes them again, for everything after it.
-  await firstStart();
-  await middlewareCost();
+/** The Menu tables without their stream: loading 100k items would otherwise read every item before and after its write and feed 100k records to the stream function, and no measure here is of writes. */
+function withoutMenuStreams(model: LocalModel): LocalModel {
+  return {
+    ...model,
+    tables: model.tables.map((table) => {
+      if (!table.stackName.startsWith('SliceMenu') || table.streamArn === undefined) return table;
+      const { StreamSpecification: _stream, ...createTableInput } = table.createTableInput;
+      const { streamArn: _arn, ...rest } = table;
+      return { ...rest, createTableInput };
+    }),
+  };
+}
 
+/**
+ * The cloud the in-process measures share, seeded. The stages' throttling (100 requests/s) would
+ * answer most of the bench with 429: the buckets still run, with limits no bench reaches.
+ */
+async function startBenchCloud(): Promise<LocalCloud> {
+  const cloud = await startLocalCloud({
+    root,
+    port: 0,
+    log: () => undefined,
+    transformModel: (model) => raiseStageThrottling(withoutMenuStreams(model)),
+  });
+  try {
+    await seed(cloud.url, findSeedFiles(root), (role) =>
+      cloud.token({ sub: `bench-${role}`, groups: [role] }),
+    );
+    return cloud;
+  } catch (error) {
+    await cloud.stop();
+    throw error;
+  }
+}
+
+async function startToReadyFigure(): Promise<void> {
   const readyMs = await startToReady();
   results.push({
     key: 'start-to-ready',
@@ -550,149 +597,169 @@ async function main(): Promise<void> {
     met: readyMs <= 15_000,
     data: { readyMs },
   });
+}
 
-  const cloud = await startLocalCloud({
-    root,
-    port: 0,
-    log: () => undefined,
-    // The stages' throttling (100 requests/s) would answer most of the bench with 429; the buckets
-    // still run, with limits no bench reaches. The Menu table has no stream here: loading 100k
-    // items would otherwise read every item before and after its write and feed 100k records to
-    // the stream function, and no measure here is of writes.
-    transformModel: (model) => ({
-      ...model,
-      tables: model.tables.map((table) => {
-        if (!table.stackName.startsWith('SliceMenu') || table.streamArn === undefined) return table;
-        const { StreamSpecification: _stream, ...createTableInput } = table.createTableInput;
-        const { streamArn: _arn, ...rest } = table;
-        return { ...rest, createTableInput };
-      }),
-      restApis: model.restApis.map((api) => ({
-        ...api,
-        stages: api.stages.map((stage) => ({
-          ...stage,
-          methodSettings: stage.methodSettings.map((setting) => ({
-            ...setting,
-            ...(setting.throttlingRateLimit === undefined ? {} : { throttlingRateLimit: 1e9 }),
-            ...(setting.throttlingBurstLimit === undefined ? {} : { throttlingBurstLimit: 1e9 }),
-          })),
-        })),
-      })),
-    }),
+/**
+ * The gateway's own work for a trivial answer (a CORS preflight is a MOCK integration) against bare
+ * `node:http` in this process, as the gateway is. The two take turns in short rounds, so a busy
+ * moment of the machine hits both alike.
+ */
+async function gatewayThroughput(cloud: LocalCloud): Promise<void> {
+  const preflight = {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+  };
+  const probe = await fetch(`${cloud.url}/menu`, preflight);
+  if (probe.status !== 204 && probe.status !== 200) throw new Error(`The preflight answered ${probe.status}`);
+  const bare = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"ok":true}');
   });
-  try {
-    await seed(cloud.url, findSeedFiles(root), (role) =>
-      cloud.token({ sub: `bench-${role}`, groups: [role] }),
-    );
-
-    // A CORS preflight is a MOCK integration: the gateway's own work for a trivial answer.
-    const preflight = {
-      method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
-    };
-    const probe = await fetch(`${cloud.url}/menu`, preflight);
-    if (probe.status !== 204 && probe.status !== 200)
-      throw new Error(`The preflight answered ${probe.status}`);
-    // Bare node:http for a trivial answer, in this process as the gateway is: the baseline. The two
-    // take turns in short rounds, so a busy moment of the machine hits both alike.
-    const bare = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"ok":true}');
-    });
-    const bareUrl = await listen(bare);
-    const rounds: { bareRps: number; gatewayRps: number; ratio: number }[] = [];
-    for (let round = 0; round < 5; round++) {
-      const bareRps = await throughput(`${bareUrl}/`, {}, 8, 1500);
-      const gatewayRps = await throughput(`${cloud.url}/menu`, preflight, 8, 1500);
-      rounds.push({ bareRps, gatewayRps, ratio: gatewayRps / bareRps });
-    }
-    bare.closeAllConnections();
-    bare.close();
-    const ratio = median(rounds.map((round) => round.ratio));
-    const bareRps = median(rounds.map((round) => round.bareRps));
-    const gatewayRps = median(rounds.map((round) => round.gatewayRps));
-    results.push({
-      key: 'gateway-throughput',
-      name: 'local gateway requests/s (MOCK preflight) vs bare node:http',
-      value: `${ratio.toFixed(2)}× (median of 5 rounds; about ${gatewayRps.toFixed(0)} vs ${bareRps.toFixed(0)}/s)`,
-      target: '≥ 0.7×',
-      met: ratio >= 0.7,
-      data: { gatewayRps, bareRps, ratio, rounds: rounds.length },
-    });
-
-    const latencies: number[] = [];
-    for (let i = 0; i < 1050; i++) {
-      const start = performance.now();
-      const response = await fetch(`${cloud.url}/menu/items/margherita`);
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`GET /menu/items/margherita answered ${response.status}`);
-      // The first 50 warm the environment and the connection.
-      if (i >= 50) latencies.push(performance.now() - start);
-    }
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    results.push({
-      key: 'warm-request',
-      name: 'warm GET /menu/items/{id} (one DynamoDB read), end to end',
-      value: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
-      target: 'p50 ≤ 2 ms, p99 ≤ 6 ms',
-      met: p50 <= 2 && p99 <= 6,
-      data: { p50, p99 },
-    });
-
-    const getItem = cloud.model.functions.find((fn) => fn.logicalId.startsWith('GetMenuItem'));
-    if (getItem) {
-      const colds: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        // A changed spec is a redeploy: the next call gets a fresh environment.
-        cloud.runtime.register({
-          ...getItem,
-          environment: { ...getItem.environment, SLICE_BENCH_RUN: String(i) },
-        });
-        const start = performance.now();
-        const response = await fetch(`${cloud.url}/menu/items/margherita`);
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`Cold call answered ${response.status}`);
-        colds.push(performance.now() - start);
-      }
-      cloud.runtime.register(getItem);
-      const cold = median(colds);
-      results.push({
-        key: 'cold-start',
-        name: 'cold start of one function, end to end',
-        value: `${cold.toFixed(0)} ms`,
-        target: '≤ 300 ms',
-        met: cold <= 300,
-        data: { coldMs: cold },
-      });
-    }
-
-    // One bundle per service: a GET handler (else one behind the API), with its own environment.
-    const bundles = new Map<string, { file: string; env: Record<string, string> }>();
-    const integrated = new Set(cloud.model.permissions.map((permission) => permission.functionId));
-    const candidates = [
-      ...cloud.model.functions.filter((fn) => /^(Get|List)/.test(fn.logicalId)),
-      ...cloud.model.functions.filter((fn) => integrated.has(fn.id)),
-    ];
-    for (const fn of candidates) {
-      const service = /^Slice(.+)-[^-]+$/.exec(fn.stackName)?.[1]?.toLowerCase();
-      if (!service || ['platform', 'frontdoor'].includes(service) || bundles.has(service)) continue;
-      bundles.set(service, {
-        file: join(fn.codeDir, `${fn.handler.split('.')[0] ?? 'index'}.mjs`),
-        env: { ...fn.environment, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
-      });
-    }
-    const functionBundles = cloud.model.functions
-      .map((fn) => ({ id: fn.id, file: join(fn.codeDir, `${fn.handler.split('.')[0] ?? 'index'}.mjs`) }))
-      .filter((fn) => existsSync(`${fn.file}.map`));
-    await bundleFigures(bundles, functionBundles);
-
-    await listLatency(cloud);
-  } finally {
-    await cloud.stop();
+  const bareUrl = await listen(bare);
+  const rounds: { bareRps: number; gatewayRps: number; ratio: number }[] = [];
+  for (let round = 0; round < 5; round++) {
+    const bareRps = await throughput(`${bareUrl}/`, {}, 8, 1500);
+    const gatewayRps = await throughput(`${cloud.url}/menu`, preflight, 8, 1500);
+    rounds.push({ bareRps, gatewayRps, ratio: gatewayRps / bareRps });
   }
-  results.push(...(await loadFigures(root)));
+  bare.closeAllConnections();
+  bare.close();
+  const ratio = median(rounds.map((round) => round.ratio));
+  const bareRps = median(rounds.map((round) => round.bareRps));
+  const gatewayRps = median(rounds.map((round) => round.gatewayRps));
+  results.push({
+    key: 'gateway-throughput',
+    name: 'local gateway requests/s (MOCK preflight) vs bare node:http',
+    value: `${ratio.toFixed(2)}× (median of 5 rounds; about ${gatewayRps.toFixed(0)} vs ${bareRps.toFixed(0)}/s)`,
+    target: '≥ 0.7×',
+    met: ratio >= 0.7,
+    data: { gatewayRps, bareRps, ratio, rounds: rounds.length },
+  });
+}
 
+/** 1,000 sequential `GET /menu/items/margherita` through the domain, after 50 that warm the environment and the connection. */
+async function warmRequest(cloud: LocalCloud): Promise<void> {
+  const latencies: number[] = [];
+  for (let i = 0; i < 1050; i++) {
+    const start = performance.now();
+    const response = await fetch(`${cloud.url}/menu/items/margherita`);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`GET /menu/items/margherita answered ${response.status}`);
+    if (i >= 50) latencies.push(performance.now() - start);
+  }
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  results.push({
+    key: 'warm-request',
+    name: 'warm GET /menu/items/{id} (one DynamoDB read), end to end',
+    value: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    target: 'p50 ≤ 2 ms, p99 ≤ 6 ms',
+    met: p50 <= 2 && p99 <= 6,
+    data: { p50, p99 },
+  });
+}
+
+/** A re-registered function's first request through the domain, median of 5. */
+async function coldStart(cloud: LocalCloud): Promise<void> {
+  const getItem = cloud.model.functions.find((fn) => fn.logicalId.startsWith('GetMenuItem'));
+  if (!getItem) return;
+  const colds: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    // A changed spec is a redeploy: the next call gets a fresh environment.
+    cloud.runtime.register({
+      ...getItem,
+      environment: { ...getItem.environment, SLICE_BENCH_RUN: String(i) },
+    });
+    const start = performance.now();
+    const response = await fetch(`${cloud.url}/menu/items/margherita`);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`Cold call answered ${response.status}`);
+    colds.push(performance.now() - start);
+  }
+  cloud.runtime.register(getItem);
+  const cold = median(colds);
+  results.push({
+    key: 'cold-start',
+    name: 'cold start of one function, end to end',
+    value: `${cold.toFixed(0)} ms`,
+    target: '≤ 300 ms',
+    met: cold <= 300,
+    data: { coldMs: cold },
+  });
+}
+
+/** One bundle per service (a GET handler, else one behind the API, with its own environment), and every function's bundle. */
+async function serviceBundles(cloud: LocalCloud): Promise<void> {
+  const bundles = new Map<string, { file: string; env: Record<string, string> }>();
+  const integrated = new Set(cloud.model.permissions.map((permission) => permission.functionId));
+  const candidates = [
+    ...cloud.model.functions.filter((fn) => /^(Get|List)/.test(fn.logicalId)),
+    ...cloud.model.functions.filter((fn) => integrated.has(fn.id)),
+  ];
+  const fileOf = (fn: FunctionSpec) => join(fn.codeDir, `${fn.handler.split('.')[0] ?? 'index'}.mjs`);
+  for (const fn of candidates) {
+    const service = /^Slice(.+)-[^-]+$/.exec(fn.stackName)?.[1]?.toLowerCase();
+    if (!service || ['platform', 'frontdoor'].includes(service) || bundles.has(service)) continue;
+    bundles.set(service, {
+      file: fileOf(fn),
+      env: { ...fn.environment, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
+  }
+  const functionBundles = cloud.model.functions
+    .map((fn) => ({ id: fn.id, file: fileOf(fn) }))
+    .filter((fn) => existsSync(`${fn.file}.map`));
+  await bundleFigures(bundles, functionBundles);
+}
+
+/** The measures by the name `--only` selects them with, in the order a full run takes them. */
+const standalone: Readonly<Record<string, () => Promise<void>>> = {
+  // First: it removes the assemblies and writes them again, for everything after it.
+  'first-start': firstStart,
+  'middleware-cost': middlewareCost,
+  'start-to-ready': startToReadyFigure,
+};
+const inCloud: Readonly<Record<string, (cloud: LocalCloud) => Promise<void>>> = {
+  'gateway-throughput': gatewayThroughput,
+  'warm-request': warmRequest,
+  'cold-start': coldStart,
+  bundles: serviceBundles,
+  'list-latency': listLatency,
+};
+const measureNames = [...Object.keys(standalone), ...Object.keys(inCloud), 'load', 'dev-loop'];
+
+/** `--only warm-request,cold-start` runs those measures alone (on the assemblies in `dist/`); none: all of them. */
+function selectedMeasures(argv: readonly string[]): ReadonlySet<string> {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at === -1) return new Set(measureNames);
+  const arg = argv[at] ?? '';
+  const list = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[at + 1] ?? '');
+  const names = list.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !measureNames.includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes a comma-separated list of: ${measureNames.join(', ')}`);
+  return new Set(names);
+}
+
+async function runMeasures(selected: ReadonlySet<string>): Promise<void> {
+  for (const [name, measure] of Object.entries(standalone)) if (selected.has(name)) await measure();
+  const cloudMeasures = Object.entries(inCloud).filter(([name]) => selected.has(name));
+  if (cloudMeasures.length > 0) {
+    const cloud = await startBenchCloud();
+    try {
+      for (const [, measure] of cloudMeasures) await measure(cloud);
+    } finally {
+      await cloud.stop();
+    }
+  }
+  if (selected.has('load')) results.push(...(await loadFigures(root)));
+  if (selected.has('dev-loop')) results.push(await devLoopFigure(root));
+}
+
+function printResults(machine: {
+  cores: number;
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
+}): void {
   const widths = [60, 56, 24];
   console.log(['measure', 'value', 'target', 'met'].map((h, i) => h.padEnd(widths[i] ?? 4)).join(' '));
   for (const result of results) {
@@ -702,21 +769,33 @@ async function main(): Promise<void> {
         .join(' '),
     );
   }
-  const machine = {
-    cores: availableParallelism(),
-    loadAverageAtStart: loadAtStart,
-    loadAverageAtEnd: loadavg()[0] ?? 0,
-  };
   console.log(
     `\nMachine: ${machine.cores} cores, 1-minute load average ${machine.loadAverageAtStart.toFixed(1)} at the start and ${machine.loadAverageAtEnd.toFixed(1)} at the end.`,
   );
+}
+
+/** One file per measure; `results.json` only for a full run, so that it always holds every figure of one run. */
+function writeResults(machine: object, complete: boolean): void {
   const at = new Date().toISOString();
   const dir = join(root, 'dist/bench');
   mkdirSync(dir, { recursive: true });
   for (const result of results)
-    writeFileSync(join(dir, `${result.key}.json`), `${JSON.stringify({ at, ...result }, null, 2)}\n`);
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ at, machine, results }, null, 2)}\n`);
-  console.log(`\nWrote ${dir}/results.json and one file per measure`);
+    writeFileSync(
+      join(dir, `${result.key}.json`),
+      `${JSON.stringify({ at, machine, ...result }, null, 2)}\n`,
+    );
+  if (complete)
+    writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ at, machine, results }, null, 2)}\n`);
+  console.log(`\nWrote ${complete ? `${dir}/results.json and ` : ''}one file per measure in ${dir}`);
+}
+
+async function main(): Promise<void> {
+  const selected = selectedMeasures(process.argv.slice(2));
+  const loadAverageAtStart = loadavg()[0] ?? 0;
+  await runMeasures(selected);
+  const machine = { cores: availableParallelism(), loadAverageAtStart, loadAverageAtEnd: loadavg()[0] ?? 0 };
+  printResults(machine);
+  writeResults(machine, selected.size === measureNames.length);
 }
 
 main().catch((error: unknown) => {

@@ -7,17 +7,23 @@
  *   npm start -- --iam=warn          log calls a function's role does not allow, instead of denying them
  *   npm start -- --no-synth          use the assemblies already in dist/
  *   npm start -- --data-dir .slice   keep the tables (LevelDB), stream records and positions, queue
- *                                    messages, the event log and the issuer's key in .slice/ across
- *                                    restarts and crashes; in memory when absent (README: "Data that
- *                                    outlives a restart").
+ *                                    messages, the event log, the functions' logs and the issuer's
+ *                                    key in .slice/ across restarts and crashes; in memory when
+ *                                    absent (README: "Data that outlives a restart").
  *   npm start -- --concurrency 8     how many Lambda invocations run at once, all functions together
  *                                    (the account's concurrency; default four per core, at least 8):
  *                                    more wait for a slot within the integration timeout
  *   npm start -- --idle-timeout 60   seconds an idle execution environment stays warm (default 60)
+ *   npm start -- --logs=raw          every function line as written (default: one line per request,
+ *                                    Powertools lines pretty-printed, metric blobs hidden)
+ *   npm start -- --inspect get-order that function's environments under Node's inspector on
+ *                                    127.0.0.1:9229 (--inspect-port), one at a time, no timeouts
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
+import { DEFAULT_INSPECT_PORT, inspectedFunction } from './debug';
+import { labelOf } from './logs';
 import { lambdaFlags } from './services/lambda';
 import {
   describeMessaging,
@@ -31,43 +37,107 @@ import { synthesizeAll } from './synth';
 
 const root = resolve(__dirname, '../../..');
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      iam: { type: 'string', default: 'enforce' },
-      synth: { type: 'boolean', default: true },
-      'no-synth': { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      concurrency: { type: 'string' },
-      'idle-timeout': { type: 'string' },
-    },
-    strict: true,
-  });
-  const iam = values.iam === 'warn' ? 'warn' : 'enforce';
-  const lambda = lambdaFlags(values);
-  const started = Date.now();
+/** The flags of `npm start` (and of `npm run dev`, which adds its own). */
+export const startFlags = {
+  iam: { type: 'string', default: 'enforce' },
+  synth: { type: 'boolean', default: true },
+  'no-synth': { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  concurrency: { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  logs: { type: 'string', default: 'pretty' },
+  inspect: { type: 'string' },
+  'inspect-port': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
 
-  if (!values['no-synth']) {
-    const synth = await synthesizeAll({ root });
-    if (!synth.ok) {
-      console.error(synth.tail.join('\n'));
-      console.error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
-      process.exit(1);
-    }
-  }
+/** The values `parseArgs` gives for {@link startFlags}. */
+export interface StartValues {
+  readonly iam?: string | undefined;
+  readonly 'no-synth'?: boolean | undefined;
+  readonly 'data-dir'?: string | undefined;
+  readonly concurrency?: string | undefined;
+  readonly 'idle-timeout'?: string | undefined;
+  readonly logs?: string | undefined;
+  readonly inspect?: string | undefined;
+  readonly 'inspect-port'?: string | undefined;
+}
 
-  const running: { cloud?: LocalCloud } = {};
+function logMode(value: string | undefined): 'pretty' | 'raw' {
+  if (value === undefined || value === 'pretty' || value === 'raw') return value ?? 'pretty';
+  throw new Error(`--logs must be pretty or raw, not "${value}".`);
+}
+
+function inspectOf(values: StartValues) {
+  if (values.inspect === undefined) return {};
+  const port = values['inspect-port'] ?? String(DEFAULT_INSPECT_PORT);
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65_535)
+    throw new Error(`--inspect-port must be a port number, not "${port}".`);
+  return { inspect: { function: values.inspect, port: Number(port) } };
+}
+
+/** Stops the cloud on Ctrl-C or SIGTERM, once, then exits. */
+function stopOnSignals(running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> }): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping Slice...`);
+    await running.beforeStop?.();
     await running.cloud?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
 
+function printReady(
+  cloud: LocalCloud,
+  summary: { seeded: number; iam: string; dataDir?: string; started: number },
+) {
+  console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
+  const stateMachines = formatStateMachines(cloud.model);
+  if (stateMachines) console.log(`${stateMachines}\n`);
+  const messaging = describeMessaging(cloud.model, cloud.scheduler.describe());
+  if (messaging.length > 0) console.log(`${formatMessaging(messaging)}\n`);
+  console.log(
+    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${summary.seeded} seed requests, IAM ${summary.iam}, data ${summary.dataDir ?? 'in memory'}, ` +
+      `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,
+  );
+  console.log(
+    `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,
+  );
+  console.log(`Started in ${((Date.now() - summary.started) / 1000).toFixed(1)} s.`);
+  console.log(`Slice is ready at ${cloud.url}`);
+}
+
+/**
+ * Synthesizes (unless `--no-synth`), starts and seeds the local cloud as `npm start` does, stopping
+ * it on Ctrl-C; `beforeStop` runs first (the watcher of `npm run dev`).
+ *
+ * @example
+ * ```ts
+ * const { values } = parseArgs({ options: startFlags, strict: true });
+ * const cloud = await startFromFlags(values);
+ * ```
+ */
+export async function startFromFlags(
+  values: StartValues,
+  hooks: { beforeStop?: () => Promise<void> } = {},
+): Promise<LocalCloud> {
+  const iam = values.iam === 'warn' ? 'warn' : 'enforce';
+  const lambda = lambdaFlags(values);
+  const logs = logMode(values.logs);
+  const inspect = inspectOf(values);
+  const started = Date.now();
+  if (!values['no-synth']) {
+    const synth = await synthesizeAll({ root });
+    if (!synth.ok) {
+      console.error(synth.tail.join('\n'));
+      throw new Error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
+    }
+  }
+  const running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> } = { ...hooks };
+  stopOnSignals(running);
   // Relative to where `npm start` was typed (npm runs the script from the root).
   const dataDir =
     values['data-dir'] === undefined
@@ -78,30 +148,30 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 3000),
     iam,
     lambda,
+    logs,
+    ...inspect,
     ...(dataDir === undefined ? {} : { dataDir }),
   });
   running.cloud = cloud;
   const seeded = await seed(cloud.url, findSeedFiles(root), (role) =>
     cloud.token({ sub: `seed-${role}`, groups: [role] }),
   );
-
-  console.log(`\n${formatServices(describeServices(cloud.model, cloud.gateway.routingRules()))}\n`);
-  const stateMachines = formatStateMachines(cloud.model);
-  if (stateMachines) console.log(`${stateMachines}\n`);
-  const messaging = describeMessaging(cloud.model, cloud.scheduler.describe());
-  if (messaging.length > 0) console.log(`${formatMessaging(messaging)}\n`);
-  console.log(
-    `${cloud.model.functions.length} functions, ${cloud.model.tables.length} tables, ${cloud.model.stateMachines?.length ?? 0} state machines, ${seeded} seed requests, IAM ${iam}, data ${dataDir ?? 'in memory'}, ` +
-      `Lambda concurrency ${cloud.runtime.concurrency().limit}.`,
-  );
-  console.log(
-    `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,
-  );
-  console.log(`Started in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-  console.log(`Slice is ready at ${cloud.url}`);
+  printReady(cloud, { seeded, iam, started, ...(dataDir === undefined ? {} : { dataDir }) });
+  if (inspect.inspect)
+    console.log(
+      `Debugger: ${labelOf(inspectedFunction(cloud.model, inspect.inspect.function))} runs under the inspector on 127.0.0.1:${inspect.inspect.port}, one invocation at a time, without timeouts. Attach to it (README: "Debugging a function").`,
+    );
+  return cloud;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: startFlags, strict: true });
+  await startFromFlags(values);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

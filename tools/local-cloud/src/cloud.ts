@@ -16,7 +16,9 @@ import {
   type StoredEvent,
 } from './endpoint';
 import { LocalClock, type MovableClock } from './clock';
-import { closeServer, listen } from './http';
+import { InFlightRequests, closeServer, drainServer, listen } from './http';
+import { formatEntry, LogStream, type LogMode } from './logs';
+import { DEFAULT_INSPECT_PORT, debugModel, inspectedFunction, type InspectRequest } from './debug';
 import {
   functionsPart,
   gatewayPart,
@@ -28,6 +30,14 @@ import {
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
 import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
+import {
+  createConnectionsService,
+  createWebSocketApis,
+  forwardToEndpoint,
+  isWebSocketPath,
+  localizeWebSocketUrls,
+  type WebSocketApis,
+} from './services/websocket-api';
 import {
   createLambdaRuntime,
   startEventRules,
@@ -43,6 +53,7 @@ import { startLocalScheduler, type LocalScheduler } from './services/scheduler/s
 import {
   createRedeployer,
   createStreamSourcePool,
+  type CodeSwap,
   RedeployError,
   type RedeploySummary,
   type StreamSourcePool,
@@ -84,6 +95,15 @@ export interface LocalCloudOptions {
   readonly clock?: MovableClock;
   /** The Lambda runtime's account concurrency and idle timeout (`npm start -- --concurrency 8`). @default the runtime's */
   readonly lambda?: Pick<LambdaRuntimeOptions, 'concurrency' | 'idleTimeoutMs' | 'queueTimeoutMs'>;
+  /** Runs one function's environments under Node's inspector (`npm start -- --inspect get-order`). @default none */
+  readonly inspect?: InspectRequest;
+  /**
+   * How the functions' lines are printed: `pretty`, one line per request with Powertools' lines
+   * pretty-printed and metric blobs hidden (`npm start`'s default), or `raw`, every line as written.
+   * Either way they are kept in the log stream (`GET /_local/logs`).
+   * @default 'raw'
+   */
+  readonly logs?: LogMode;
 }
 
 /** A running local cloud. */
@@ -93,12 +113,16 @@ export interface LocalCloud {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  /** The WebSocket APIs: `ws://localhost:<port>/_ws/<apiId>/<stage>` and their open connections. */
+  readonly webSockets: WebSocketApis;
   /** The functions reading the tables' streams, and the batches they could not process. */
   readonly eventSources: StreamSourcePool;
   /** The functions reading SQS queues. */
   readonly queueSources: QueueEventSources;
   /** The EventBridge rules: what they delivered to their targets. */
   readonly rules: EventRules;
+  /** The functions' log stream, as `GET /_local/logs` reads it. */
+  readonly logs: LogStream;
   /** The SNS topics: what they captured (email, SMS, HTTP/S) and what they could not deliver. */
   readonly sns: SnsService['sns'];
   /** The schedules and scheduled rules, with their next runs (as `GET /_local/schedules`). */
@@ -119,6 +143,8 @@ export interface LocalCloud {
    * `POST /_local/redeploy` does; `model` is the new one afterwards.
    */
   redeploy(assemblyDir: string): Promise<RedeploySummary>;
+  /** Runs new code for some functions (`npm run dev`'s hot swap), everything else as it runs. */
+  swapCode(swaps: readonly CodeSwap[]): Promise<RedeploySummary>;
   /** Stops the server, every function environment and the local AWS endpoint. */
   stop(): Promise<void>;
 }
@@ -176,8 +202,10 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
     [`/slice/${stage}/platform/user-pool-client-id`, issuer.audience],
   ]);
   return (from: readonly string[]): LocalModel => {
-    const loaded = loadAssemblies(from, { accountId: localAccountId, ssm });
-    return options.transformModel ? options.transformModel(loaded) : loaded;
+    // A function's WebSocket callback URL (AWS's execute-api domain) becomes the local domain's.
+    const loaded = localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url);
+    const transformed = options.transformModel ? options.transformModel(loaded) : loaded;
+    return options.inspect ? debugModel(transformed, options.inspect.function) : transformed;
   };
 }
 
@@ -214,7 +242,10 @@ function startRuntime(
   model: LocalModel,
   endpoint: AwsEndpoint,
   identities: LocalIdentities,
+  logs: LogStream,
 ) {
+  const mode = context.options.logs ?? 'raw';
+  const print = (text: string | undefined) => text !== undefined && context.log(text);
   const runtime = createLambdaRuntime({
     awsEndpoint: endpoint.url,
     region: model.region,
@@ -223,8 +254,20 @@ function startRuntime(
     // No X-Ray here: with the tracer on, every call the SDK makes went through its HTTP
     // instrumentation only to drop the segment (about 0.3 ms CPU of a warm request).
     extraEnv: { SLICE_VALIDATE_RESPONSES: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
-    log: ({ functionId, text }) => context.log(`${functionId.split('/').pop() ?? functionId} | ${text}`),
+    log: (line) => {
+      const draft = logs.add(line);
+      print(formatEntry({ seq: 0, correlationIds: [], ...draft }, mode));
+    },
+    onInvocation: (record) => print(formatEntry(logs.settle(record), mode)),
     ...context.options.lambda,
+    ...(context.options.inspect === undefined
+      ? {}
+      : {
+          inspect: {
+            functionId: inspectedFunction(model, context.options.inspect.function).id,
+            port: context.options.inspect.port ?? DEFAULT_INSPECT_PORT,
+          },
+        }),
   });
   context.started.push(runtime);
   for (const fn of model.functions) runtime.register(fn);
@@ -303,12 +346,15 @@ interface Parts {
   readonly endpoint: AwsEndpoint;
   readonly runtime: LocalLambdaRuntime;
   readonly gateway: Gateway;
+  readonly webSockets: WebSocketApis;
   readonly eventSources: StreamSourcePool;
   readonly queueSources: QueueEventSources;
   readonly rules: EventRules;
   readonly stepFunctions: LocalStepFunctions;
   readonly messaging: ReturnType<typeof startMessaging>;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
+  readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
+  readonly logs: LogStream;
 }
 
 /** SNS on the endpoint and the schedules on the clock, both delivering through the rules' Lambda invocations. */
@@ -354,7 +400,11 @@ async function startParts(context: StartContext): Promise<Parts> {
   // Set once the rules run; the endpoint hands them every event put on a bus.
   const bus: { rules?: EventRules } = {};
   const endpoint = await startEndpoint(context, model, identities, bus);
-  const runtime = startRuntime(context, model, endpoint, identities);
+  const logs = new LogStream({
+    functionOf: (id) => served.current.functions.find((fn) => fn.id === id),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const runtime = startRuntime(context, model, endpoint, identities, logs);
   endpoint.services.register(
     createLambdaInvokeService({
       runtime,
@@ -374,6 +424,16 @@ async function startParts(context: StartContext): Promise<Parts> {
     stage,
     log: (line: string) => log(`gateway: ${line}`),
   });
+  const webSockets = createWebSocketApis({
+    model,
+    runtime,
+    // The idle and duration limits run on the one clock: `POST /_local/clock` moves them too.
+    clock: context.clock,
+    log: (line: string) => log(`websocket: ${line}`),
+  });
+  endpoint.services.register(
+    createConnectionsService({ apis: webSockets, accountId: localAccountId, region: model.region }),
+  );
   const redeployer = createRedeployer({
     root: options.root,
     assemblyDirs: () => assemblyDirs(options.root),
@@ -388,6 +448,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       stateMachinesPart(stepFunctions),
       messaging.schedules,
       gatewayPart(gateway),
+      webSockets,
       retiredFunctionsPart(runtime),
     ],
     log: (line) => log(`redeploy: ${line}`),
@@ -398,10 +459,13 @@ async function startParts(context: StartContext): Promise<Parts> {
     endpoint,
     runtime,
     gateway,
+    webSockets,
     ...invokers,
     stepFunctions,
     messaging,
     redeploy: (dir) => redeployer.redeploy(dir),
+    swapCode: (swaps) => redeployer.swapCode(swaps),
+    logs,
   };
 }
 
@@ -418,6 +482,9 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
     issuer: parts.issuer,
     redeploy: parts.redeploy,
     isRedeployError: (error) => error instanceof RedeployError,
+    logs: parts.logs,
+    invoke: (functionId, event) => parts.runtime.invoke(functionId, event),
+    connections: () => parts.webSockets.connections(),
     clock: context.clock,
     executions: (filter) => parts.stepFunctions.executions(filter),
     notifications: () => parts.messaging.sns.sns.notifications(),
@@ -426,7 +493,12 @@ function adminContext(context: StartContext, parts: Parts): AdminContext {
 }
 
 /** The cloud as its users see it, over its running parts. */
-function localCloud(context: StartContext, server: Server, parts: Parts): LocalCloud {
+function localCloud(
+  context: StartContext,
+  server: Server,
+  requests: InFlightRequests,
+  parts: Parts,
+): LocalCloud {
   const { url, clock } = context;
   let stopped = false;
   return {
@@ -437,9 +509,11 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     endpoint: parts.endpoint,
     runtime: parts.runtime,
     gateway: parts.gateway,
+    webSockets: parts.webSockets,
     eventSources: parts.eventSources,
     queueSources: parts.queueSources,
     rules: parts.rules,
+    logs: parts.logs,
     stepFunctions: parts.stepFunctions,
     sns: parts.messaging.sns.sns,
     scheduler: parts.messaging.schedules.scheduler,
@@ -447,10 +521,14 @@ function localCloud(context: StartContext, server: Server, parts: Parts): LocalC
     localEvents: (filter) => filterEvents(parts.endpoint.events, filter),
     token: (user, tokenOptions) => parts.issuer.token({ groups: ['customer'], ...user }, tokenOptions),
     redeploy: parts.redeploy,
+    swapCode: parts.swapCode,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await closeServer(server);
+      // First: an upgraded socket keeps the server from closing until it is closed (1001).
+      await parts.webSockets.stop();
+      // Requests in flight are answered while the functions and the endpoint still run.
+      await drainServer(server, requests);
       await parts.messaging.schedules.stop();
       await parts.eventSources.stop();
       await parts.queueSources.stop();
@@ -483,13 +561,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   if (assemblyDirs(options.root).length === 0)
     throw new Error('No synthesized assemblies in dist/: run `npx nx run-many -t synth` first.');
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const server = createServer((req, res) => {
-    if (!handler) return json(res, 503, { message: 'Slice is starting' });
-    handler(req, res).catch((error: unknown) => {
-      log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
-    });
-  });
+  const requests = new InFlightRequests();
+  const server = createServer(
+    requests.listener((req, res) => {
+      if (!handler) return json(res, 503, { message: 'Slice is starting' });
+      return handler(req, res).catch((error: unknown) => {
+        log(`local cloud: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) json(res, 500, { message: 'Internal server error' });
+      });
+    }),
+  );
   const url = `http://localhost:${await listenOn(server, options.port ?? 3000)}`;
   const clock = options.clock ?? new LocalClock();
   const context: StartContext = { options, url, stage: options.stage ?? 'dev', log, clock, started: [] };
@@ -498,9 +579,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const admin = adminContext(context, parts);
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
     };
-    return localCloud(context, server, parts);
+    server.on('upgrade', (req, socket, head) => parts.webSockets.handleUpgrade(req, socket, head));
+    return localCloud(context, server, requests, parts);
   } catch (error) {
     // A failed start leaves nothing running: no port, no child process, no database.
     for (const part of context.started.reverse()) await part.stop().catch(() => undefined);

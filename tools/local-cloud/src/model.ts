@@ -55,9 +55,17 @@ export interface TableSpec {
 
 /** What an invocation gave back. */
 export type InvokeResult =
-  | { readonly ok: true; readonly payload: unknown; readonly durationMs: number; readonly coldStart: boolean }
+  | {
+      readonly ok: true;
+      readonly payload: unknown;
+      readonly durationMs: number;
+      readonly coldStart: boolean;
+      /** The invocation's request id (its START/END/REPORT lines'), when it ran. */
+      readonly requestId?: string;
+    }
   | {
       readonly ok: false;
+      readonly requestId?: string;
       /** `Timeout`: killed at its timeout; `Crash`: the process died; `Error`: the handler threw; `Throttled`: reserved concurrency reached. */
       readonly errorType: 'Timeout' | 'Crash' | 'Error' | 'Throttled';
       readonly errorMessage: string;
@@ -368,6 +376,80 @@ export interface LambdaPermissionSpec {
   readonly sourceAccount?: string;
 }
 
+/** How a WebSocket route reaches its backend (`AWS::ApiGatewayV2::Integration`). */
+export interface WebSocketIntegrationSpec {
+  readonly id: string;
+  /** Only `AWS_PROXY` to a Lambda function runs locally; the others answer the client an error. */
+  readonly type: 'AWS_PROXY' | 'AWS' | 'HTTP' | 'HTTP_PROXY' | 'MOCK';
+  readonly uri?: string;
+  /** The function ARN in the URI. */
+  readonly functionArn?: string;
+  /** The function of the model the ARN names. */
+  readonly functionId?: string;
+  /** `TimeoutInMillis`: 50 ms to 29 s, 29 s when the template sets none. */
+  readonly timeoutMs: number;
+  /** The `IntegrationResponseKey`s of its `AWS::ApiGatewayV2::IntegrationResponse`s (not applied to proxy integrations). */
+  readonly responseKeys: readonly string[];
+}
+
+/** A route of a WebSocket API (`AWS::ApiGatewayV2::Route`). */
+export interface WebSocketRouteSpec {
+  readonly id: string;
+  /** `$connect`, `$disconnect`, `$default` or a custom key (`track`). */
+  readonly routeKey: string;
+  readonly authorizationType: 'NONE' | 'CUSTOM' | 'AWS_IAM';
+  readonly authorizerId?: string;
+  /** The integration its `Target` (`integrations/<id>`) names; none: the route has no backend. */
+  readonly integration?: WebSocketIntegrationSpec;
+  /**
+   * Two-way: the route has a `$default` `AWS::ApiGatewayV2::RouteResponse`, so the integration's
+   * answer (a proxy answer's `body`) is sent back to the client; one-way routes send nothing back.
+   */
+  readonly twoWay: boolean;
+}
+
+/** A REQUEST Lambda authorizer of a WebSocket API (`AWS::ApiGatewayV2::Authorizer`). */
+export interface WebSocketAuthorizerSpec {
+  readonly id: string;
+  readonly name: string;
+  /** `route.request.header.X`, `route.request.querystring.x`, `stageVariables.x`, `context.x`. */
+  readonly identitySources: readonly string[];
+  readonly functionArn?: string;
+  readonly functionId?: string;
+}
+
+/** A stage of a WebSocket API (`AWS::ApiGatewayV2::Stage`). */
+export interface WebSocketStageSpec {
+  readonly name: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A custom domain name mapped onto a WebSocket API (`AWS::ApiGatewayV2::DomainName` and `ApiMapping`). */
+export interface WebSocketDomainSpec {
+  /** `ws.slice.example`. */
+  readonly domainName: string;
+  readonly stage: string;
+  /** The mapping's path (`ApiMappingKey`); empty for the domain's root. */
+  readonly mappingKey: string;
+}
+
+/** A WebSocket API (API Gateway v2, `ProtocolType: WEBSOCKET`) from a template. */
+export interface WebSocketApiSpec {
+  /** The API id: ten lower-case characters, stable across loads. */
+  readonly id: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly name: string;
+  /** The region of the API's stack, for `execute-api` ARNs and its domain name. */
+  readonly region: string;
+  /** `$request.body.action`. */
+  readonly routeSelectionExpression: string;
+  readonly routes: readonly WebSocketRouteSpec[];
+  readonly authorizers: readonly WebSocketAuthorizerSpec[];
+  readonly stages: readonly WebSocketStageSpec[];
+  readonly domains: readonly WebSocketDomainSpec[];
+}
+
 /**
  * A Step Functions state machine (`AWS::StepFunctions::StateMachine`), its definition resolved
  * (`Fn::Join`/`Fn::Sub` of `DefinitionString` already applied) and checked at load.
@@ -413,6 +495,8 @@ export interface LocalModel {
   readonly eventRules?: readonly EventRuleSpec[];
   /** One per function that has an `EventInvokeConfig` or a `DeadLetterConfig`. @default none */
   readonly asyncInvokeConfigs?: readonly AsyncInvokeConfigSpec[];
+  /** From `AWS::ApiGatewayV2::Api` with `ProtocolType: WEBSOCKET` and its routes. @default none */
+  readonly webSocketApis?: readonly WebSocketApiSpec[];
   /** From `AWS::StepFunctions::StateMachine`. @default none */
   readonly stateMachines?: readonly StateMachineSpec[];
   /** From `AWS::SNS::Topic`. @default none */

@@ -231,10 +231,22 @@ export interface RedeployTargets {
   readonly log?: (line: string) => void;
 }
 
+/** A function's freshly bundled code, as `npm run dev` hot-swaps it. */
+export interface CodeSwap {
+  readonly functionId: string;
+  /** The folder of the new bundle: under the root's `dist/`. */
+  readonly codeDir: string;
+}
+
 /** Swaps one assembly into the running local cloud; see {@link createRedeployer}. */
 export interface Redeployer {
   /** Redeploys the assembly in `assemblyDir` (absolute, or relative to the root); one redeploy at a time. */
   redeploy(assemblyDir: string): Promise<RedeploySummary>;
+  /**
+   * Runs new code for some functions, everything else as it runs now (a hot swap: no template
+   * is loaded). Their busy environments finish on the old code; the next call cold-starts the new.
+   */
+  swapCode(swaps: readonly CodeSwap[]): Promise<RedeploySummary>;
 }
 
 /** The assembly folder a client named, if it is one under `dist/`; a {@link RedeployError} if not. */
@@ -294,6 +306,48 @@ async function redeployOnce(targets: RedeployTargets, assemblyDir: string): Prom
   return summary;
 }
 
+const noChanges: ResourceChanges = { added: [], changed: [], unchanged: [], removed: [] };
+
+async function swapOnce(targets: RedeployTargets, swaps: readonly CodeSwap[]): Promise<RedeploySummary> {
+  const started = performance.now();
+  const dist = resolve(targets.root, 'dist');
+  const previous = targets.model.current;
+  const byId = new Map(swaps.map((swap) => [swap.functionId, resolve(swap.codeDir)]));
+  for (const [id, dir] of byId) {
+    if (!previous.functions.some((fn) => fn.id === id)) throw new RedeployError(`No function ${id} runs.`);
+    if (relative(dist, dir).startsWith('..')) throw new RedeployError(`Code outside ${dist}: ${dir}`);
+  }
+  const functions = previous.functions.map((fn) => {
+    const codeDir = byId.get(fn.id);
+    return codeDir === undefined ? fn : { ...fn, codeDir };
+  });
+  const stacks = new Set(functions.filter((fn) => byId.has(fn.id)).map((fn) => fn.stackName));
+  const changes: ModelChanges = {
+    functions: {
+      ...noChanges,
+      changed: [...byId.keys()],
+      unchanged: functions.filter((fn) => stacks.has(fn.stackName) && !byId.has(fn.id)).map((fn) => fn.id),
+    },
+    policies: [],
+    apis: noChanges,
+    tables: noChanges,
+    eventSourceMappings: noChanges,
+  };
+  const model = { ...previous, functions };
+  const change: ModelChange = { previous, next: model, stacks, changes };
+  const notes: string[] = [];
+  for (const step of targets.steps) notes.push(...((await step.update(change)).notes ?? []));
+  targets.model.current = model;
+  targets.log?.(`swapped the code of ${[...byId.keys()].join(', ')}`);
+  return {
+    assembly: '',
+    stacks: [...stacks],
+    ...changes,
+    notes,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
 /**
  * Redeploys one cloud assembly into the running local cloud: loads every assembly afresh with
  * it, plans what changed in its stacks, and asks each part of the cloud to take the new model, in
@@ -309,11 +363,13 @@ async function redeployOnce(targets: RedeployTargets, assemblyDir: string): Prom
  */
 export function createRedeployer(targets: RedeployTargets): Redeployer {
   let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
   return {
-    redeploy(assemblyDir) {
-      const result = queue.then(() => redeployOnce(targets, assemblyDir));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    redeploy: (assemblyDir) => inTurn(() => redeployOnce(targets, assemblyDir)),
+    swapCode: (swaps) => inTurn(() => swapOnce(targets, swaps)),
   };
 }

@@ -19,6 +19,40 @@ const tagOf = (tags: unknown, key: string): string | undefined =>
  * (from the REST API methods) and functions (from the stack), one line per REST API.
  */
 export function describeServices(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
+  return [...restApiLines(model, routingRules), ...webSocketApiLines(model)];
+}
+
+/** One line per WebSocket API: its local URLs as base paths (`/_ws/<apiId>/<stage>`, `ws.localhost`), its route keys. */
+function webSocketApiLines(model: LocalModel): ServiceLine[] {
+  return (model.webSocketApis ?? []).map((api) => {
+    const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
+    const tags = stack?.template.Resources?.[api.logicalId]?.Properties?.Tags;
+    // An ApiGatewayV2 API's tags are a map, not a list of `Key`/`Value`.
+    const tagged =
+      typeof tags === 'object' && tags !== null && !Array.isArray(tags)
+        ? (tags as Record<string, unknown>)
+        : {};
+    const tag = (key: string) => {
+      const value = tagged[key];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const urls = [
+      ...api.stages.map((stage) => `/_ws/${api.id}/${stage.name}`),
+      ...api.domains.map(
+        (domain) => `${domain.domainName.split('.')[0] ?? ''}.localhost/${domain.mappingKey}`,
+      ),
+    ];
+    return {
+      service: tag('slice:service') ?? api.name,
+      team: tag('slice:team') ?? '-',
+      basePaths: urls.join(' ') || '-',
+      routes: api.routes.map((route) => route.routeKey),
+      functions: model.functions.filter((fn) => fn.stackName === api.stackName).length,
+    };
+  });
+}
+
+function restApiLines(model: LocalModel, routingRules: readonly RoutingRuleSpec[]): ServiceLine[] {
   return model.restApis.map((api) => {
     const stack = model.stacks.find((candidate) => candidate.name === api.stackName);
     const resource = stack?.template.Resources?.[api.logicalId];

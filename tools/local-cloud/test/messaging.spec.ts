@@ -441,14 +441,15 @@ describe('SNS, the Scheduler and SQS delays from the templates, on one clock', (
     );
   });
 
-  it('counts a Step Functions target as a failed invocation, and says why, when no Step Functions service runs', () => {
-    const hasStates = cloud.endpoint.services.resolve({ signingName: 'states' }) !== undefined;
-    if (hasStates) return expect(bodies('workflow-dlq')).toEqual([]);
-    // at(2027-03-27T10:00:00) in Amsterdam is 09:00Z.
+  it('dead-letters a Step Functions target whose role may not start the execution, after its retries', () => {
+    // at(2027-03-27T10:00:00) in Amsterdam is 09:00Z; the role may write its dead letters, nothing else.
     const [dead] = byName('workflow-dlq').messages();
-    expect(dead?.messageAttributes['ERROR_CODE']?.StringValue).toBe('ServiceUnavailable');
     expect(dead?.messageAttributes['SCHEDULED_TIME']?.StringValue).toBe('2027-03-27T09:00:00Z');
-    expect(logs.some((line) => line.includes('the Step Functions target is unavailable'))).toBe(true);
+    expect(dead?.messageAttributes['ERROR_CODE']?.StringValue).toBe('AccessDeniedException');
+    expect(dead?.messageAttributes['ERROR_MESSAGE']?.StringValue).toMatch(
+      /not authorized to perform: states:StartExecution on resource: .*stateMachine:bake/,
+    );
+    expect(dead?.messageAttributes['RETRY_ATTEMPTS']?.StringValue).toBe('0');
   });
 
   it('delivers a scheduled rule every hour, as the rules deliver an event', async () => {

@@ -30,6 +30,10 @@ export const teams = {
     owners: ['@slice-pizza/kitchen'],
     purpose: 'Cooking queue, preparation workflow, schedules and ready notifications',
   },
+  tracking: {
+    owners: ['@slice-pizza/tracking'],
+    purpose: 'Live order status for customers over a WebSocket API',
+  },
 } as const satisfies Record<string, Team>;
 
 /** A team: the GitHub handles that review its code and one line on what it owns. */

@@ -76,12 +76,22 @@ describe('nx affected -t deploy', () => {
     expect(deploysAfterChanging('apps/menu/src/config.ts')).toEqual(['menu']);
   });
 
-  it("deploys Menu, its consumer Orders and the monolith that still serves it after a change in Menu's contract", () => {
-    expect(deploysAfterChanging('libs/contracts/menu/src/index.ts')).toEqual(['menu', 'monolith', 'orders']);
+  it("deploys Menu, its consumers (Orders, and Tracking through Orders' contract) and the monolith that still serves it after a change in Menu's contract", () => {
+    expect(deploysAfterChanging('libs/contracts/menu/src/index.ts')).toEqual([
+      'menu',
+      'monolith',
+      'orders',
+      'tracking',
+    ]);
   });
 
   it('deploys every service after a change in the shared middleware', () => {
-    expect(deploysAfterChanging('libs/middleware/src/http.ts')).toEqual(['menu', 'monolith', 'orders']);
+    expect(deploysAfterChanging('libs/middleware/src/http.ts')).toEqual([
+      'menu',
+      'monolith',
+      'orders',
+      'tracking',
+    ]);
   });
 
   it('deploys the front door after a change in the routing manifest, and nothing else', () => {

@@ -6,6 +6,7 @@ export const dev: StageConfig = {
   name: 'dev',
   region: 'eu-west-1',
   domainName: 'api.dev.slice.example.com',
+  webSocketDomainName: 'ws.dev.slice.example.com',
   hostedZone: { name: 'dev.slice.example.com', id: 'Z00000000000000000DEV' },
   logRetention: RetentionDays.TWO_WEEKS,
   rollout: { type: 'all-at-once' },

@@ -6,6 +6,7 @@ export const prod: StageConfig = {
   name: 'prod',
   region: 'eu-west-1',
   domainName: 'api.slice.example.com',
+  webSocketDomainName: 'ws.slice.example.com',
   hostedZone: { name: 'slice.example.com', id: 'Z0000000000000000PROD' },
   logRetention: RetentionDays.SIX_MONTHS,
   rollout: { type: 'canary', percent: 10, minutes: 5 },

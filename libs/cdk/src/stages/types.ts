@@ -17,6 +17,11 @@ export interface StageConfig {
   readonly region: string;
   /** The platform's custom domain: `api.<domain>`. */
   readonly domainName: string;
+  /**
+   * The custom domain of the WebSocket API (Tracking): `ws.<domain>`. API Gateway cannot map a
+   * WebSocket API and REST APIs onto one domain, so it has its own, in the same hosted zone.
+   */
+  readonly webSocketDomainName: string;
   /** The Route 53 hosted zone the domain, its certificate validation and its alias live in. */
   readonly hostedZone: { readonly name: string; readonly id: string };
   readonly logRetention: RetentionDays;

@@ -11,6 +11,9 @@ import type { CapturedNotification } from '../services/sns/sns';
 import type { ScheduleListing } from '../services/scheduler/scheduler';
 import { readBody } from '../http';
 import { isRecord } from '../json';
+import { findFunction, labelOf, serviceOf, type LogFilter, type LogStream } from '../logs';
+import type { InvokeResult } from '../model';
+import { functionsOf } from './functions';
 
 /** What the admin routes read and act on. */
 export interface AdminContext {
@@ -32,6 +35,12 @@ export interface AdminContext {
   /** Redeploys an assembly; a `RedeployError` is the client's mistake (422). */
   redeploy(assemblyDir: string): Promise<unknown>;
   readonly isRedeployError: (error: unknown) => boolean;
+  /** The functions' log stream (`GET /_local/logs`). */
+  readonly logs: LogStream;
+  /** Invokes a function with an event (`POST /_local/invoke`). */
+  invoke(functionId: string, event: unknown): Promise<InvokeResult>;
+  /** The open WebSocket connections (`GET /_local/connections`). @default none */
+  readonly connections?: () => readonly unknown[];
   /** The clock every part waits on, which `POST /_local/clock` moves. */
   readonly clock: MovableClock;
   /** The Step Functions executions with their history, of one state machine (name or ARN) if given. @default none */
@@ -103,6 +112,62 @@ async function redeploy(context: AdminContext, req: IncomingMessage): Promise<Ad
       return clientError(422, error instanceof Error ? error.message : String(error));
     throw error;
   }
+}
+
+/** Lambda's limit on a synchronous invocation's request payload. */
+const MAX_INVOKE_BYTES = 6 * 1024 * 1024;
+
+function logs(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  const query = new URL(req.url ?? '/', context.url).searchParams;
+  const number = (name: string) => {
+    const raw = query.get(name);
+    return raw !== null && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  };
+  const filter: Record<string, string | number> = {};
+  for (const name of ['target', 'correlationId', 'requestId'] as const) {
+    const raw = query.get(name);
+    if (raw) filter[name] = raw;
+  }
+  const target = query.get('target');
+  if (target) {
+    const functions = context.model().functions;
+    const services = new Set(functions.map(serviceOf));
+    const found = findFunction(functions, target);
+    if (!services.has(target.toLowerCase()) && 'error' in found)
+      return Promise.resolve(
+        clientError(
+          404,
+          `${found.error.replace(/^No function/, 'No function or service')} Services: ${[...services].sort().join(', ')}.`,
+        ),
+      );
+  }
+  for (const name of ['after', 'limit'] as const) {
+    const parsed = number(name);
+    if (parsed !== undefined) filter[name] = parsed;
+  }
+  return Promise.resolve(ok({ entries: context.logs.query(filter as LogFilter), last: context.logs.last }));
+}
+
+/** Runs one function with the posted event; answers its result and the lines of that request. */
+async function invoke(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    return clientError(415, 'Send {"function":"get-order","event":{...}} as application/json.');
+  const body = await readBody(req, MAX_INVOKE_BYTES);
+  if (body === undefined) return clientError(413, `The body must be at most ${MAX_INVOKE_BYTES} bytes.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return clientError(400, 'The body must be JSON: {"function":"get-order","event":{...}}');
+  }
+  if (!isRecord(parsed) || typeof parsed.function !== 'string' || !('event' in parsed))
+    return clientError(400, 'function (a name) and event (any JSON) are required');
+  const found = findFunction(context.model().functions, parsed.function);
+  if ('error' in found) return clientError(404, found.error);
+  const result = await context.invoke(found.fn.id, parsed.event);
+  if (result.requestId !== undefined) await context.logs.settled(result.requestId);
+  const lines = result.requestId === undefined ? [] : context.logs.query({ requestId: result.requestId });
+  return ok({ function: labelOf(found.fn), functionId: found.fn.id, result, logs: lines });
 }
 
 function events(context: AdminContext, req: IncomingMessage): Promise<AdminAnswer> {
@@ -255,6 +320,12 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]
   ['/_local/token', { method: 'POST', answer: token }],
   ['/_local/redeploy', { method: 'POST', answer: redeploy }],
   ['/_local/events', { method: 'GET', answer: events }],
+  ['/_local/logs', { method: 'GET', answer: logs }],
+  [
+    '/_local/functions',
+    { method: 'GET', answer: (context) => Promise.resolve(ok(functionsOf(context.model()))) },
+  ],
+  ['/_local/invoke', { method: 'POST', answer: invoke }],
   ['/_local/queues', { method: 'GET', answer: queues }],
   ['/_local/tables', { method: 'GET', answer: tables }],
   ['/_local/streams', { method: 'GET', answer: streams }],
@@ -276,6 +347,13 @@ export const adminRoutes: ReadonlyMap<string, AdminRoute | readonly AdminRoute[]
       { method: 'GET', answer: (context) => Promise.resolve(ok(clockNow(context))) },
       { method: 'POST', answer: moveClock },
     ],
+  ],
+  [
+    '/_local/connections',
+    {
+      method: 'GET',
+      answer: (context) => Promise.resolve(ok({ connections: context.connections?.() ?? [] })),
+    },
   ],
   [
     '/_local/credentials',

@@ -22,6 +22,7 @@ import { RolePolicies } from './iam';
 import { messagingOf } from './messaging';
 import { InvalidScheduleExpressionError, parseScheduleExpression } from '../services/scheduler/expressions';
 import { restApisOf } from './rest-api';
+import { webSocketApisOf } from './websocket-api';
 import { stateMachineOf } from './state-machines';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import { isRecord } from '../json';
@@ -235,13 +236,41 @@ function eventBusOf(resolver: Resolver, stackName: string, logicalId: string): E
  */
 export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesOptions): LocalModel {
   const { region, stacks } = stacksOf(dirs, options);
-
-  const warnings: string[] = [];
-  const warn = (message: string) => {
-    if (!warnings.includes(message)) warnings.push(message);
+  const loading = startLoading(stacks, options);
+  const resources = resourcesOf(loading, options, region);
+  if (loading.problems.length > 0) {
+    const unique = [
+      ...new Map(loading.problems.map((problem) => [JSON.stringify(problem), problem])).values(),
+    ];
+    throw new UnresolvableError(unique);
+  }
+  return {
+    accountId: options.accountId,
+    region,
+    stacks: stacks.map(({ assets: _assets, ...stack }) => stack),
+    ...resources,
+    warnings: loading.warnings,
   };
+}
+
+/** One load in progress: the resolver over the stacks, and the warnings and problems found so far. */
+interface Loading {
+  readonly stacks: readonly LoadedStack[];
+  readonly stackNames: readonly string[];
+  readonly resolver: Resolver;
+  readonly warnings: string[];
+  readonly problems: ResolutionProblem[];
+  /** Records a warning once. */
+  warn(message: string): void;
+  /** `compute()`, or `undefined` with its problems recorded when it cannot be resolved. */
+  readonly attempt: <T>(compute: () => T) => T | undefined;
+  /** `build` for every resource of `type` in every stack; those that cannot be resolved are left out (their problems recorded). */
+  readonly each: <T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined) => T[];
+}
+
+function startLoading(stacks: readonly LoadedStack[], options: LoadAssembliesOptions): Loading {
   const resolver = new Resolver(stacks, { accountId: options.accountId, ssm: options.ssm });
-  const stackNames = stacks.map((stack) => stack.name);
+  const warnings: string[] = [];
   const problems: ResolutionProblem[] = [];
   const attempt = <T>(compute: () => T): T | undefined => {
     try {
@@ -252,42 +281,42 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
       return undefined;
     }
   };
-  const each = <T>(type: string, build: (stack: LoadedStack, logicalId: string) => T | undefined): T[] =>
-    stacks.flatMap((stack) =>
-      resolver
-        .resources(stack.name, type)
-        .map(([logicalId]) => attempt(() => build(stack, logicalId)))
-        .filter((item): item is T => item !== undefined),
-    );
+  return {
+    stacks,
+    stackNames: stacks.map((stack) => stack.name),
+    resolver,
+    warnings,
+    problems,
+    warn(message) {
+      if (!warnings.includes(message)) warnings.push(message);
+    },
+    attempt,
+    each: (type, build) =>
+      stacks.flatMap((stack) =>
+        resolver
+          .resources(stack.name, type)
+          .map(([logicalId]) => attempt(() => build(stack, logicalId)))
+          .filter((item) => item !== undefined),
+      ),
+  };
+}
 
+/** Every resource of the model, from the loaded stacks. */
+function resourcesOf(
+  loading: Loading,
+  options: LoadAssembliesOptions,
+  region: string,
+): Omit<LocalModel, 'accountId' | 'region' | 'stacks' | 'warnings'> {
+  const { resolver, stacks, stackNames, each, attempt } = loading;
+  const warn = (message: string) => loading.warn(message);
   const policies = new RolePolicies(resolver, stackNames, warn);
   const functions = each('AWS::Lambda::Function', (stack, logicalId) =>
     functionOf(resolver, policies, stack, logicalId, warn),
   );
   const functionIdOf = functionIndex(functions);
-
-  const tables = [
-    ...each('AWS::DynamoDB::GlobalTable', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
-    ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
-  ];
-
+  const webSocketApis = attempt(() => webSocketApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
+  const webSocketApiIds = new Set(webSocketApis.map((api) => api.id));
   const queues = each('AWS::SQS::Queue', (stack, logicalId) => queueOf(resolver, stack.name, logicalId));
-
-  const eventSourceMappings = each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
-    eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
-  );
-  const permissions = each('AWS::Lambda::Permission', (stack, logicalId) =>
-    permissionOf(resolver, stack.name, logicalId, functionIdOf),
-  );
-  const eventBuses = each('AWS::Events::EventBus', (stack, logicalId) =>
-    eventBusOf(resolver, stack.name, logicalId),
-  );
-  const eventRules = each('AWS::Events::Rule', (stack, logicalId) =>
-    eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
-  );
-  const stateMachines = each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
-    stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
-  );
   const messaging = messagingOf(
     {
       resolver,
@@ -298,38 +327,36 @@ export function loadAssemblies(dirs: readonly string[], options: LoadAssembliesO
     },
     (url) => queues.find((queue) => queue.url === url)?.arn,
   );
-  const asyncInvokeConfigs = asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt);
-
-  const restApis = attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [];
-  const routingRules = attempt(() => routingRulesOf(resolver, stacks)) ?? [];
-  const parameters =
-    attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>();
-  const secrets = attempt(() => resolver.secretValues()) ?? new Map<string, string>();
-
-  if (problems.length > 0) {
-    const unique = [...new Map(problems.map((problem) => [JSON.stringify(problem), problem])).values()];
-    throw new UnresolvableError(unique);
-  }
-
   return {
-    accountId: options.accountId,
-    region,
-    stacks: stacks.map(({ assets: _assets, ...stack }) => stack),
     functions,
-    tables,
+    tables: [
+      ...each('AWS::DynamoDB::GlobalTable', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
+      ...each('AWS::DynamoDB::Table', (stack, logicalId) => tableOf(resolver, stack.name, logicalId)),
+    ],
     queues,
-    restApis,
-    parameters,
-    secrets,
-    routingRules,
-    eventSourceMappings,
-    permissions,
-    eventBuses,
-    eventRules,
-    asyncInvokeConfigs,
-    stateMachines,
+    eventSourceMappings: each('AWS::Lambda::EventSourceMapping', (stack, logicalId) =>
+      eventSourceMappingOf(resolver, stack.name, logicalId, functionIdOf),
+    ),
+    permissions: each('AWS::Lambda::Permission', (stack, logicalId) =>
+      permissionOf(resolver, stack.name, logicalId, functionIdOf),
+    ),
+    eventBuses: each('AWS::Events::EventBus', (stack, logicalId) =>
+      eventBusOf(resolver, stack.name, logicalId),
+    ),
+    eventRules: each('AWS::Events::Rule', (stack, logicalId) =>
+      eventRuleOf(resolver, stack.name, logicalId, functionIdOf, warn),
+    ),
+    stateMachines: each('AWS::StepFunctions::StateMachine', (stack, logicalId) =>
+      stateMachineOf({ resolver, policies, accountId: options.accountId, warn }, stack.name, logicalId),
+    ),
+    asyncInvokeConfigs: asyncInvokeConfigsOf(resolver, stacks, functions, functionIdOf, attempt),
+    restApis: attempt(() => restApisOf({ resolver, stackNames, functionIdOf, warn })) ?? [],
+    webSocketApis,
+    routingRules: attempt(() => routingRulesOf(resolver, stacks, webSocketApiIds)) ?? [],
+    parameters:
+      attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>(),
+    secrets: attempt(() => resolver.secretValues()) ?? new Map<string, string>(),
     ...messaging,
-    warnings,
   };
 }
 
@@ -672,7 +699,12 @@ function tableOf(resolver: Resolver, stackName: string, logicalId: string): Tabl
   };
 }
 
-function routingRulesOf(resolver: Resolver, stacks: readonly LoadedStack[]): RoutingRuleSpec[] {
+/** The front door's rules; mappings onto WebSocket APIs (`webSocketApiIds`) are theirs, not the front door's. */
+function routingRulesOf(
+  resolver: Resolver,
+  stacks: readonly LoadedStack[],
+  webSocketApiIds: ReadonlySet<string>,
+): RoutingRuleSpec[] {
   const rules: RoutingRuleSpec[] = [];
   const mappings: RoutingRuleSpec[] = [];
   for (const stack of stacks) {
@@ -726,6 +758,7 @@ function routingRulesOf(resolver: Resolver, stacks: readonly LoadedStack[]): Rou
           '',
         );
         const apiId = resolver.stringProperty(stack.name, logicalId, apiProperty) ?? '';
+        if (webSocketApiIds.has(apiId)) continue;
         const stage = resolver.stringProperty(stack.name, logicalId, 'Stage') ?? '';
         mappings.push({
           priority: 0,

@@ -268,6 +268,40 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
     },
   ],
   ['AWS::Cognito::UserPoolClient', { physicalId: shortId(26), attributes: { ClientId: id } }],
+  [
+    'AWS::ApiGatewayV2::Api',
+    {
+      physicalId: shortId(10),
+      attributes: {
+        ApiId: id,
+        // A WebSocket API's is `wss://`, an HTTP API's `https://`.
+        ApiEndpoint: (r) =>
+          `${r.stringProperty('ProtocolType') === 'WEBSOCKET' ? 'wss' : 'https'}://${r.id()}.execute-api.${r.region}.amazonaws.com`,
+      },
+    },
+  ],
+  ['AWS::ApiGatewayV2::Stage', { physicalId: named('StageName', 128) }],
+  ['AWS::ApiGatewayV2::Route', { physicalId: shortId(7), attributes: { RouteId: id } }],
+  ['AWS::ApiGatewayV2::RouteResponse', { physicalId: shortId(6), attributes: { RouteResponseId: id } }],
+  ['AWS::ApiGatewayV2::Integration', { physicalId: shortId(7), attributes: { IntegrationId: id } }],
+  [
+    'AWS::ApiGatewayV2::IntegrationResponse',
+    { physicalId: shortId(6), attributes: { IntegrationResponseId: id } },
+  ],
+  ['AWS::ApiGatewayV2::Authorizer', { physicalId: shortId(6), attributes: { AuthorizerId: id } }],
+  ['AWS::ApiGatewayV2::Deployment', { physicalId: shortId(6), attributes: { DeploymentId: id } }],
+  ['AWS::ApiGatewayV2::ApiMapping', { physicalId: shortId(6), attributes: { ApiMappingId: id } }],
+  [
+    'AWS::ApiGatewayV2::DomainName',
+    {
+      physicalId: named('DomainName', 512),
+      attributes: {
+        DomainNameArn: (r) => `arn:aws:apigateway:${r.region}::/domainnames/${r.id()}`,
+        RegionalDomainName: (r) => `d-${stableId(seedOf(r), 10)}.execute-api.${r.region}.amazonaws.com`,
+        RegionalHostedZoneId: () => 'Z2FDTNDATAQYW2',
+      },
+    },
+  ],
   // Not emulated, but their identifiers flow into values that are (SSM parameters, rules).
   [
     'AWS::WAFv2::WebACL',

@@ -53,6 +53,168 @@ interface Part {
   readonly logicalId: string;
 }
 
+/** What an `AWS::ApiGateway::RequestValidator` validates. */
+interface RequestValidator {
+  readonly body: boolean;
+  readonly parameters: boolean;
+}
+
+/** One part of a REST API (a resource, method, stage…) and the API it belongs to. */
+type ApiPart = Part & { readonly apiId: string };
+
+/** Every part of every REST API in the stacks, by kind. */
+interface ApiParts {
+  readonly resources: readonly ApiPart[];
+  readonly methods: readonly ApiPart[];
+  readonly stages: readonly ApiPart[];
+  readonly deployments: readonly ApiPart[];
+  readonly authorizers: readonly ApiPart[];
+  readonly responses: readonly ApiPart[];
+  readonly validators: readonly ApiPart[];
+}
+
+function apiPartsOf({ resolver, stackNames }: RestApiContext): ApiParts {
+  const partsOf = (type: string): ApiPart[] =>
+    stackNames.flatMap((stackName) =>
+      resolver.resources(stackName, type).map(([logicalId]) => ({
+        stackName,
+        logicalId,
+        apiId: resolver.stringProperty(stackName, logicalId, 'RestApiId') ?? '',
+      })),
+    );
+  return {
+    resources: partsOf('AWS::ApiGateway::Resource'),
+    methods: partsOf('AWS::ApiGateway::Method'),
+    stages: partsOf('AWS::ApiGateway::Stage'),
+    deployments: partsOf('AWS::ApiGateway::Deployment'),
+    authorizers: partsOf('AWS::ApiGateway::Authorizer'),
+    responses: partsOf('AWS::ApiGateway::GatewayResponse'),
+    validators: partsOf('AWS::ApiGateway::RequestValidator'),
+  };
+}
+
+/** An API's request validators by id: what each validates. */
+function validatorsOf(resolver: Resolver, parts: readonly ApiPart[]): Map<string, RequestValidator> {
+  return new Map(
+    parts.map((part) => [
+      resolver.physicalId(part.stackName, part.logicalId),
+      {
+        body: resolver.property(part.stackName, part.logicalId, 'ValidateRequestBody') === true,
+        parameters: resolver.property(part.stackName, part.logicalId, 'ValidateRequestParameters') === true,
+      },
+    ]),
+  );
+}
+
+/** The API's resource tree with full paths, each resource with its methods. */
+function resourcesOf(
+  context: RestApiContext,
+  api: { readonly name: string; readonly rootResourceId: string },
+  parts: { readonly resources: readonly ApiPart[]; readonly methods: readonly ApiPart[] },
+  validators: ReadonlyMap<string, RequestValidator>,
+): RestResourceSpec[] {
+  const { resolver } = context;
+  const paths = resourcePaths(resolver, api.rootResourceId, parts.resources);
+  const methods = new Map<string, MethodSpec[]>([...paths.keys()].map((resourceId) => [resourceId, []]));
+  for (const part of parts.methods) {
+    const resourceId = resolver.stringProperty(part.stackName, part.logicalId, 'ResourceId') ?? '';
+    const list = methods.get(resourceId);
+    if (!list) {
+      throw new UnresolvableError({
+        stackName: part.stackName,
+        path: `${part.logicalId}.Properties.ResourceId`,
+        reason: `no resource ${resourceId} in the REST API ${api.name}`,
+      });
+    }
+    list.push(methodOf(context, part, validators));
+  }
+  return [...paths].map(([resourceId, path]) => ({
+    id: resourceId,
+    path,
+    methods: methods.get(resourceId) ?? [],
+  }));
+}
+
+/** Says which of an API's methods use what the local gateway does not check (API keys) or refuses (`AWS_IAM`). */
+function warnOfUnemulatedMethods(
+  context: RestApiContext,
+  name: string,
+  resources: readonly RestResourceSpec[],
+) {
+  for (const resource of resources) {
+    for (const method of resource.methods) {
+      if (method.apiKeyRequired) {
+        context.warn(
+          `${name}: ${method.httpMethod} ${resource.path} requires an API key, which the local gateway does not check.`,
+        );
+      }
+      if (method.authorizationType === 'AWS_IAM') {
+        context.warn(
+          `${name}: ${method.httpMethod} ${resource.path} uses AWS_IAM authorization, which the local gateway refuses (403).`,
+        );
+      }
+    }
+  }
+}
+
+function binaryMediaTypesOf(resolver: Resolver, stackName: string, logicalId: string): string[] {
+  const types = resolver.property(stackName, logicalId, 'BinaryMediaTypes');
+  return Array.isArray(types)
+    ? types.filter((type): type is string => typeof type === 'string').map(decodePath)
+    : [];
+}
+
+/** One `AWS::ApiGateway::RestApi` with the parts of any stack that name it. */
+function restApiOf(
+  context: RestApiContext,
+  all: ApiParts,
+  stackName: string,
+  logicalId: string,
+): RestApiSpec {
+  const { resolver } = context;
+  const id = resolver.physicalId(stackName, logicalId);
+  const of = (parts: readonly ApiPart[]) => parts.filter((part) => part.apiId === id);
+  const name = resolver.stringProperty(stackName, logicalId, 'Name') ?? logicalId;
+  if (
+    resolver.property(stackName, logicalId, 'Body') !== undefined ||
+    resolver.property(stackName, logicalId, 'BodyS3Location') !== undefined
+  ) {
+    context.warn(
+      `${stackName}/${logicalId} (${name}) is defined by an OpenAPI body, which the local cloud does not import: only its AWS::ApiGateway::* resources are served.`,
+    );
+  }
+  const rootResourceId = resolver.attribute(
+    stackName,
+    logicalId,
+    'RootResourceId',
+    `${logicalId}.RootResourceId`,
+  ) as string;
+  const validators = validatorsOf(resolver, of(all.validators));
+  const resources = resourcesOf(
+    context,
+    { name, rootResourceId },
+    { resources: of(all.resources), methods: of(all.methods) },
+    validators,
+  );
+  warnOfUnemulatedMethods(context, name, resources);
+  return {
+    id,
+    stackName,
+    logicalId,
+    name,
+    region: resolver.region(stackName),
+    rootResourceId,
+    stages: [
+      ...of(all.stages).map((part) => stageOf(resolver, part)),
+      ...of(all.deployments).flatMap((part) => deploymentStageOf(resolver, part)),
+    ],
+    resources,
+    authorizers: of(all.authorizers).map((part) => authorizerOf(context, part)),
+    gatewayResponses: of(all.responses).map((part) => gatewayResponseOf(resolver, part)),
+    binaryMediaTypes: binaryMediaTypesOf(resolver, stackName, logicalId),
+  };
+}
+
 /**
  * Builds the {@link RestApiSpec} of every `AWS::ApiGateway::RestApi` in the stacks: the resource
  * tree with full paths, methods with their authorization, request parameters and integration,
@@ -66,114 +228,11 @@ interface Part {
  * ```
  */
 export function restApisOf(context: RestApiContext): RestApiSpec[] {
-  const { resolver, stackNames } = context;
-  const partsOf = (type: string): (Part & { apiId: string })[] =>
-    stackNames.flatMap((stackName) =>
-      resolver.resources(stackName, type).map(([logicalId]) => ({
-        stackName,
-        logicalId,
-        apiId: resolver.stringProperty(stackName, logicalId, 'RestApiId') ?? '',
-      })),
-    );
-  const all = {
-    resources: partsOf('AWS::ApiGateway::Resource'),
-    methods: partsOf('AWS::ApiGateway::Method'),
-    stages: partsOf('AWS::ApiGateway::Stage'),
-    deployments: partsOf('AWS::ApiGateway::Deployment'),
-    authorizers: partsOf('AWS::ApiGateway::Authorizer'),
-    responses: partsOf('AWS::ApiGateway::GatewayResponse'),
-    validators: partsOf('AWS::ApiGateway::RequestValidator'),
-  };
-
-  return stackNames.flatMap((stackName) =>
-    resolver.resources(stackName, 'AWS::ApiGateway::RestApi').map(([logicalId]): RestApiSpec => {
-      const id = resolver.physicalId(stackName, logicalId);
-      const of = <T extends { apiId: string }>(parts: readonly T[]) =>
-        parts.filter((part) => part.apiId === id);
-      const name = resolver.stringProperty(stackName, logicalId, 'Name') ?? logicalId;
-      if (
-        resolver.property(stackName, logicalId, 'Body') !== undefined ||
-        resolver.property(stackName, logicalId, 'BodyS3Location') !== undefined
-      ) {
-        context.warn(
-          `${stackName}/${logicalId} (${name}) is defined by an OpenAPI body, which the local cloud does not import: only its AWS::ApiGateway::* resources are served.`,
-        );
-      }
-      const rootResourceId = resolver.attribute(
-        stackName,
-        logicalId,
-        'RootResourceId',
-        `${logicalId}.RootResourceId`,
-      ) as string;
-      const validators = new Map(
-        of(all.validators).map((part) => [
-          resolver.physicalId(part.stackName, part.logicalId),
-          {
-            body: resolver.property(part.stackName, part.logicalId, 'ValidateRequestBody') === true,
-            parameters:
-              resolver.property(part.stackName, part.logicalId, 'ValidateRequestParameters') === true,
-          },
-        ]),
-      );
-
-      const paths = resourcePaths(resolver, rootResourceId, of(all.resources));
-      const methods = new Map<string, MethodSpec[]>([...paths.keys()].map((resourceId) => [resourceId, []]));
-      for (const part of of(all.methods)) {
-        const resourceId = resolver.stringProperty(part.stackName, part.logicalId, 'ResourceId') ?? '';
-        const list = methods.get(resourceId);
-        if (!list) {
-          throw new UnresolvableError({
-            stackName: part.stackName,
-            path: `${part.logicalId}.Properties.ResourceId`,
-            reason: `no resource ${resourceId} in the REST API ${name}`,
-          });
-        }
-        list.push(methodOf(context, part, validators));
-      }
-
-      const resources: RestResourceSpec[] = [...paths].map(([resourceId, path]) => ({
-        id: resourceId,
-        path,
-        methods: methods.get(resourceId) ?? [],
-      }));
-
-      for (const resource of resources) {
-        for (const method of resource.methods) {
-          if (method.apiKeyRequired) {
-            context.warn(
-              `${name}: ${method.httpMethod} ${resource.path} requires an API key, which the local gateway does not check.`,
-            );
-          }
-          if (method.authorizationType === 'AWS_IAM') {
-            context.warn(
-              `${name}: ${method.httpMethod} ${resource.path} uses AWS_IAM authorization, which the local gateway refuses (403).`,
-            );
-          }
-        }
-      }
-
-      return {
-        id,
-        stackName,
-        logicalId,
-        name,
-        region: resolver.region(stackName),
-        rootResourceId,
-        stages: [
-          ...of(all.stages).map((part) => stageOf(resolver, part)),
-          ...of(all.deployments).flatMap((part) => deploymentStageOf(resolver, part)),
-        ],
-        resources,
-        authorizers: of(all.authorizers).map((part) => authorizerOf(context, part)),
-        gatewayResponses: of(all.responses).map((part) => gatewayResponseOf(resolver, part)),
-        binaryMediaTypes: (() => {
-          const types = resolver.property(stackName, logicalId, 'BinaryMediaTypes');
-          return Array.isArray(types)
-            ? types.filter((type): type is string => typeof type === 'string').map(decodePath)
-            : [];
-        })(),
-      };
-    }),
+  const all = apiPartsOf(context);
+  return context.stackNames.flatMap((stackName) =>
+    context.resolver
+      .resources(stackName, 'AWS::ApiGateway::RestApi')
+      .map(([logicalId]) => restApiOf(context, all, stackName, logicalId)),
   );
 }
 
@@ -218,7 +277,7 @@ function resourcePaths(
 function methodOf(
   context: RestApiContext,
   part: Part,
-  validators: ReadonlyMap<string, { body: boolean; parameters: boolean }>,
+  validators: ReadonlyMap<string, RequestValidator>,
 ): MethodSpec {
   const { resolver } = context;
   const { stackName, logicalId } = part;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { type Clock, RealClock } from '../clock';
 import type { FunctionSpec, QueueSpec, TableSpec } from '../model';
-import { closeServer, listen } from '../http';
+import { InFlightRequests, drainServer, listen } from '../http';
 import { startDynamoDbService } from '../services/dynamodb/service';
 import type { StreamStore } from '../services/dynamodb/streams';
 import type { TimeToLive } from '../services/dynamodb/ttl';
@@ -103,7 +103,10 @@ export interface AwsEndpoint {
   addTables(tables: readonly TableSpec[]): Promise<void>;
   /** Replaces the functions whose policies are checked (after a redeploy). */
   setFunctions(functions: readonly FunctionSpec[]): void;
-  /** Stops the server and every service, dropping in-memory data. */
+  /**
+   * Stops the server, after the calls it is answering (for at most `DRAIN_GRACE_MS` of `src/http.ts`),
+   * then every service, dropping in-memory data.
+   */
   stop(): Promise<void>;
 }
 
@@ -210,7 +213,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     faults,
     log,
   });
-  const server = createServer((req, res) => void handle(req, res));
+  const requests = new InFlightRequests();
+  const server = createServer(requests.listener(handle));
   let address;
   try {
     address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -234,7 +238,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       functions = new Map(next.map((fn) => [fn.id, fn]));
     },
     async stop() {
-      await closeServer(server);
+      // The calls in flight finish (a write reaches the table or fails) before dynalite closes.
+      await drainServer(server, requests);
       await services.stop();
       release();
     },

@@ -2,6 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AdminContext, adminRefusal, handleAdmin } from '../../src/admin';
 import type { LocalModel } from '../../src/assembly/types';
+import { LogStream } from '../../src/logs';
 import { TestClock } from '../../src/clock';
 
 /** A raw HTTP request, so a test sets `Host` and `Origin` as a browser or a rebinding page would. */
@@ -74,6 +75,8 @@ describe('the /_local admin routes', () => {
         return Promise.resolve({ assembly: dir });
       },
       isRedeployError: () => false,
+      logs: new LogStream({ functionOf: () => undefined }),
+      invoke: () => Promise.reject(new Error('no functions here')),
       clock,
     };
     server.on('request', (req, res) => void handleAdmin(context, req, res));

@@ -30,11 +30,8 @@ const platform = new Map([
 ]);
 const inlineSource = 'exports.handler = async () => ({ statusCode: 200, body: "inline" });';
 
-/** A service stack and a platform stack shaped like Slice's, synthesized into `outdir`. */
-function synthesize(outdir: string, codeDir: string): void {
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-
-  const service = new Stack(app, 'SliceTest-dev', { env });
+/** The service's table (with a stream and TTL), a secret, and a function reading the table and fed by its stream. */
+function tableAndFunction(service: Stack, codeDir: string) {
   const table = new dynamodb.TableV2(service, 'Table', {
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
@@ -71,6 +68,11 @@ function synthesize(outdir: string, codeDir: string): void {
     }),
   );
 
+  return getOrder;
+}
+
+/** A function with inline code and a role with an inline policy. */
+function inlineFunction(service: Stack): void {
   const inlineRole = new iam.Role(service, 'InlineRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     inlinePolicies: {
@@ -85,7 +87,10 @@ function synthesize(outdir: string, codeDir: string): void {
     code: lambda.Code.fromInline(inlineSource),
     role: inlineRole,
   });
+}
 
+/** The service's REST API: a Cognito-authorized method, stage throttling and variables, a gateway response, its id in SSM. */
+function restApi(service: Stack, getOrder: lambda.Function): void {
   const api = new apigateway.RestApi(service, 'Api', {
     restApiName: 'slice-test-dev',
     deployOptions: {
@@ -122,7 +127,10 @@ function synthesize(outdir: string, codeDir: string): void {
     parameterName: '/slice/dev/test/api-id',
     stringValue: api.restApiId,
   });
+}
 
+/** The platform's front door: routing rules to the service's API by base path and by header. */
+function frontDoor(app: App): void {
   const front = new Stack(app, 'SlicePlatform-dev', { env });
   const invoke = (stripBasePath: boolean) => ({
     invokeApi: {
@@ -144,7 +152,16 @@ function synthesize(outdir: string, codeDir: string): void {
     conditions: [{ matchHeaders: { anyOf: [{ header: 'x-slice-route', valueGlob: 'preview-*' }] } }],
     actions: [invoke(true)],
   });
+}
 
+/** A service stack and a platform stack shaped like Slice's, synthesized into `outdir`. */
+function synthesize(outdir: string, codeDir: string): void {
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const service = new Stack(app, 'SliceTest-dev', { env });
+  const getOrder = tableAndFunction(service, codeDir);
+  inlineFunction(service);
+  restApi(service, getOrder);
+  frontDoor(app);
   app.synth();
 }
 

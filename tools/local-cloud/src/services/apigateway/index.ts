@@ -30,4 +30,5 @@ export {
   matchRule,
   type RuleMatch,
 } from './routing';
+export { apiGatewayMayInvoke } from './state';
 export { limitsFor, type ThrottleLimits, TokenBuckets } from './throttle';

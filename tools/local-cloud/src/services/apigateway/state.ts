@@ -100,15 +100,36 @@ export function isPermitted(state: GatewayState, functionId: string, sourceArn: 
   const key = `${functionId}\0${sourceArn}`;
   const known = state.permitted.get(key);
   if (known !== undefined) return known;
-  const allowed = (state.permissions.get(functionId) ?? []).some(
+  const allowed = apiGatewayMayInvoke(
+    state.permissions.get(functionId) ?? [],
+    sourceArn,
+    state.model.accountId,
+  );
+  state.permitted.set(key, allowed);
+  return allowed;
+}
+
+/**
+ * Whether any of a function's `AWS::Lambda::Permission`s lets API Gateway invoke it from
+ * `sourceArn` (an `execute-api` ARN; `*` and `?` in a permission's `SourceArn` are wildcards).
+ *
+ * @example
+ * ```ts
+ * apiGatewayMayInvoke(permissions, 'arn:aws:execute-api:eu-west-1:0:abc/dev/$connect', '000000000000');
+ * ```
+ */
+export function apiGatewayMayInvoke(
+  permissions: readonly LambdaPermissionSpec[],
+  sourceArn: string,
+  accountId: string,
+): boolean {
+  return permissions.some(
     (permission) =>
       (permission.principal === 'apigateway.amazonaws.com' || permission.principal === '*') &&
       ['lambda:invokefunction', 'lambda:*', '*'].includes(permission.action.toLowerCase()) &&
       (permission.sourceArn === undefined || globPattern(permission.sourceArn).test(sourceArn)) &&
-      (permission.sourceAccount === undefined || permission.sourceAccount === state.model.accountId),
+      (permission.sourceAccount === undefined || permission.sourceAccount === accountId),
   );
-  state.permitted.set(key, allowed);
-  return allowed;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { AwsError } from '../../endpoint/errors';
 import type { RequiredPermission } from '../service';
 import { isRecord } from '../../json';
+import { type DynaliteListener, callDynalite } from './forward';
 
 /** The operations dynalite implements; the local endpoint forwards only these. */
 export const DYNALITE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -123,76 +123,56 @@ export type DynamoDbAnswer =
 /** One call to the DynamoDB behind the endpoint, as the endpoint itself (not a function) makes it. */
 export type DynamoDbCall = (operation: string, input: Record<string, unknown>) => Promise<DynamoDbAnswer>;
 
+/** dynalite's answer to one internal call, as a value: its output, or its error. */
+function answerOf(operation: string, status: number, bytes: Buffer): DynamoDbAnswer {
+  let parsed: unknown;
+  try {
+    parsed = bytes.length === 0 ? {} : JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new Error(`DynamoDB ${operation} answered ${status} with no JSON`);
+  }
+  const output = isRecord(parsed) ? parsed : {};
+  if (status === 200) return { ok: true, output };
+  const type = typeof output.__type === 'string' ? output.__type : 'InternalFailure';
+  const message = output.message ?? output.Message;
+  return {
+    ok: false,
+    status,
+    type,
+    name: type.slice(type.lastIndexOf('#') + 1),
+    message: typeof message === 'string' ? message : '',
+  };
+}
+
 /**
- * Creates the endpoint's own client of the dynalite behind it: plain HTTP with the headers dynalite
- * checks for (it does not verify signatures), answers parsed, errors as values. Transactions, TTL
- * and stream images use it for the reads and writes they make on the caller's behalf, after the
- * caller's IAM check.
+ * Creates the endpoint's own client of the dynalite behind it: requests handed to dynalite's
+ * listener in process, with the headers dynalite checks for (it does not verify signatures),
+ * answers parsed, errors as values. Transactions, TTL and stream images use it for the reads and
+ * writes they make on the caller's behalf, after the caller's IAM check.
  *
  * @example
  * ```ts
- * const call = createDynamoDbCaller({ endpoint: dynamo.endpoint, region: 'eu-west-1' });
+ * const call = createDynamoDbCaller({ listener: dynalite.handle, region: 'eu-west-1' });
  * const answer = await call('GetItem', { TableName: 'orders', Key: { pk: { S: 'ORDER#1' } }, ConsistentRead: true });
  * if (answer.ok) answer.output.Item;
  * ```
  */
 export function createDynamoDbCaller(options: {
-  readonly endpoint: string;
+  readonly listener: DynaliteListener;
   readonly region: string;
-  readonly agent?: Agent;
 }): DynamoDbCall {
-  const url = new URL(options.endpoint);
   const date = '20260101T000000Z';
   const authorization = `AWS4-HMAC-SHA256 Credential=local/${date.slice(0, 8)}/${options.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=local`;
-  return (operation, input) =>
-    new Promise<DynamoDbAnswer>((resolve, reject) => {
-      const body = Buffer.from(JSON.stringify(input));
-      const upstream = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/',
-          headers: {
-            'content-type': 'application/x-amz-json-1.0',
-            'content-length': String(body.length),
-            'x-amz-target': `DynamoDB_20120810.${operation}`,
-            'x-amz-date': date,
-            authorization,
-          },
-          ...(options.agent ? { agent: options.agent } : {}),
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text.length === 0 ? {} : JSON.parse(text);
-            } catch {
-              return reject(
-                new Error(`DynamoDB ${operation} answered ${response.statusCode ?? '?'} with no JSON`),
-              );
-            }
-            const output = isRecord(parsed) ? parsed : {};
-            if (response.statusCode === 200) return resolve({ ok: true, output });
-            const type = typeof output.__type === 'string' ? output.__type : 'InternalFailure';
-            const message = output.message ?? output.Message;
-            resolve({
-              ok: false,
-              status: response.statusCode ?? 500,
-              type,
-              name: type.slice(type.lastIndexOf('#') + 1),
-              message: typeof message === 'string' ? message : '',
-            });
-          });
-        },
-      );
-      upstream.on('error', reject);
-      upstream.end(body);
-    });
+  return async (operation, input) => {
+    const headers = {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      'x-amz-date': date,
+      authorization,
+    };
+    const answer = await callDynalite(options.listener, headers, Buffer.from(JSON.stringify(input)));
+    return answerOf(operation, answer.status, answer.body);
+  };
 }
 
 /**

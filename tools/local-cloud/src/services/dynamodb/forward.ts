@@ -1,22 +1,9 @@
-import { type Agent, type IncomingHttpHeaders, request } from 'node:http';
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { RawAnswer } from '../service';
 
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'host',
-  'content-length',
-  'expect',
-]);
-
-function forwardedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const forwarded: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !hopByHop.has(name)) forwarded[name] = value;
-  }
-  return forwarded;
-}
+/** dynalite's request listener (`Dynalite.handle` of `@slice/emulation`). */
+export type DynaliteListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** Sends a caller's request on to dynalite and answers what it answered, byte for byte. */
 export type DynaliteForwarder = (
@@ -26,49 +13,73 @@ export type DynaliteForwarder = (
 ) => Promise<RawAnswer>;
 
 /**
- * Creates the forwarder of callers' requests to dynalite: the caller's headers (less the
- * hop-by-hop ones) with the operation's target, and dynalite's answer with its own headers (its
- * `x-amz-crc32` is over the bytes, which pass unchanged).
+ * The part of a `ServerResponse` dynalite writes to, kept in memory: it sets `statusCode`, a
+ * `contentType` of its own, a few headers, and ends with the body as one string.
+ */
+class InMemoryResponse {
+  statusCode = 200;
+  contentType: string | undefined;
+  readonly headers: Record<string, string> = {};
+
+  constructor(private readonly done: (answer: RawAnswer) => void) {}
+
+  setHeader(name: string, value: string | number): this {
+    this.headers[name.toLowerCase()] = String(value);
+    return this;
+  }
+
+  end(body?: string | Buffer): this {
+    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    this.headers['content-length'] = String(bytes.length);
+    delete this.headers['transfer-encoding'];
+    this.done({ status: this.statusCode, headers: this.headers, body: bytes });
+    return this;
+  }
+}
+
+/**
+ * Hands one request to dynalite's listener in this process, with no socket and no HTTP parsing in
+ * between: the request is an emitter carrying the method, URL and headers that emits the body, the
+ * response collects what dynalite writes. Answers dynalite's status, headers (lower-cased; its
+ * `x-amz-crc32` is over the bytes, which pass unchanged) and body.
  *
  * @example
  * ```ts
- * const forward = createDynaliteForwarder({ endpoint: dynalite.endpoint, agent });
+ * const answer = await callDynalite(dynalite.handle, { 'x-amz-target': 'DynamoDB_20120810.GetItem', ... }, body);
+ * ```
+ */
+export function callDynalite(
+  listener: DynaliteListener,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = Object.assign(new EventEmitter(), { method: 'POST', url: '/', headers });
+    const response = new InMemoryResponse(resolve);
+    try {
+      listener(request as unknown as IncomingMessage, response as unknown as ServerResponse);
+      if (body.length > 0) request.emit('data', body);
+      request.emit('end');
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
+
+/**
+ * Creates the forwarder of callers' requests to dynalite, in process ({@link callDynalite}): the
+ * caller's headers with the operation's target, and dynalite's answer with its own headers.
+ *
+ * @example
+ * ```ts
+ * const forward = createDynaliteForwarder(dynalite.handle);
  * const answer = await forward(request.raw.headers, 'GetItem', request.raw.body);
  * ```
  */
-export function createDynaliteForwarder(options: { readonly endpoint: string; readonly agent: Agent }) {
-  const url = new URL(options.endpoint);
-  const forward: DynaliteForwarder = (headers, operation, body) =>
-    new Promise((resolve, reject) => {
-      const upstream = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: '/',
-          headers: {
-            ...forwardedHeaders(headers),
-            'x-amz-target': `DynamoDB_20120810.${operation}`,
-            'content-length': String(body.length),
-          },
-          agent: options.agent,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const answer = Buffer.concat(chunks);
-            resolve({
-              status: response.statusCode ?? 500,
-              headers: { ...forwardedHeaders(response.headers), 'content-length': String(answer.length) },
-              body: answer,
-            });
-          });
-          response.on('error', reject);
-        },
-      );
-      upstream.on('error', reject);
-      upstream.end(body);
-    });
-  return forward;
+export function createDynaliteForwarder(listener: DynaliteListener): DynaliteForwarder {
+  return (headers, operation, body) => {
+    const target = `DynamoDB_20120810.${operation}`;
+    const sent = headers['x-amz-target'] === target ? headers : { ...headers, 'x-amz-target': target };
+    return callDynalite(listener, sent, body);
+  };
 }

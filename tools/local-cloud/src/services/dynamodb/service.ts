@@ -1,5 +1,4 @@
 import type { Clock } from '../../clock';
-import { Agent } from 'node:http';
 import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
 import { AwsError } from '../../endpoint/errors';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
@@ -177,11 +176,10 @@ async function startDynalitePart(options: DynamoDbServiceOptions) {
 export async function startDynamoDbService(options: DynamoDbServiceOptions): Promise<DynamoDbService> {
   const { region, accountId, log } = options;
   const { dynamo, releaseDataDir } = await startDynalitePart(options);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const tables = new Map<string, TableSpec>();
   const { persistence } = options;
   const streams = createStreamStore({ region, ...(persistence ? { journal: persistence.streams } : {}) });
-  const call: DynamoDbCall = createDynamoDbCaller({ endpoint: dynamo.endpoint, region, agent });
+  const call: DynamoDbCall = createDynamoDbCaller({ listener: dynamo.handle, region });
   const locks = createTableLocks();
   const writes = persistence ? { writes: persistence.writes } : {};
   const transactions = createTransactions({ call, locks, streams, log, ...writes });
@@ -197,7 +195,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
     local: localOperations(transactions, timeToLive),
     items: {
       call,
-      forward: createDynaliteForwarder({ endpoint: dynamo.endpoint, agent }),
+      forward: createDynaliteForwarder(dynamo.handle),
       locks,
       streams,
       log,
@@ -221,7 +219,6 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
   };
   const stop = async () => {
     await timeToLive.stop();
-    agent.destroy();
     await dynamo.stop();
     releaseDataDir();
   };

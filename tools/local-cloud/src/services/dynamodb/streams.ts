@@ -108,6 +108,99 @@ export const tableNameOf = (nameOrArn: string): string =>
 const pick = (item: AttributeMap, names: readonly string[]): AttributeMap =>
   Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]]));
 
+/** A change {@link TableStream.append} records. */
+type StreamChange = Parameters<TableStream['append']>[0];
+
+/** The key attribute names of a table, partition key first. */
+const keyAttributesOf = (table: TableSpec): string[] =>
+  [...(table.createTableInput.KeySchema ?? [])]
+    .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
+    .flatMap((key) => (key.AttributeName === undefined ? [] : [key.AttributeName]));
+
+/** The record DynamoDB Streams writes for a change of an item (old and new item not both absent). */
+function streamRecord(
+  stream: Pick<TableStream, 'streamArn' | 'viewType' | 'keyAttributes'>,
+  { oldItem, newItem, userIdentity }: StreamChange,
+  at: { readonly region: string; readonly sequenceNumber: string; readonly arrivedAt: number },
+): StreamRecord {
+  const { viewType } = stream;
+  const item = (newItem ?? oldItem) as AttributeMap;
+  const Keys = pick(item, stream.keyAttributes);
+  const images = {
+    ...(newItem && (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES')
+      ? { NewImage: newItem }
+      : {}),
+    ...(oldItem && (viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES')
+      ? { OldImage: oldItem }
+      : {}),
+  };
+  return {
+    eventID: randomUUID().replaceAll('-', ''),
+    eventName: !oldItem ? 'INSERT' : !newItem ? 'REMOVE' : 'MODIFY',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: at.region,
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(at.arrivedAt / 1000),
+      Keys,
+      ...images,
+      SequenceNumber: at.sequenceNumber,
+      SizeBytes: Buffer.byteLength(JSON.stringify({ Keys, ...images })),
+      StreamViewType: viewType,
+    },
+    eventSourceARN: stream.streamArn,
+    ...(userIdentity ? { userIdentity } : {}),
+  };
+}
+
+/** What the streams of one store share: its options and the sequence numbers, which grow across all of them. */
+interface StoreContext {
+  readonly options: StreamStoreOptions;
+  readonly maxRecords: number;
+  readonly now: () => number;
+  /** The next sequence number, 21 digits. */
+  nextSequenceNumber(): string;
+}
+
+/** One table's stream, its records restored from the journal when there is one. */
+function createTableStream(
+  context: StoreContext,
+  table: TableSpec,
+  streamArn: string,
+  viewType: StreamViewType,
+): TableStream {
+  const { options } = context;
+  const entries: StreamEntry[] = options.journal?.restored(streamArn) ?? [];
+  const listeners = new Set<() => void>();
+  const stream = { tableName: table.tableName, streamArn, viewType, keyAttributes: keyAttributesOf(table) };
+  return {
+    ...stream,
+    entries,
+    latestSequenceNumber: () => entries.at(-1)?.record.dynamodb.SequenceNumber ?? '',
+    read(after, limit) {
+      const start = entries.findIndex((entry) => entry.record.dynamodb.SequenceNumber > after);
+      return start === -1 ? [] : entries.slice(start, start + limit);
+    },
+    append(change) {
+      const { oldItem, newItem } = change;
+      if (!oldItem && !newItem) return undefined;
+      if (oldItem && newItem && isDeepStrictEqual(oldItem, newItem)) return undefined;
+      const sequenceNumber = context.nextSequenceNumber();
+      const arrivedAt = context.now();
+      const record = streamRecord(stream, change, { region: options.region, sequenceNumber, arrivedAt });
+      options.journal?.appended(streamArn, { record, arrivedAt });
+      entries.push({ record, arrivedAt });
+      if (entries.length > context.maxRecords) entries.splice(0, entries.length - context.maxRecords);
+      for (const listener of listeners) listener();
+      return record;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
 /**
  * Creates the stream store of the local AWS endpoint: DynamoDB Streams for the tables whose
  * template enables them (dynalite has none). The endpoint appends a record for every write that
@@ -122,81 +215,25 @@ const pick = (item: AttributeMap, names: readonly string[]): AttributeMap =>
  * ```
  */
 export function createStreamStore(options: StreamStoreOptions): StreamStore {
-  const maxRecords = options.maxRecordsPerStream ?? 10_000;
-  const now = options.now ?? Date.now;
   const byName = new Map<string, TableStream>();
   const byStreamArn = new Map<string, TableStream>();
   let sequence = options.journal?.lastSequenceNumber ?? 0n;
-
-  const createStream = (table: TableSpec, streamArn: string, viewType: StreamViewType): TableStream => {
-    const entries: StreamEntry[] = options.journal?.restored(streamArn) ?? [];
-    const listeners = new Set<() => void>();
-    const keyAttributes = [...(table.createTableInput.KeySchema ?? [])]
-      .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
-      .flatMap((key) => (key.AttributeName === undefined ? [] : [key.AttributeName]));
-    return {
-      tableName: table.tableName,
-      streamArn,
-      viewType,
-      keyAttributes,
-      entries,
-      latestSequenceNumber: () => entries.at(-1)?.record.dynamodb.SequenceNumber ?? '',
-      read(after, limit) {
-        const start = entries.findIndex((entry) => entry.record.dynamodb.SequenceNumber > after);
-        return start === -1 ? [] : entries.slice(start, start + limit);
-      },
-      append({ oldItem, newItem, userIdentity }) {
-        if (!oldItem && !newItem) return undefined;
-        if (oldItem && newItem && isDeepStrictEqual(oldItem, newItem)) return undefined;
-        const item = (newItem ?? oldItem) as AttributeMap;
-        const Keys = pick(item, keyAttributes);
-        const images = {
-          ...(newItem && (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES')
-            ? { NewImage: newItem }
-            : {}),
-          ...(oldItem && (viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES')
-            ? { OldImage: oldItem }
-            : {}),
-        };
-        sequence += 1n;
-        const arrivedAt = now();
-        const record: StreamRecord = {
-          eventID: randomUUID().replaceAll('-', ''),
-          eventName: !oldItem ? 'INSERT' : !newItem ? 'REMOVE' : 'MODIFY',
-          eventVersion: '1.1',
-          eventSource: 'aws:dynamodb',
-          awsRegion: options.region,
-          dynamodb: {
-            ApproximateCreationDateTime: Math.floor(arrivedAt / 1000),
-            Keys,
-            ...images,
-            SequenceNumber: sequence.toString().padStart(21, '0'),
-            SizeBytes: Buffer.byteLength(JSON.stringify({ Keys, ...images })),
-            StreamViewType: viewType,
-          },
-          eventSourceARN: streamArn,
-          ...(userIdentity ? { userIdentity } : {}),
-        };
-        options.journal?.appended(streamArn, { record, arrivedAt });
-        entries.push({ record, arrivedAt });
-        if (entries.length > maxRecords) entries.splice(0, entries.length - maxRecords);
-        for (const listener of listeners) listener();
-        return record;
-      },
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
+  const context: StoreContext = {
+    options,
+    maxRecords: options.maxRecordsPerStream ?? 10_000,
+    now: options.now ?? Date.now,
+    nextSequenceNumber() {
+      sequence += 1n;
+      return sequence.toString().padStart(21, '0');
+    },
   };
-
   return {
     add(tables) {
       for (const table of tables) {
         const viewType = table.createTableInput.StreamSpecification?.StreamViewType;
         if (!table.streamArn || viewType === undefined || !viewTypes.has(viewType)) continue;
         if (byName.has(table.tableName)) continue;
-        const stream = createStream(table, table.streamArn, viewType);
+        const stream = createTableStream(context, table, table.streamArn, viewType);
         byName.set(table.tableName, stream);
         byStreamArn.set(table.streamArn, stream);
       }

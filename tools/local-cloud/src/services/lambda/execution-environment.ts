@@ -28,6 +28,8 @@ export interface EnvironmentStartOptions {
   readonly region: string;
   credentialsFor(fn: FunctionSpec): FunctionCredentials;
   readonly extraEnv?: Readonly<Record<string, string>>;
+  /** Node flags of the environment's process, besides the heap cap (the inspector). @default none */
+  readonly execArgv?: readonly string[];
   /** Receives the environment's output lines. */
   readonly output: (text: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -42,6 +44,8 @@ export class ExecutionEnvironment {
   readonly logStreamName = logStreamName();
   /** Retired environments finish their invocation and stop. */
   retired = false;
+  /** The invocation running now, from its START until its REPORT: its output lines carry it. */
+  requestId: string | undefined;
   lastMaxMemoryMb = 0;
   /** Resolves once the last invocation's END and REPORT are logged: the next START waits for it. */
   logged: Promise<void> = Promise.resolve();
@@ -69,7 +73,10 @@ export class ExecutionEnvironment {
       }),
       execPath: process.execPath,
       // The heap is capped near the function's memory, so a leak fails here as it fails on Lambda.
-      execArgv: ownNodeOptions.includes('max-old-space-size') ? [] : [`--max-old-space-size=${heapMb}`],
+      execArgv: [
+        ...(ownNodeOptions.includes('max-old-space-size') ? [] : [`--max-old-space-size=${heapMb}`]),
+        ...(options.execArgv ?? []),
+      ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

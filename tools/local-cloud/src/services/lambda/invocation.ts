@@ -13,8 +13,10 @@ export const INIT_TIMEOUT_MS = 10_000;
 
 /** Where an invocation's lines go, and whether the runtime is stopping (which explains a killed process). */
 export interface InvocationContext {
-  readonly log: (text: string, stream?: 'stdout' | 'stderr') => void;
+  readonly log: (text: string, stream?: 'stdout' | 'stderr', requestId?: string) => void;
   readonly stopped: () => boolean;
+  /** Called once the invocation's REPORT line is logged. */
+  readonly settled?: (requestId: string, event: unknown, result: InvokeResult) => void;
 }
 
 /** Why a cold start failed: the code's own error (`Error`), the init limit (`Timeout`) or the process dying (`Crash`). */
@@ -104,7 +106,7 @@ async function settle(
   environment.kill();
   await environment.drained();
   if (outcome.type === 'timeout') {
-    context.log(`${new Date().toISOString()} ${requestId} ${timeoutMessage(fn)}`);
+    context.log(`${new Date().toISOString()} ${requestId} ${timeoutMessage(fn)}`, 'stdout', requestId);
     return {
       result: { ok: false, errorType: 'Timeout', errorMessage: timeoutMessage(fn), durationMs },
       status: '\tStatus: timeout',
@@ -117,7 +119,7 @@ async function settle(
         ? STOPPED
         : exitMessage(outcome)
       : `The environment answered out of turn (${outcome.type})`;
-  context.log(`RequestId: ${requestId} Error: ${message}`, 'stderr');
+  context.log(`RequestId: ${requestId} Error: ${message}`, 'stderr', requestId);
   return {
     result: { ok: false, errorType: 'Crash', errorMessage: message, durationMs },
     status: '\tStatus: error\tError Type: Runtime.ExitError',
@@ -141,7 +143,8 @@ export async function invokeIn(
   const timeoutMs = fn.timeoutSeconds * 1000;
   // The lines of the environment's last invocation come first, as in its log stream on Lambda.
   await environment.logged;
-  context.log(`START RequestId: ${requestId} Version: $LATEST`);
+  environment.requestId = requestId;
+  context.log(`START RequestId: ${requestId} Version: $LATEST`, 'stdout', requestId);
   const invokeStarted = performance.now();
   const outcome = await environment.exchange(
     {
@@ -164,8 +167,8 @@ export async function invokeIn(
   const settled = await settle(environment, outcome, requestId, performance.now() - timing.began, context);
   const result: InvokeResult =
     settled.result.ok && timing.initDurationMs !== undefined
-      ? { ...settled.result, coldStart: true }
-      : settled.result;
+      ? { ...settled.result, coldStart: true, requestId }
+      : { ...settled.result, requestId };
   const billed = Math.ceil(duration + (timing.initDurationMs ?? 0));
   const report =
     `REPORT RequestId: ${requestId}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${billed} ms` +
@@ -175,8 +178,10 @@ export async function invokeIn(
   // A killed environment's output was read to its end in `settle`.
   const flushed = settled.reusable ? environment.flushed(requestId) : Promise.resolve();
   environment.logged = flushed.then(() => {
-    context.log(`END RequestId: ${requestId}`);
-    context.log(report);
+    context.log(`END RequestId: ${requestId}`, 'stdout', requestId);
+    context.log(report, 'stdout', requestId);
+    if (environment.requestId === requestId) environment.requestId = undefined;
+    context.settled?.(requestId, event, result);
   });
   return { result, reusable: settled.reusable };
 }

@@ -14,6 +14,16 @@ export interface FunctionLogLine {
   readonly functionId: string;
   readonly text: string;
   readonly stream: 'stdout' | 'stderr';
+  /** The invocation the line belongs to: every line between its START and its REPORT. */
+  readonly requestId?: string;
+}
+
+/** One finished invocation, as {@link LambdaRuntimeOptions.onInvocation} receives it. */
+export interface InvocationRecord {
+  readonly functionId: string;
+  readonly requestId: string;
+  readonly event: unknown;
+  readonly result: InvokeResult;
 }
 
 /** How {@link createLambdaRuntime} runs functions. */
@@ -25,6 +35,14 @@ export interface LambdaRuntimeOptions {
   credentialsFor(fn: FunctionSpec): FunctionCredentials;
   /** Receives every log line of every function, START/END/REPORT included. @default discarded */
   readonly log?: (line: FunctionLogLine) => void;
+  /** Called once per invocation, after its REPORT line was logged. @default none */
+  readonly onInvocation?: (record: InvocationRecord) => void;
+  /**
+   * Starts the environments of one function with Node's inspector on `port` (127.0.0.1), for a
+   * debugger to attach (`npm start -- --inspect <function>`).
+   * @default no inspector
+   */
+  readonly inspect?: { readonly functionId: string; readonly port: number };
   /** Variables added to every function's environment, over its own. @default none */
   readonly extraEnv?: Readonly<Record<string, string>>;
   /**
@@ -106,8 +124,13 @@ interface RuntimeState {
   readonly account: AccountConcurrency;
   /** Invocations in flight (queued or running) per function id, for reserved concurrency. */
   readonly inFlight: Map<string, number>;
+  /** One invocation at a time of the function being debugged: the others wait their turn. */
+  readonly debugged: AccountConcurrency;
   stopped: boolean;
 }
+
+/** How long an invocation of the debugged function may wait for the one paused in the debugger. */
+const DEBUG_WAIT_MS = 24 * 60 * 60 * 1000;
 
 const DEFAULT_QUEUE_TIMEOUT_MS = 29_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -117,9 +140,23 @@ const RATE_EXCEEDED = 'Rate Exceeded.';
 
 function contextFor(state: RuntimeState, fn: FunctionSpec): InvocationContext {
   return {
-    log: (text, stream = 'stdout') => state.options.log?.({ functionId: fn.id, text, stream }),
+    log: (text, stream = 'stdout', requestId) =>
+      state.options.log?.({
+        functionId: fn.id,
+        text,
+        stream,
+        ...(requestId === undefined ? {} : { requestId }),
+      }),
     stopped: () => state.stopped,
+    settled: (requestId, event, result) =>
+      state.options.onInvocation?.({ functionId: fn.id, requestId, event, result }),
   };
+}
+
+/** Node's flags for an environment of `fn`: the inspector when it is the function being debugged. */
+function inspectorArgs(state: RuntimeState, fn: FunctionSpec): string[] {
+  const inspect = state.options.inspect;
+  return inspect?.functionId === fn.id ? [`--inspect=127.0.0.1:${inspect.port}`] : [];
 }
 
 /** A warm environment of the deployment, or a cold-started one, or why the start failed. */
@@ -134,10 +171,11 @@ async function environmentFor(
   // The caller holds an account slot, so an environment beyond the bound is idle and may go.
   state.pool.makeRoom();
   const context = contextFor(state, deployment.spec);
-  const environment = state.pool.add(
+  const environment: ExecutionEnvironment = state.pool.add(
     new ExecutionEnvironment(deployment, worker, {
       ...state.options,
-      output: (text, stream) => context.log(text, stream),
+      execArgv: inspectorArgs(state, deployment.spec),
+      output: (text, stream) => context.log(text, stream, environment.requestId),
     }),
   );
   const init = await initialize(environment, state.compileCacheDir, context);
@@ -209,7 +247,12 @@ async function invoke(
   const reserved = deployment.spec.reservedConcurrency;
   if (reserved !== undefined && inFlight >= reserved) return throttled(began);
   state.inFlight.set(functionId, inFlight + 1);
+  let debugged = false;
   try {
+    if (state.options.inspect?.functionId === functionId) {
+      if ((await state.debugged.acquire(DEBUG_WAIT_MS)) !== 'acquired') return throttled(began);
+      debugged = true;
+    }
     const slot = await state.account.acquire(options.maxWaitMs ?? state.queueTimeoutMs);
     if (slot === 'throttled') return throttled(began);
     if (slot === 'stopped')
@@ -225,6 +268,7 @@ async function invoke(
       state.account.release();
     }
   } finally {
+    if (debugged) state.debugged.release();
     const left = (state.inFlight.get(functionId) ?? 1) - 1;
     if (left === 0) state.inFlight.delete(functionId);
     else state.inFlight.set(functionId, left);
@@ -261,6 +305,7 @@ function environments(state: RuntimeState, functionId?: string): EnvironmentInfo
 async function stop(state: RuntimeState): Promise<void> {
   state.stopped = true;
   state.account.close();
+  state.debugged.close();
   const all = state.pool.all();
   for (const environment of all) state.pool.retire(environment);
   await Promise.all(all.map((environment) => environment.exited));
@@ -307,6 +352,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LocalLambdaR
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     }),
     inFlight: new Map(),
+    debugged: new AccountConcurrency(1),
     stopped: false,
   };
   return {

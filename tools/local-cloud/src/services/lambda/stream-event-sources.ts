@@ -127,6 +127,286 @@ function failureIndex(
   return { index, error: `batchItemFailures from ${records[index]?.dynamodb.SequenceNumber ?? '?'}` };
 }
 
+/** What every mapping of one {@link startStreamEventSources} shares. */
+interface SourcesState {
+  readonly options: StreamEventSourcesOptions;
+  readonly log: (text: string) => void;
+  readonly pollIntervalMs: number;
+  readonly retryDelayMs: number;
+  readonly failed: FailedStreamBatch[];
+  /** What wakes every pause: stop calls them all. */
+  readonly wakers: Set<() => void>;
+  stopped: boolean;
+}
+
+/** Resolves after `ms`, or earlier on an append to `stream` or on stop. */
+function pause(state: SourcesState, ms: number, stream?: TableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const cleanups: Array<() => void> = [];
+    const done = () => {
+      for (const cleanup of cleanups) cleanup();
+      state.wakers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    cleanups.push(() => clearTimeout(timer));
+    if (stream) cleanups.push(stream.subscribe(done));
+    state.wakers.add(done);
+  });
+}
+
+/** The `DestinationConfig.OnFailure.Destination` of a mapping's properties. */
+function onFailureDestination(properties: Readonly<Record<string, unknown>>): string | undefined {
+  const onFailure = isRecord(properties.DestinationConfig)
+    ? properties.DestinationConfig.OnFailure
+    : undefined;
+  return isRecord(onFailure) && typeof onFailure.Destination === 'string' ? onFailure.Destination : undefined;
+}
+
+/** Why a mapping is not polled (a queue's, a stream the local cloud lacks, disabled, no function), or its stream and function. */
+function pollTarget(
+  state: SourcesState,
+  mapping: EventSourceMappingSpec,
+): { stream: TableStream; functionId: string } | undefined {
+  const { properties } = mapping;
+  // Queues are polled by the SQS event sources (`sqs-event-sources.ts`).
+  if (mapping.eventSourceArn?.startsWith('arn:aws:sqs:')) return undefined;
+  const stream = mapping.eventSourceArn ? state.options.streams.byArn(mapping.eventSourceArn) : undefined;
+  if (!stream) {
+    state.log(
+      `${mapping.id}: not polled: its source ${mapping.eventSourceArn ?? '(none)'} is not a DynamoDB stream of the local cloud`,
+    );
+    return undefined;
+  }
+  if (properties.Enabled === false || properties.Enabled === 'false') {
+    state.log(`${mapping.id}: not polled: the mapping is disabled`);
+    return undefined;
+  }
+  const functionName = typeof properties.FunctionName === 'string' ? properties.FunctionName : '';
+  const functionId = mapping.functionId ?? functionIdFor(functionName, state.options.functions ?? []);
+  if (!functionId) {
+    state.log(`${mapping.id}: not polled: no local function is named ${JSON.stringify(functionName)}`);
+    return undefined;
+  }
+  return { stream, functionId };
+}
+
+/** A mapping's settings as Lambda reads them, with Lambda's defaults; none when it is not polled. */
+function mappingConfig(state: SourcesState, mapping: EventSourceMappingSpec): MappingConfig[] {
+  const target = pollTarget(state, mapping);
+  if (!target) return [];
+  const { properties } = mapping;
+  const destination = onFailureDestination(properties);
+  const responseTypes = Array.isArray(properties.FunctionResponseTypes)
+    ? properties.FunctionResponseTypes
+    : [];
+  return [
+    {
+      id: mapping.id,
+      ...target,
+      batchSize: Math.max(1, numberProperty(properties, 'BatchSize', 100)),
+      windowMs: numberProperty(properties, 'MaximumBatchingWindowInSeconds', 0) * 1000,
+      maxRetries: numberProperty(properties, 'MaximumRetryAttempts', -1),
+      bisect:
+        properties.BisectBatchOnFunctionError === true || properties.BisectBatchOnFunctionError === 'true',
+      reportsItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+      startAtLatest: properties.StartingPosition === 'LATEST',
+      ...(destination === undefined ? {} : { destination }),
+    },
+  ];
+}
+
+/** Lambda's invocation record of a batch that exhausted its retries, as its on-failure destination receives it. */
+function invocationRecord(fn: FunctionSpec | undefined, config: MappingConfig, batch: FailedStreamBatch) {
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: fn?.arn ?? config.functionId,
+      condition: batch.requestContext.condition,
+      approximateInvokeCount: batch.requestContext.approximateInvokeCount,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: batch.version,
+    timestamp: batch.timestamp,
+    DDBStreamBatchInfo: { shardId: 'shardId-00000000000000000000-00000000', ...batch.DDBStreamBatchInfo },
+  };
+}
+
+/**
+ * Sends Lambda's invocation record for a batch that exhausted its retries to the mapping's
+ * on-failure queue, as Lambda does with the function's role (which needs `sqs:SendMessage`).
+ */
+function sendToDestination(state: SourcesState, config: MappingConfig, batch: FailedStreamBatch): boolean {
+  const { destination } = config;
+  if (destination === undefined) return false;
+  const queue = state.options.queues?.byArn(destination);
+  if (!queue) {
+    state.log(
+      `${config.id}: the on-failure destination ${destination} is not a queue of the local cloud; the record is only kept in /_local/streams`,
+    );
+    return false;
+  }
+  const fn = state.options.functions?.find((candidate) => candidate.id === config.functionId);
+  if (fn && !evaluatePolicy(fn.policy, 'sqs:SendMessage', [destination]).allowed) {
+    state.log(
+      `${config.id}: the role of ${fn.id} may not sqs:SendMessage to ${destination}: Lambda cannot deliver the on-failure record`,
+    );
+    return false;
+  }
+  queue.send({
+    body: JSON.stringify(invocationRecord(fn, config, batch)),
+    senderId: 'lambda.amazonaws.com',
+  });
+  return true;
+}
+
+/** The parked batch of `entries` (not empty), as {@link StreamEventSources.failed} keeps it. */
+function failedBatch(
+  config: MappingConfig,
+  [first, last]: readonly [StreamEntry, StreamEntry],
+  size: number,
+  invokes: number,
+  error: string,
+): Omit<FailedStreamBatch, 'sentToDestination'> {
+  return {
+    mappingId: config.id,
+    functionId: config.functionId,
+    ...(config.destination === undefined ? {} : { destination: config.destination }),
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: invokes },
+    responseContext: { functionError: error },
+    DDBStreamBatchInfo: {
+      startSequenceNumber: first.record.dynamodb.SequenceNumber,
+      endSequenceNumber: last.record.dynamodb.SequenceNumber,
+      approximateArrivalOfFirstRecord: new Date(first.arrivedAt).toISOString(),
+      approximateArrivalOfLastRecord: new Date(last.arrivedAt).toISOString(),
+      batchSize: size,
+      streamArn: config.stream.streamArn,
+    },
+  };
+}
+
+/** Parks a batch whose retries ran out: kept in `failed`, its record sent on, each record logged. */
+function park(
+  state: SourcesState,
+  config: MappingConfig,
+  entries: readonly StreamEntry[],
+  invokes: number,
+  error: string,
+): void {
+  const first = entries[0];
+  const last = entries.at(-1);
+  if (!first || !last) return;
+  const batch = failedBatch(config, [first, last], entries.length, invokes, error);
+  const sentToDestination = sendToDestination(state, config, { ...batch, sentToDestination: false });
+  for (const { record } of entries) {
+    state.log(
+      `${config.id}: parked record ${record.dynamodb.SequenceNumber} (${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}) after ${invokes} invocations (${error}); on-failure destination ${config.destination ?? '(none)'}${sentToDestination ? ' (record sent)' : ''}`,
+    );
+  }
+  state.failed.push({ ...batch, sentToDestination });
+}
+
+/** A part of a batch on its way to the function: its records, and how often they were retried and sent. */
+interface BatchPart {
+  entries: StreamEntry[];
+  retries: number;
+  invokes: number;
+}
+
+/**
+ * What to do with the first part of the queue after a failed invocation: wait when throttled,
+ * bisect, park when the retries ran out, else retry the failed records after a backoff.
+ */
+async function afterFailure(
+  state: SourcesState,
+  config: MappingConfig,
+  queue: BatchPart[],
+  failure: { readonly index: number; readonly error: string; readonly throttled: boolean },
+): Promise<void> {
+  const part = queue[0];
+  if (!part) return;
+  const remaining = part.entries.slice(failure.index);
+  const range = `${remaining[0]?.record.dynamodb.SequenceNumber ?? '?'}..${remaining.at(-1)?.record.dynamodb.SequenceNumber ?? '?'}`;
+  if (failure.throttled) {
+    state.log(`${config.id}: ${config.functionId} throttled; retrying records ${range}`);
+    return pause(state, state.retryDelayMs);
+  }
+  if (config.bisect && failure.index === 0 && remaining.length > 1) {
+    const half = Math.ceil(remaining.length / 2);
+    state.log(`${config.id}: ${config.functionId} failed on records ${range} (${failure.error}); bisecting`);
+    const { retries, invokes } = part;
+    queue.splice(
+      0,
+      1,
+      { entries: remaining.slice(0, half), retries, invokes },
+      { entries: remaining.slice(half), retries, invokes },
+    );
+    return;
+  }
+  if (config.maxRetries !== -1 && part.retries >= config.maxRetries) {
+    park(state, config, remaining, part.invokes, failure.error);
+    queue.shift();
+    return;
+  }
+  part.retries += 1;
+  part.entries = remaining;
+  state.log(
+    `${config.id}: ${config.functionId} failed on records ${range} (${failure.error}); retry ${part.retries}${config.maxRetries === -1 ? '' : ` of ${config.maxRetries}`}`,
+  );
+  await pause(state, Math.min(2000, state.retryDelayMs * 2 ** (part.retries - 1)));
+}
+
+/** Processes one batch to the end: every record is either delivered or parked, unless stopped. */
+async function processBatch(state: SourcesState, config: MappingConfig, batch: StreamEntry[]): Promise<void> {
+  const queue: BatchPart[] = [{ entries: batch, retries: 0, invokes: 0 }];
+  while (!state.stopped) {
+    const part = queue[0];
+    if (!part) return;
+    const records = part.entries.map((entry) => entry.record);
+    const result = await state.options.runtime.invoke(config.functionId, { Records: records });
+    if (state.stopped) return;
+    part.invokes += 1;
+    const failure = failureIndex(result, records, config.reportsItemFailures);
+    if (!failure) {
+      queue.shift();
+      continue;
+    }
+    const throttled = !result.ok && result.errorType === 'Throttled';
+    await afterFailure(state, config, queue, { ...failure, throttled });
+  }
+}
+
+/** Reads a mapping's stream from its checkpoint, batch after batch, until stopped. */
+async function poll(state: SourcesState, config: MappingConfig): Promise<void> {
+  const { checkpoints } = state.options;
+  // A mapping resumes from its checkpoint; a new one pins LATEST now, so a restart does not skip records.
+  let checkpoint =
+    checkpoints?.get(config.id) ?? (config.startAtLatest ? config.stream.latestSequenceNumber() : '');
+  checkpoints?.set(config.id, checkpoint);
+  while (!state.stopped) {
+    let pending = config.stream.read(checkpoint, config.batchSize);
+    const first = pending[0];
+    if (!first) {
+      await pause(state, state.pollIntervalMs, config.stream);
+      continue;
+    }
+    // Wait for a full batch, but no longer than the window after the first record arrived.
+    while (!state.stopped && pending.length < config.batchSize) {
+      const wait = first.arrivedAt + config.windowMs - Date.now();
+      if (wait <= 0) break;
+      await pause(state, wait, config.stream);
+      pending = config.stream.read(checkpoint, config.batchSize);
+    }
+    if (state.stopped) return;
+    await processBatch(state, config, pending);
+    if (state.stopped) return;
+    checkpoint = pending.at(-1)?.record.dynamodb.SequenceNumber ?? checkpoint;
+    checkpoints?.set(config.id, checkpoint);
+  }
+}
+
 /**
  * Polls the DynamoDB streams of the event source mappings and invokes their functions as Lambda
  * does for a stream with one shard: batches up to `BatchSize`, waiting at most
@@ -152,232 +432,29 @@ function failureIndex(
  * ```
  */
 export function startStreamEventSources(options: StreamEventSourcesOptions): StreamEventSources {
-  const log = options.log ?? (() => undefined);
-  const pollIntervalMs = options.pollIntervalMs ?? 100;
-  const retryDelayMs = options.retryDelayMs ?? 100;
-  const failed: FailedStreamBatch[] = [];
-  const wakers = new Set<() => void>();
-  let stopped = false;
-
-  /** Resolves after `ms`, or earlier on an append to `stream` or on stop. */
-  const pause = (ms: number, stream?: TableStream) =>
-    new Promise<void>((resolve) => {
-      const cleanups: Array<() => void> = [];
-      const done = () => {
-        for (const cleanup of cleanups) cleanup();
-        wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      cleanups.push(() => clearTimeout(timer));
-      if (stream) cleanups.push(stream.subscribe(done));
-      wakers.add(done);
-    });
-
-  const configs = options.mappings.flatMap((mapping): MappingConfig[] => {
-    const properties = mapping.properties;
-    // Queues are polled by the SQS event sources (`sqs-event-sources.ts`).
-    if (mapping.eventSourceArn?.startsWith('arn:aws:sqs:')) return [];
-    const stream = mapping.eventSourceArn ? options.streams.byArn(mapping.eventSourceArn) : undefined;
-    if (!stream) {
-      log(
-        `${mapping.id}: not polled: its source ${mapping.eventSourceArn ?? '(none)'} is not a DynamoDB stream of the local cloud`,
-      );
-      return [];
-    }
-    if (properties.Enabled === false || properties.Enabled === 'false') {
-      log(`${mapping.id}: not polled: the mapping is disabled`);
-      return [];
-    }
-    const functionName = typeof properties.FunctionName === 'string' ? properties.FunctionName : '';
-    const functionId = mapping.functionId ?? functionIdFor(functionName, options.functions ?? []);
-    if (!functionId) {
-      log(`${mapping.id}: not polled: no local function is named ${JSON.stringify(functionName)}`);
-      return [];
-    }
-    const onFailure = isRecord(properties.DestinationConfig)
-      ? properties.DestinationConfig.OnFailure
-      : undefined;
-    const destination =
-      isRecord(onFailure) && typeof onFailure.Destination === 'string' ? onFailure.Destination : undefined;
-    const responseTypes = Array.isArray(properties.FunctionResponseTypes)
-      ? properties.FunctionResponseTypes
-      : [];
-    return [
-      {
-        id: mapping.id,
-        functionId,
-        stream,
-        batchSize: Math.max(1, numberProperty(properties, 'BatchSize', 100)),
-        windowMs: numberProperty(properties, 'MaximumBatchingWindowInSeconds', 0) * 1000,
-        maxRetries: numberProperty(properties, 'MaximumRetryAttempts', -1),
-        bisect:
-          properties.BisectBatchOnFunctionError === true || properties.BisectBatchOnFunctionError === 'true',
-        reportsItemFailures: responseTypes.includes('ReportBatchItemFailures'),
-        startAtLatest: properties.StartingPosition === 'LATEST',
-        ...(destination === undefined ? {} : { destination }),
-      },
-    ];
-  });
-
-  /**
-   * Sends Lambda's invocation record for a batch that exhausted its retries to the mapping's
-   * on-failure queue, as Lambda does with the function's role (which needs `sqs:SendMessage`).
-   */
-  const sendToDestination = (config: MappingConfig, batch: FailedStreamBatch): boolean => {
-    const destination = config.destination;
-    if (destination === undefined) return false;
-    const queue = options.queues?.byArn(destination);
-    if (!queue) {
-      log(
-        `${config.id}: the on-failure destination ${destination} is not a queue of the local cloud; the record is only kept in /_local/streams`,
-      );
-      return false;
-    }
-    const fn = options.functions?.find((candidate) => candidate.id === config.functionId);
-    if (fn && !evaluatePolicy(fn.policy, 'sqs:SendMessage', [destination]).allowed) {
-      log(
-        `${config.id}: the role of ${fn.id} may not sqs:SendMessage to ${destination}: Lambda cannot deliver the on-failure record`,
-      );
-      return false;
-    }
-    const record = {
-      requestContext: {
-        requestId: randomUUID(),
-        functionArn: fn?.arn ?? config.functionId,
-        condition: batch.requestContext.condition,
-        approximateInvokeCount: batch.requestContext.approximateInvokeCount,
-      },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      version: batch.version,
-      timestamp: batch.timestamp,
-      DDBStreamBatchInfo: { shardId: 'shardId-00000000000000000000-00000000', ...batch.DDBStreamBatchInfo },
-    };
-    queue.send({ body: JSON.stringify(record), senderId: 'lambda.amazonaws.com' });
-    return true;
+  const state: SourcesState = {
+    options,
+    log: options.log ?? (() => undefined),
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    retryDelayMs: options.retryDelayMs ?? 100,
+    failed: [],
+    wakers: new Set(),
+    stopped: false,
   };
-
-  const park = (config: MappingConfig, entries: readonly StreamEntry[], invokes: number, error: string) => {
-    const first = entries[0];
-    const last = entries.at(-1);
-    if (!first || !last) return;
-    const batch: Omit<FailedStreamBatch, 'sentToDestination'> = {
-      mappingId: config.id,
-      functionId: config.functionId,
-      ...(config.destination === undefined ? {} : { destination: config.destination }),
-      version: '1.0',
-      timestamp: new Date().toISOString(),
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: invokes },
-      responseContext: { functionError: error },
-      DDBStreamBatchInfo: {
-        startSequenceNumber: first.record.dynamodb.SequenceNumber,
-        endSequenceNumber: last.record.dynamodb.SequenceNumber,
-        approximateArrivalOfFirstRecord: new Date(first.arrivedAt).toISOString(),
-        approximateArrivalOfLastRecord: new Date(last.arrivedAt).toISOString(),
-        batchSize: entries.length,
-        streamArn: config.stream.streamArn,
-      },
-    };
-    const sentToDestination = sendToDestination(config, { ...batch, sentToDestination: false });
-    for (const { record } of entries) {
-      log(
-        `${config.id}: parked record ${record.dynamodb.SequenceNumber} (${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}) after ${invokes} invocations (${error}); on-failure destination ${config.destination ?? '(none)'}${sentToDestination ? ' (record sent)' : ''}`,
-      );
-    }
-    failed.push({ ...batch, sentToDestination });
-  };
-
-  /** Processes one batch to the end: every record is either delivered or parked, unless stopped. */
-  const process = async (config: MappingConfig, batch: StreamEntry[]) => {
-    const queue: Array<{ entries: StreamEntry[]; retries: number; invokes: number }> = [
-      { entries: batch, retries: 0, invokes: 0 },
-    ];
-    while (!stopped) {
-      const part = queue[0];
-      if (!part) return;
-      const records = part.entries.map((entry) => entry.record);
-      const result = await options.runtime.invoke(config.functionId, { Records: records });
-      if (stopped) return;
-      part.invokes += 1;
-      const failure = failureIndex(result, records, config.reportsItemFailures);
-      if (!failure) {
-        queue.shift();
-        continue;
-      }
-      const remaining = part.entries.slice(failure.index);
-      const range = `${remaining[0]?.record.dynamodb.SequenceNumber ?? '?'}..${remaining.at(-1)?.record.dynamodb.SequenceNumber ?? '?'}`;
-      if (!result.ok && result.errorType === 'Throttled') {
-        log(`${config.id}: ${config.functionId} throttled; retrying records ${range}`);
-        await pause(retryDelayMs);
-        continue;
-      }
-      if (config.bisect && failure.index === 0 && remaining.length > 1) {
-        const half = Math.ceil(remaining.length / 2);
-        log(`${config.id}: ${config.functionId} failed on records ${range} (${failure.error}); bisecting`);
-        queue.splice(
-          0,
-          1,
-          { entries: remaining.slice(0, half), retries: part.retries, invokes: part.invokes },
-          { entries: remaining.slice(half), retries: part.retries, invokes: part.invokes },
-        );
-        continue;
-      }
-      if (config.maxRetries !== -1 && part.retries >= config.maxRetries) {
-        park(config, remaining, part.invokes, failure.error);
-        queue.shift();
-        continue;
-      }
-      part.retries += 1;
-      part.entries = remaining;
-      log(
-        `${config.id}: ${config.functionId} failed on records ${range} (${failure.error}); retry ${part.retries}${config.maxRetries === -1 ? '' : ` of ${config.maxRetries}`}`,
-      );
-      await pause(Math.min(2000, retryDelayMs * 2 ** (part.retries - 1)));
-    }
-  };
-
-  const poll = async (config: MappingConfig) => {
-    // A mapping resumes from its checkpoint; a new one pins LATEST now, so a restart does not skip records.
-    let checkpoint =
-      options.checkpoints?.get(config.id) ??
-      (config.startAtLatest ? config.stream.latestSequenceNumber() : '');
-    options.checkpoints?.set(config.id, checkpoint);
-    while (!stopped) {
-      let pending = config.stream.read(checkpoint, config.batchSize);
-      const first = pending[0];
-      if (!first) {
-        await pause(pollIntervalMs, config.stream);
-        continue;
-      }
-      // Wait for a full batch, but no longer than the window after the first record arrived.
-      while (!stopped && pending.length < config.batchSize) {
-        const wait = first.arrivedAt + config.windowMs - Date.now();
-        if (wait <= 0) break;
-        await pause(wait, config.stream);
-        pending = config.stream.read(checkpoint, config.batchSize);
-      }
-      if (stopped) return;
-      await process(config, pending);
-      if (stopped) return;
-      checkpoint = pending.at(-1)?.record.dynamodb.SequenceNumber ?? checkpoint;
-      options.checkpoints?.set(config.id, checkpoint);
-    }
-  };
-
+  const configs = options.mappings.flatMap((mapping) => mappingConfig(state, mapping));
   for (const config of configs) {
-    void poll(config).catch((error: unknown) =>
-      log(
+    void poll(state, config).catch((error: unknown) =>
+      state.log(
         `${config.id}: polling stopped on an internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       ),
     );
   }
-
   return {
-    failed,
+    failed: state.failed,
     active: configs.map((config) => config.id),
     stop() {
-      stopped = true;
-      for (const wake of [...wakers]) wake();
+      state.stopped = true;
+      for (const wake of [...state.wakers]) wake();
       return Promise.resolve();
     },
   };

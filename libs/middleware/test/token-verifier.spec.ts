@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '@slice/contract';
 import { badTokens, createLocalIssuer } from '@slice/testing';
-import { tokenVerifier } from '../src/adapters/token-verifier';
+import { tokenVerifier } from '../src/token-verifier';
 
 const issuer = createLocalIssuer({ issuer: 'https://issuer.verifier.test', audience: 'slice-test' });
 const jwksUrl = 'https://issuer.verifier.test/.well-known/jwks.json';
@@ -22,7 +22,7 @@ afterEach(() => jest.restoreAllMocks());
 // A fresh verifier per test: each caches its own key set, as one cold start does.
 const verifier = () => tokenVerifier({ issuer: issuer.issuer, audience: issuer.audience });
 
-describe('the monolith token verifier', () => {
+describe('the platform token verifier', () => {
   it('accepts an ID token and an access token of the app client, with claims as the authorizer passes them', async () => {
     const verify = verifier();
     const id = await verify(`Bearer ${await issuer.token({ sub: 'dana', groups: ['staff', 'customer'] })}`);

@@ -1,0 +1,3 @@
+export * from './format';
+export * from './functions';
+export * from './log-stream';
