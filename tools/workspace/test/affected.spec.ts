@@ -76,8 +76,9 @@ describe('nx affected -t deploy', () => {
     expect(deploysAfterChanging('apps/menu/src/config.ts')).toEqual(['menu']);
   });
 
-  it("deploys Menu, its consumers (Orders, and Tracking through Orders' contract) and the monolith that still serves it after a change in Menu's contract", () => {
+  it("deploys Menu, its consumers (Orders, and Kitchen and Tracking through Orders' contract) and the monolith that still serves it after a change in Menu's contract", () => {
     expect(deploysAfterChanging('libs/contracts/menu/src/index.ts')).toEqual([
+      'kitchen',
       'menu',
       'monolith',
       'orders',
@@ -87,6 +88,7 @@ describe('nx affected -t deploy', () => {
 
   it('deploys every service after a change in the shared middleware', () => {
     expect(deploysAfterChanging('libs/middleware/src/http.ts')).toEqual([
+      'kitchen',
       'menu',
       'monolith',
       'orders',

@@ -24,7 +24,7 @@ describe('renderCodeowners', () => {
 
   it('refuses a project whose scope no team owns', () => {
     expect(() =>
-      ownersOf({ name: 'kitchen', root: 'apps/kitchen', tags: ['scope:kitchen', 'type:app'] }),
-    ).toThrow(/scope "kitchen", which no team in tools\/workspace\/src\/teams.ts owns/);
+      ownersOf({ name: 'billing', root: 'apps/billing', tags: ['scope:billing', 'type:app'] }),
+    ).toThrow(/scope "billing", which no team in tools\/workspace\/src\/teams.ts owns/);
   });
 });

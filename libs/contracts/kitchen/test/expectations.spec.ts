@@ -25,7 +25,7 @@ describe("Kitchen's expectations on Orders' events", () => {
     const [placed] = kitchenEventExpectations;
     if (!placed) throw new Error('Kitchen declares no expectation on Orders.');
     expect(eventExpectationGaps(ordersContract, { ...placed, detailType: 'OrderBaked' })).toEqual([
-      'the event OrderBaked is gone',
+      'OrderBaked is gone',
     ]);
   });
 });
