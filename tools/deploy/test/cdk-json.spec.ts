@@ -39,9 +39,11 @@ function deployableRoots(): string[] {
 describe('cdk.json of each deployable', () => {
   it('exists for every project with a synth target', () => {
     expect(deployableRoots()).toEqual([
+      'apps/kitchen',
       'apps/menu',
       'apps/monolith',
       'apps/orders',
+      'apps/tracking',
       'infra',
       'infra/front-door',
     ]);
