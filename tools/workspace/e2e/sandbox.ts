@@ -68,7 +68,8 @@ export function createSandbox(root: string): { root: string; remove: () => void 
 
 /**
  * The copy is a platform of the monolith alone (plus what is generated in it): the front door's
- * rules for services that were not copied would name API ids no stack publishes.
+ * rules and WebSocket domains for services that were not copied would name API ids no stack
+ * publishes.
  */
 function keepRoutesToCopiedApps(sandbox: string): void {
   const path = join(sandbox, 'infra/front-door/src/routing.ts');
@@ -80,7 +81,7 @@ function keepRoutesToCopiedApps(sandbox: string): void {
   const kept = readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => {
-      const service = /^ {4}\{ service: '([^']+)'/.exec(line)?.[1];
+      const service = /^ *(?:webSockets: \[)?\{ service: '([^']+)'/.exec(line)?.[1];
       return service === undefined || apps.has(service);
     });
   writeFileSync(path, kept.join('\n'));
