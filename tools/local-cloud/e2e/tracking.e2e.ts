@@ -102,6 +102,61 @@ describe('Tracking over a real WebSocket', () => {
     client.socket.close();
   }, 90_000);
 
+  it("pushes ready when Kitchen's workflow has baked the order, without polling", async () => {
+    // Prepare: a staff token, and a helper that waits for the kitchen side in real time.
+    const staff = await cloud.token({ sub: 'dana-e2e', groups: ['staff'] });
+    const client = opened(await open(cloud, `?token=${alice}`));
+    const orderId = await placeOrder(cloud, alice, 'tracking-e2e-ready');
+    const untilPlaced = await trackUntilPlaced(client, orderId);
+    const ticket = async () => {
+      const response = await fetch(`${cloud.url}/kitchen/tickets/${orderId}`, {
+        headers: { authorization: `Bearer ${staff}` },
+      });
+      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+    };
+    type HistoryEvent = { stateEnteredEventDetails?: { name?: string } };
+    const entered = async (state: string) => {
+      const { executions } = (await (await fetch(`${cloud.url}/_local/executions`)).json()) as {
+        executions: Array<{ name: string; history?: HistoryEvent[]; events?: HistoryEvent[] }>;
+      };
+      const run = executions.find((execution) => execution.name === orderId);
+      return (run?.history ?? run?.events ?? []).some(
+        (event) => event.stateEnteredEventDetails?.name === state,
+      );
+    };
+    const until = async (what: string, done: () => Promise<boolean>) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`${what} did not happen within 30 s`);
+        await sleep(100);
+      }
+    };
+    await until(
+      'a ticket waiting for a cook',
+      async () => (await ticket()) !== undefined && (await entered('WaitForCook')),
+    );
+
+    // Act: a cook starts the ticket, and the clock moves past the bake.
+    const started = await fetch(`${cloud.url}/kitchen/tickets/${orderId}/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${staff}` },
+    });
+    const { bakeSeconds } = (await ticket()) as { bakeSeconds: number };
+    await until('the bake', () => entered('Bake'));
+    await fetch(`${cloud.url}/_local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceBy: bakeSeconds * 1000 + 1000 }),
+    });
+    const pushed = await next(client, 30_000);
+
+    // Assess
+    expect(untilPlaced.at(-1)).toMatchObject({ status: 'placed' });
+    expect(started.status).toBe(200);
+    expect(pushed).toMatchObject({ type: 'status', orderId, status: 'ready' });
+    client.socket.close();
+  }, 120_000);
+
   it("refuses another customer's track of that order, and pushes them nothing", async () => {
     const owner = opened(await open(cloud, `?token=${alice}`));
     const orderId = await placeOrder(cloud, alice, 'tracking-e2e-2');

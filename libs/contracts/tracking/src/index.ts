@@ -92,7 +92,7 @@ export const trackingContract = defineSocketContract({
     name: 'tracking',
     team: 'tracking',
     subdomain: 'ws',
-    version: '1.0.0',
+    version: '2.0.0',
     title: 'Slice Tracking',
     description: 'Live order status for customers, over a WebSocket API.',
   },

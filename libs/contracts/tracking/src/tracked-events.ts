@@ -1,4 +1,5 @@
 import type { EventContract, EventExpectation } from '@slice/contract';
+import { OrderReady } from '@slice/contracts-kitchen';
 import { OrderCancelled, OrderPlaced } from '@slice/contracts-orders';
 
 /**
@@ -34,11 +35,11 @@ export function trackedEvent<const S extends string>(
 /**
  * Every event Tracking follows, in the order an order lives through them. The EventBridge rule,
  * the projection and the statuses customers see all come from this list: following one more event
- * (Kitchen's, once its contract is published) is one line here, such as
- * `trackedEvent(kitchenContract.events.OrderReady, 'ready', { orderId: 'order.id' })`.
+ * (another of Kitchen's) is one line here.
  */
 export const trackedEvents = [
   trackedEvent(OrderPlaced, 'placed', { orderId: 'order.id', customerId: 'order.customerId' }),
+  trackedEvent(OrderReady, 'ready', { orderId: 'ticket.orderId', customerId: 'ticket.customerId' }),
   trackedEvent(OrderCancelled, 'cancelled', { orderId: 'order.id', customerId: 'order.customerId' }),
 ] as const;
 

@@ -48,7 +48,7 @@ describe('TrackRequest', () => {
 describe('what Tracking sends', () => {
   it('has one status per followed event, in the order an order lives through them', () => {
     expect(TrackingStatus.options).toEqual(trackedEvents.map((tracked) => tracked.status));
-    expect(TrackingStatus.options.slice(0, 2)).toEqual(['placed', 'cancelled']);
+    expect(TrackingStatus.options).toEqual(['placed', 'ready', 'cancelled']);
   });
 
   it('tells the message kinds apart by type', () => {
