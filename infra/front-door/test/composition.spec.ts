@@ -67,15 +67,15 @@ describe('the composition of the platform domain', () => {
   });
 
   it('fails when a rule routes to a service that does not exist', () => {
-    const tracking = {
+    const billing = {
       ...routing,
       services: [
         ...routing.services,
-        { service: 'tracking', team: 'tracking', basePaths: ['tracking'], priority: 1300 },
+        { service: 'billing', team: 'orders', basePaths: ['billing'], priority: 1300 },
       ],
     };
-    expect(checkComposition(tracking, facts)).toContainEqual(
-      'infra/front-door/src/routing.ts routes to tracking, but there is no apps/tracking: build the service first or remove its rule.',
+    expect(checkComposition(billing, facts)).toContainEqual(
+      'infra/front-door/src/routing.ts routes to billing, but there is no apps/billing: build the service first or remove its rule.',
     );
   });
 

@@ -75,10 +75,10 @@ describe('SliceFrontDoor stack', () => {
 
   it('leaves the base paths of a service still served by the monolith to the catch-all', () => {
     const pending = {
-      service: 'kitchen',
-      team: 'kitchen',
-      basePaths: ['kitchen'],
-      priority: 1200,
+      service: 'billing',
+      team: 'orders',
+      basePaths: ['billing'],
+      priority: 1300,
       target: 'monolith' as const,
     };
     const withPending = Template.fromStack(
@@ -90,11 +90,11 @@ describe('SliceFrontDoor stack', () => {
     const priorities = Object.values(withPending.findResources('AWS::ApiGatewayV2::RoutingRule')).map(
       (rule) => (rule.Properties as RuleProperties).Priority,
     );
-    expect(priorities).not.toContain(1200);
-    expect(JSON.stringify(withPending.toJSON().Parameters)).not.toContain('/slice/dev/kitchen/api-id');
+    expect(priorities).not.toContain(1300);
+    expect(JSON.stringify(withPending.toJSON().Parameters)).not.toContain('/slice/dev/billing/api-id');
     withPending.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/slice/dev/front-door/moved-base-paths',
-      Value: JSON.stringify({ basePaths: ['menu', 'orders'] }),
+      Value: JSON.stringify({ basePaths: ['menu', 'orders', 'kitchen'] }),
     });
   });
 
