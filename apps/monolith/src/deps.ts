@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, secretCursorCodec } from '@slice/dynamodb';
+import { idempotency } from '@slice/middleware';
 import {
   dynamoMenuRepository,
   dynamoOrderRepository,
@@ -39,5 +40,7 @@ const idempotencyClient = new DynamoDBClient({
 
 /** The `http()` options of an idempotent route: its own record keys in the shared idempotency table. */
 export const idempotencyOf = (operationId: string) => ({
-  idempotencyStore: routeIdempotencyStore(config.idempotencyTableName, operationId, idempotencyClient),
+  idempotency: idempotency({
+    store: routeIdempotencyStore(config.idempotencyTableName, operationId, idempotencyClient),
+  }),
 });

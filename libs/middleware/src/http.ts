@@ -1,4 +1,3 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -16,7 +15,7 @@ import {
 } from '@slice/contract';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
-import { defaultIdempotencyStore, idempotencySteps } from './idempotency';
+import type { HttpIdempotency } from './idempotency';
 import { logger, metrics } from './observability';
 import { problemResponse } from './problem';
 import { parseRequest, type BodyLimits, type ParsedRequest } from './request';
@@ -72,21 +71,10 @@ export interface HttpOptions extends BodyLimits {
    */
   readonly validateResponses?: boolean;
   /**
-   * Where idempotency records live, for routes that need an `Idempotency-Key`; an
-   * `IdempotencyStore` keeps a request from mistaking its own record for another's.
-   * @default an `IdempotencyStore` on `IDEMPOTENCY_TABLE_NAME`, created on first use
+   * Required for, and only for, a route that takes an `Idempotency-Key`: `idempotency()`.
+   * @default none (a route with `idempotencyKey: true` fails at cold start without it)
    */
-  readonly idempotencyStore?: BasePersistenceLayer;
-  /**
-   * How long a replayable answer is kept.
-   * @default 86400 (24 hours)
-   */
-  readonly idempotencyTtlSeconds?: number;
-  /**
-   * How long a duplicate request waits for the first one to finish before answering 409.
-   * @default 3000
-   */
-  readonly idempotencyWaitMs?: number;
+  readonly idempotency?: HttpIdempotency;
 }
 
 /** The Lambda handler `http()` returns, with the route it serves for tools that need it. */
@@ -276,22 +264,20 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     .use(problemDetails())
     .use(authenticateAndValidate(route, options));
 
-  if (route.idempotencyKey) {
-    const steps = idempotencySteps(
-      {
-        store: options.idempotencyStore ?? defaultIdempotencyStore(),
-        ttlSeconds: options.idempotencyTtlSeconds ?? 86_400,
-        requestOf: (event) => ({
-          callerId: callers.get(event)?.id,
-          payload: parsedRequests.get(event)?.rawBody,
-        }),
-      },
+  const { idempotency } = options;
+  if (route.idempotencyKey !== (idempotency !== undefined))
+    throw new Error(
+      `${route.operationId}: ${route.idempotencyKey ? 'its contract takes an Idempotency-Key, pass { idempotency: idempotency() }' : 'its contract takes no Idempotency-Key, drop the idempotency option'}.`,
+    );
+  if (idempotency) {
+    const steps = idempotency.steps(
+      (event) => ({ callerId: callers.get(event)?.id, payload: parsedRequests.get(event)?.rawBody }),
       (request) => replayed.add(request.event as APIGatewayProxyEvent),
     );
     for (const step of steps) chain.use(step);
   }
 
-  const waitMs = options.idempotencyWaitMs ?? 3000;
+  const waitMs = idempotency?.waitMs ?? 0;
   const handler = (event: APIGatewayProxyEvent, context: Context) =>
     withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), async () => {
       const started = Date.now();
@@ -299,7 +285,7 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
         const answered = await chain(event, context);
         const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
         const waited = Date.now() - started;
-        if (!route.idempotencyKey || !isInProgress(response) || waited >= waitMs) return response;
+        if (!idempotency || !isInProgress(response) || waited >= waitMs) return response;
         // A duplicate of a request still running: wait for it and replay its answer.
         await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
       }

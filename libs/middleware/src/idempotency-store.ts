@@ -93,7 +93,7 @@ const recordOf = (item: Record<string, AttributeValue>): IdempotencyRecord => {
  * @example
  * ```ts
  * const store = new IdempotencyStore({ tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'), client });
- * export const handler = http(routes.placeOrder, fn, { idempotencyStore: store });
+ * export const handler = http(routes.placeOrder, fn, { idempotency: idempotency({ store }) });
  * ```
  */
 export class IdempotencyStore extends DynamoDBPersistenceLayer {

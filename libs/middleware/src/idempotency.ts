@@ -62,7 +62,7 @@ let defaultStore: IdempotencyStore | undefined;
  *
  * @example
  * ```ts
- * http(route, fn, { idempotencyStore: options.idempotencyStore ?? defaultIdempotencyStore() });
+ * idempotency({ store: options.store ?? defaultIdempotencyStore() });
  * ```
  */
 export function defaultIdempotencyStore(): IdempotencyStore {
@@ -206,6 +206,67 @@ function ownedRecords(
       }
     },
   } satisfies HttpMiddleware;
+}
+
+/** Options of {@link idempotency}. */
+export interface IdempotencyOptions {
+  /**
+   * Where idempotency records live; an `IdempotencyStore` keeps a request from mistaking its own
+   * record for another's.
+   * @default an `IdempotencyStore` on `IDEMPOTENCY_TABLE_NAME`, created on first use
+   */
+  readonly store?: BasePersistenceLayer;
+  /**
+   * How long a replayable answer is kept, in seconds.
+   * @default 86400 (24 hours)
+   */
+  readonly ttlSeconds?: number;
+  /**
+   * How long a duplicate request waits for the first one to finish before answering 409.
+   * @default 3000
+   */
+  readonly waitMs?: number;
+}
+
+/**
+ * What `http()` needs to serve a route that takes an `Idempotency-Key`, from {@link idempotency}.
+ * `http()` imports only this type: a function whose route takes no key bundles none of it.
+ */
+export interface HttpIdempotency {
+  /** How long a duplicate waits for the first request before answering 409. */
+  readonly waitMs: number;
+  /** The steps of the chain, after authentication and validation (see {@link idempotencySteps}). */
+  steps(
+    requestOf: IdempotencyStepsOptions['requestOf'],
+    onReplay: (request: Request) => void,
+  ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>[];
+}
+
+/**
+ * Idempotency for a route that takes an `Idempotency-Key` (the contract's `idempotencyKey: true`),
+ * passed to `http()`: the key is required (400) and composed with the caller, a duplicate waits
+ * for the first request and replays its answer, another body with the same key is a 422. Opt-in
+ * per handler, so that only those functions bundle Powertools' idempotency; `http()` refuses at
+ * cold start a route whose contract and handler disagree.
+ *
+ * @example
+ * ```ts
+ * export const handler = http(ordersContract.routes.placeOrder, fn, { idempotency: idempotency() });
+ * ```
+ */
+export function idempotency(options: IdempotencyOptions = {}): HttpIdempotency {
+  return {
+    waitMs: options.waitMs ?? 3000,
+    steps: (requestOf, onReplay) =>
+      idempotencySteps(
+        {
+          store: options.store ?? defaultIdempotencyStore(),
+          ttlSeconds: options.ttlSeconds ?? 86_400,
+          requestOf,
+        },
+        onReplay,
+      ),
+  };
 }
 
 /**

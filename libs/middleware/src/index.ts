@@ -2,7 +2,12 @@ export * from './config';
 export * from './correlation';
 export * from './events';
 export * from './http';
-export { IdempotencyInProgress } from './idempotency';
+export {
+  idempotency,
+  IdempotencyInProgress,
+  type HttpIdempotency,
+  type IdempotencyOptions,
+} from './idempotency';
 export { IdempotencyStore, type IdempotencyStoreOptions } from './idempotency-store';
 export * from './observability';
 export * from './problem';

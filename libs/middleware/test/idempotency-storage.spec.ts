@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http, IdempotencyStore } from '../src';
+import { http, idempotency, IdempotencyStore } from '../src';
 import { orderPizza } from './sample';
 
 /**
@@ -72,8 +72,10 @@ function pizzaOrders(options: { fail?: () => boolean; delayMs?: number; waitMs?:
     return { id: `p-${orders}`, ...order };
   });
   const handler = http(orderPizza, fn, {
-    idempotencyStore: new IdempotencyStore({ tableName: 'idempotency', client }),
-    idempotencyWaitMs: options.waitMs ?? 3000,
+    idempotency: idempotency({
+      store: new IdempotencyStore({ tableName: 'idempotency', client }),
+      waitMs: options.waitMs ?? 3000,
+    }),
   });
   const post = (key: string) =>
     handler(

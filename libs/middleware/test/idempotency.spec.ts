@@ -1,6 +1,6 @@
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http, IdempotencyStore } from '../src';
+import { http, idempotency, IdempotencyStore } from '../src';
 import { orderPizza } from './sample';
 
 let db: Dynalite;
@@ -37,7 +37,7 @@ function orderHandler(delayMs = 0) {
       return { id: `${caller.id}-${orders}`, ...order };
     },
   );
-  const handler = http(orderPizza, fn, { idempotencyStore: store, idempotencyWaitMs: 5000 });
+  const handler = http(orderPizza, fn, { idempotency: idempotency({ store, waitMs: 5000 }) });
   const post = (key: string | undefined, order: object, sub = 'alice') =>
     handler(
       restApiEvent({
@@ -54,6 +54,14 @@ function orderHandler(delayMs = 0) {
 }
 
 describe('http() idempotency', () => {
+  it('refuses at cold start a route whose contract and handler disagree on the Idempotency-Key', () => {
+    const fn = () => Promise.resolve({ id: 'p-1', name: 'M', quantity: 1 });
+    expect(() => http(orderPizza, fn)).toThrow(/orderPizza: its contract takes an Idempotency-Key/);
+    expect(() =>
+      http({ ...orderPizza, idempotencyKey: false }, fn, { idempotency: idempotency({ store }) }),
+    ).toThrow(/orderPizza: its contract takes no Idempotency-Key/);
+  });
+
   it('answers 400 when the Idempotency-Key is missing or malformed, without running the handler', async () => {
     const { fn, post } = orderHandler();
     expect((await post(undefined, { name: 'M', quantity: 1 })).statusCode).toBe(400);
@@ -134,7 +142,7 @@ describe('http() idempotency', () => {
         if (calls === 1) return Promise.reject(new Error('boom'));
         return Promise.resolve({ id: 'p-1', ...order });
       },
-      { idempotencyStore: store },
+      { idempotency: idempotency({ store }) },
     );
     const event = () =>
       restApiEvent({

@@ -1,9 +1,13 @@
 import { menuContract } from '@slice/contracts-menu';
-import { http, reply } from '@slice/middleware';
+import { http, idempotency, reply } from '@slice/middleware';
 import { deps } from '../deps';
 import { createMenuItem } from '../domain/use-cases';
 
-export const handler = http(menuContract.routes.createMenuItem, async ({ body }) => {
-  const item = await createMenuItem(body, deps);
-  return reply(item, { location: `/menu/items/${item.id}` });
-});
+export const handler = http(
+  menuContract.routes.createMenuItem,
+  async ({ body }) => {
+    const item = await createMenuItem(body, deps);
+    return reply(item, { location: `/menu/items/${item.id}` });
+  },
+  { idempotency: idempotency() },
+);

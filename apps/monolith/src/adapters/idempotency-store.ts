@@ -11,7 +11,7 @@ import { IdempotencyStore } from '@slice/middleware';
  *
  * @example
  * ```ts
- * http(routes.placeOrder, fn, { idempotencyStore: routeIdempotencyStore(tableName, 'placeOrder', client) });
+ * http(routes.placeOrder, fn, { idempotency: idempotency({ store: routeIdempotencyStore(tableName, 'placeOrder', client) }) });
  * ```
  */
 export function routeIdempotencyStore(

@@ -1,9 +1,13 @@
 import { ordersContract } from '@slice/contracts-orders';
-import { http, reply } from '@slice/middleware';
+import { http, idempotency, reply } from '@slice/middleware';
 import { deps } from '../deps';
 import { placeOrder } from '../domain/use-cases';
 
-export const handler = http(ordersContract.routes.placeOrder, async ({ body, user, correlationId }) => {
-  const order = await placeOrder(body, user, correlationId, deps);
-  return reply(order, { location: `/orders/${order.id}` });
-});
+export const handler = http(
+  ordersContract.routes.placeOrder,
+  async ({ body, user, correlationId }) => {
+    const order = await placeOrder(body, user, correlationId, deps);
+    return reply(order, { location: `/orders/${order.id}` });
+  },
+  { idempotency: idempotency() },
+);
