@@ -16,7 +16,7 @@ const asSchema = (value: unknown): JsonSchema =>
  * fc.sample(arbitraryOf(PlaceOrderRequest), 3);
  * ```
  */
-export function arbitraryOf(schema: z.ZodType): fc.Arbitrary<unknown> {
+export function arbitraryOf(schema: z.core.$ZodType): fc.Arbitrary<unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const defs = asSchema(json.$defs);
   return fromJsonSchema(json, defs, 0);

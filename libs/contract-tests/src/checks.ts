@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { Problem, problemContentType, type Route } from '@slice/contract';
 import { jsonOf } from './http';
 import type { HttpResponse } from './target';
@@ -80,7 +81,7 @@ export function responseIssues(route: Route, response: HttpResponse): string[] {
   if (!route.response) return response.body ? ['a 204 route answered with a body'] : [];
   const json = jsonOf(response);
   if (json === undefined) return ['the body is not JSON'];
-  const parsed = route.response.safeParse(json);
+  const parsed = z.safeParse(route.response, json);
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const at = issue.path.join('.') || 'body';

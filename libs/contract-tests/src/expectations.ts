@@ -19,7 +19,7 @@ function schemaGap(route: Route, field: string): string | undefined {
 }
 
 /** Why a schema does not promise a field (a dot path): not declared, or optional; undefined when it does. */
-function fieldGap(schema: z.ZodType, field: string): string | undefined {
+function fieldGap(schema: z.core.$ZodType, field: string): string | undefined {
   const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject;
   const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
   const resolve = (schema: JsonObject): JsonObject => {

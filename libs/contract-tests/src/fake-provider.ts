@@ -18,6 +18,7 @@ import {
 } from '@slice/contract';
 import { createLocalIssuer } from '@slice/testing';
 import type { HttpResponse, Target } from './target';
+import * as z from 'zod/mini';
 
 /** The caller of a fake handler. */
 export interface FakeCaller {
@@ -126,7 +127,7 @@ function inputOf(
   for (const part of ['path', 'query', 'body'] as const) {
     const schema = route.request[part];
     if (!schema || !validate) continue;
-    const parsed = schema.safeParse(raw[part]);
+    const parsed = z.safeParse(schema, raw[part]);
     if (!parsed.success) throw new ValidationError(fieldErrorsFrom(part, parsed.error));
     input[part] = parsed.data;
   }

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { Contract } from './contract';
 import { Problem, ServiceUnavailableError, type HttpErrorOptions } from './problem';
 import { idempotencyKeyHeader, type CallOf, type ResponseOf, type Route } from './route';
@@ -165,7 +166,7 @@ async function call(
     );
   }
   if (!route.response) return undefined;
-  const parsed = route.response.safeParse(json);
+  const parsed = z.safeParse(route.response, json);
   if (!parsed.success) {
     throw new UpstreamUnavailableError(operationId, 'answered with a body that breaks its contract', {
       cause: parsed.error,

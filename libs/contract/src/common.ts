@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { described, withMeta } from './meta';
 
 /**
  * An amount of money in minor units (cents) with its ISO 4217 currency. Never a float.
@@ -8,22 +9,25 @@ import * as z from 'zod';
  * const price: Money = { amount: 950, currency: 'EUR' }; // €9.50
  * ```
  */
-export const Money = z
-  .strictObject({
-    amount: z.number().int().min(0).max(100_000_000).describe('Minor units: 950 is 9.50.'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR.'),
-  })
-  .meta({ id: 'Money', description: 'An amount in minor units with its ISO 4217 currency.' });
+export const Money = withMeta(
+  z.strictObject({
+    amount: described(
+      z.number().check(z.int(), z.minimum(0), z.maximum(100_000_000)),
+      'Minor units: 950 is 9.50.',
+    ),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as EUR.')),
+  }),
+  { id: 'Money', description: 'An amount in minor units with its ISO 4217 currency.' },
+);
 
 /** An amount of money. */
 export type Money = z.infer<typeof Money>;
 
 /** An opaque pagination cursor, as a previous page returned it. */
-export const Cursor = z
-  .string()
-  .min(1)
-  .max(2048)
-  .describe('The `nextCursor` of the previous page, unchanged.');
+export const Cursor = described(
+  z.string().check(z.minLength(1), z.maxLength(2048)),
+  'The `nextCursor` of the previous page, unchanged.',
+);
 
 /** Options of {@link pageQuery}. */
 export interface PageQueryOptions {
@@ -39,18 +43,16 @@ export interface PageQueryOptions {
  *
  * @example
  * ```ts
- * request: { query: z.strictObject({ category: Category.optional(), ...pageQuery() }) }
+ * request: { query: z.strictObject({ category: z.optional(Category), ...pageQuery() }) }
  * ```
  */
 export function pageQuery(options: PageQueryOptions = {}) {
   return {
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(options.maxLimit ?? 100)
-      .default(options.defaultLimit ?? 20),
-    cursor: Cursor.optional(),
+    limit: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(options.maxLimit ?? 100)),
+      options.defaultLimit ?? 20,
+    ),
+    cursor: z.optional(Cursor),
   };
 }
 
@@ -62,8 +64,8 @@ export function pageQuery(options: PageQueryOptions = {}) {
  * response: page(MenuItem)
  * ```
  */
-export function page<T extends z.ZodType>(item: T) {
-  return z.strictObject({ items: z.array(item), nextCursor: Cursor.optional() });
+export function page<T extends z.core.$ZodType>(item: T) {
+  return z.strictObject({ items: z.array(item), nextCursor: z.optional(Cursor) });
 }
 
 /** Options of {@link idList}. */
@@ -82,11 +84,12 @@ export interface IdListOptions {
  * request: { query: z.strictObject({ ids: idList(MenuItemId, { max: 50 }) }) }
  * ```
  */
-export function idList<T extends z.ZodType<string, string>>(id: T, { max }: IdListOptions) {
-  return z
-    .string()
-    .min(1)
-    .describe(`Comma-separated ids, at most ${max} distinct.`)
-    .transform((text) => [...new Set(text.split(','))])
-    .pipe(z.array(id).min(1).max(max, `At most ${max} distinct ids.`));
+export function idList<T extends z.core.$ZodType<string, string>>(id: T, { max }: IdListOptions) {
+  return z.pipe(
+    z.pipe(
+      described(z.string().check(z.minLength(1)), `Comma-separated ids, at most ${max} distinct.`),
+      z.transform((text: string) => [...new Set(text.split(','))]),
+    ),
+    z.array(id).check(z.minLength(1), z.maxLength(max, `At most ${max} distinct ids.`)),
+  );
 }

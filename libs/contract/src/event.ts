@@ -1,21 +1,22 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './locale';
 
 /**
  * What every domain event's detail carries besides its entity: a unique id (consumers dedupe on
  * it), when it happened, the correlation id of the request that caused it, and the schema version.
  */
 export const EventEnvelope = z.strictObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   occurredAt: z.iso.datetime({ offset: true }),
-  correlationId: z.string().min(1),
-  version: z.number().int().min(1),
+  correlationId: z.string().check(z.minLength(1)),
+  version: z.number().check(z.int(), z.minimum(1)),
 });
 
 /** The envelope fields of an event detail. */
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 /** What a team writes to declare an event. */
-export interface EventDefinition<S extends z.ZodRawShape> {
+export interface EventDefinition<S extends z.core.$ZodShape> {
   /** `slice.<service>`. */
   readonly source: string;
   /** `<Entity><PastTenseVerb>`: `OrderPlaced`. */
@@ -25,19 +26,19 @@ export interface EventDefinition<S extends z.ZodRawShape> {
   readonly description: string;
   /** The entity fields of the detail, next to the envelope: `{ order: Order }`. */
   readonly entity: S;
-  readonly examples?: readonly z.input<z.ZodObject<S>>[];
+  readonly examples?: readonly z.input<z.ZodMiniObject<S>>[];
 }
 
 /** A declared event. */
-export interface EventContract<S extends z.ZodRawShape = z.ZodRawShape> extends EventDefinition<S> {
+export interface EventContract<S extends z.core.$ZodShape = z.core.$ZodShape> extends EventDefinition<S> {
   /** The whole detail: envelope and entity. */
-  readonly detail: z.ZodObject;
-  readonly examples: readonly z.input<z.ZodObject<S>>[];
+  readonly detail: z.ZodMiniObject;
+  readonly examples: readonly z.input<z.ZodMiniObject<S>>[];
 }
 
 /** The detail of an event as a consumer receives it. */
 export type DetailOf<E extends EventContract> =
-  E extends EventContract<infer S> ? EventEnvelope & z.output<z.ZodObject<S>> : never;
+  E extends EventContract<infer S> ? EventEnvelope & z.output<z.ZodMiniObject<S>> : never;
 
 /**
  * Declares a domain event. The detail is the envelope plus the entity; examples are checked.
@@ -53,7 +54,7 @@ export type DetailOf<E extends EventContract> =
  * });
  * ```
  */
-export function defineEvent<S extends z.ZodRawShape>(definition: EventDefinition<S>): EventContract<S> {
+export function defineEvent<S extends z.core.$ZodShape>(definition: EventDefinition<S>): EventContract<S> {
   const where = `Event ${definition.source} ${definition.detailType}`;
   if (!/^slice\.[a-z][a-z0-9-]*$/.test(definition.source)) {
     throw new Error(`${where}: source must be slice.<service>.`);
@@ -61,11 +62,11 @@ export function defineEvent<S extends z.ZodRawShape>(definition: EventDefinition
   if (!/^[A-Z][A-Za-z0-9]*$/.test(definition.detailType)) {
     throw new Error(`${where}: detail type must be <Entity><PastTenseVerb> in PascalCase.`);
   }
-  const detail = EventEnvelope.extend(definition.entity);
+  const detail = z.extend(EventEnvelope, definition.entity);
   const entity = z.strictObject(definition.entity);
   const examples = definition.examples ?? [];
   for (const example of examples) {
-    const parsed = entity.safeParse(example);
+    const parsed = z.safeParse(entity, example);
     if (!parsed.success) throw new Error(`${where}: an example does not match: ${parsed.error.message}`);
   }
   return { ...definition, detail, examples };

@@ -3,6 +3,7 @@ export * from './common';
 export * from './contract';
 export * from './errors-of';
 export * from './event';
+export * from './meta';
 export * from './openapi';
 export * from './problem';
 export * from './route';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Contract } from './contract';
 import { errorsOf } from './errors-of';
 import { Problem, problemContentType } from './problem';
@@ -25,7 +25,7 @@ export interface OpenApiOptions {
 class SchemaCollector {
   readonly components: Record<string, JsonObject> = {};
 
-  convert(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  convert(schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject {
     const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
     // Named schemas come back under $defs; OpenAPI keeps them in components.
     const json = JSON.parse(

@@ -1,15 +1,20 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { described, withMeta } from './meta';
 
 /** The media type of every error answer. */
 export const problemContentType = 'application/problem+json';
 
 /** One invalid field of a request: where it is (`body.items.0.quantity`) and what is wrong. */
-export const FieldError = z
-  .strictObject({
-    path: z.string().describe('Where the field is: `body.items.0.quantity`, `query.limit`, `path.orderId`.'),
+export const FieldError = withMeta(
+  z.strictObject({
+    path: described(
+      z.string(),
+      'Where the field is: `body.items.0.quantity`, `query.limit`, `path.orderId`.',
+    ),
     message: z.string(),
-  })
-  .meta({ id: 'FieldError' });
+  }),
+  { id: 'FieldError' },
+);
 
 /** A field error. */
 export type FieldError = z.infer<typeof FieldError>;
@@ -18,17 +23,18 @@ export type FieldError = z.infer<typeof FieldError>;
  * An RFC 9457 problem details document, the body of every error answer of every Slice API.
  * `correlationId` ties the answer to the logs; `errors` lists invalid fields on a 400.
  */
-export const Problem = z
-  .strictObject({
-    type: z.string().describe('A URI naming the kind of problem, such as `urn:slice:problem:not-found`.'),
+export const Problem = withMeta(
+  z.strictObject({
+    type: described(z.string(), 'A URI naming the kind of problem, such as `urn:slice:problem:not-found`.'),
     title: z.string(),
-    status: z.number().int().min(400).max(599),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    correlationId: z.string().optional(),
-    errors: z.array(FieldError).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+    status: z.number().check(z.int(), z.minimum(400), z.maximum(599)),
+    detail: z.optional(z.string()),
+    instance: z.optional(z.string()),
+    correlationId: z.optional(z.string()),
+    errors: z.optional(z.array(FieldError)),
+  }),
+  { id: 'Problem', description: 'RFC 9457 problem details.' },
+);
 
 /** A problem details document. */
 export type Problem = z.infer<typeof Problem>;
@@ -195,7 +201,7 @@ export function describeFieldErrors(errors: readonly FieldError[]): string {
  * Turns zod issues into field errors under a location (`body`, `query`, `path`, `headers`), one per
  * field, naming each unknown key on its own.
  */
-export function fieldErrorsFrom(location: string, error: z.ZodError): FieldError[] {
+export function fieldErrorsFrom(location: string, error: z.core.$ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const base = [location, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './locale';
 
 /** The HTTP methods a route may use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -17,14 +18,14 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 
 
 /** The parts of a request a route validates. Objects are strict: unknown fields are rejected. */
 export interface RouteRequest {
-  readonly path?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly headers?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly path?: z.core.$ZodObject;
+  readonly query?: z.core.$ZodObject;
+  readonly headers?: z.core.$ZodObject;
+  readonly body?: z.core.$ZodType;
 }
 
 type Part<S, K extends keyof RouteRequest, Io extends 'in' | 'out'> = S extends { [P in K]: infer T }
-  ? T extends z.ZodType
+  ? T extends z.core.$ZodType
     ? Io extends 'in'
       ? z.input<T>
       : z.output<T>
@@ -33,7 +34,7 @@ type Part<S, K extends keyof RouteRequest, Io extends 'in' | 'out'> = S extends 
 
 /** A request to a route as a caller writes it (before defaults and coercion). */
 export type RequestInput<R extends RouteRequest> = {
-  [K in keyof RouteRequest as R extends { [P in K]: z.ZodType } ? K : never]: Part<R, K, 'in'>;
+  [K in keyof RouteRequest as R extends { [P in K]: z.core.$ZodType } ? K : never]: Part<R, K, 'in'>;
 };
 
 /** A request to a route as a handler receives it: validated, with defaults applied. */
@@ -50,7 +51,7 @@ export interface RouteExample<R extends RouteRequest = RouteRequest> {
 }
 
 /** What a team writes to declare a route. */
-export interface RouteDefinition<R extends RouteRequest, B extends z.ZodType | undefined> {
+export interface RouteDefinition<R extends RouteRequest, B extends z.core.$ZodType | undefined> {
   readonly method: HttpMethod;
   /** API Gateway syntax, base path included: `/orders/{orderId}`. */
   readonly path: string;
@@ -87,7 +88,7 @@ export interface StoredExample {
 /** A declared route: the definition plus what the kit derives from it. */
 export interface Route<
   R extends RouteRequest = RouteRequest,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.core.$ZodType | undefined = z.core.$ZodType | undefined,
 > extends Omit<RouteDefinition<R, B>, 'examples'> {
   readonly request: R;
   readonly errors: Partial<Record<ErrorStatus, string>>;
@@ -99,7 +100,7 @@ export interface Route<
 
 /** The body a route answers with when it succeeds. */
 export type ResponseOf<T extends Route> =
-  T extends Route<RouteRequest, infer B> ? (B extends z.ZodType ? z.output<B> : undefined) : never;
+  T extends Route<RouteRequest, infer B> ? (B extends z.core.$ZodType ? z.output<B> : undefined) : never;
 
 /** The validated request a route's handler receives. */
 export type InputOf<T extends Route> = T extends Route<infer R> ? RequestOutput<R> : never;
@@ -113,7 +114,7 @@ export const idempotencyKeyHeader = 'idempotency-key';
 /** What a valid `Idempotency-Key` looks like: 8 to 128 URL-safe characters (a UUID fits). */
 export const IdempotencyKey = z
   .string()
-  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Must be 8 to 128 letters, digits or _ . : -');
+  .check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Must be 8 to 128 letters, digits or _ . : -'));
 
 /** The `{params}` of an API Gateway path, in order. */
 export function pathParametersOf(path: string): string[] {
@@ -142,7 +143,7 @@ export function pathParametersOf(path: string): string[] {
  */
 export function defineRoute<
   R extends RouteRequest = Record<never, never>,
-  B extends z.ZodType | undefined = undefined,
+  B extends z.core.$ZodType | undefined = undefined,
 >(definition: RouteDefinition<R, B>): Route<R, B> {
   const where = `Route ${definition.operationId} (${definition.method} ${definition.path})`;
   const request = (definition.request ?? {}) as R;
@@ -154,7 +155,7 @@ export function defineRoute<
   if (!definition.path.startsWith('/') || definition.path.endsWith('/')) {
     throw new Error(`${where}: path must start with / and not end with one.`);
   }
-  const declared = Object.keys(request.path?.shape ?? {}).sort();
+  const declared = Object.keys(request.path?._zod.def.shape ?? {}).sort();
   if (declared.join() !== [...pathParameters].sort().join()) {
     throw new Error(
       `${where}: path parameters {${pathParameters.join('}, {')}} must match the path schema (${declared.join(', ') || 'none'}).`,
@@ -196,7 +197,7 @@ function checkExample(where: string, route: Route, example: StoredExample): void
     }
     // Examples of error answers may send invalid requests on purpose; success examples may not.
     if (example.response.status < 400) {
-      const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+      const parsed = z.safeParse(schema, value ?? (part === 'body' ? undefined : {}));
       if (!parsed.success) {
         throw new Error(
           `${where}, example "${example.name}": ${part} does not match: ${parsed.error.message}`,
@@ -205,7 +206,7 @@ function checkExample(where: string, route: Route, example: StoredExample): void
     }
   }
   if (example.response.status === route.status && route.response) {
-    const parsed = route.response.safeParse(example.response.body);
+    const parsed = z.safeParse(route.response, example.response.body);
     if (!parsed.success) {
       throw new Error(
         `${where}, example "${example.name}": response body does not match: ${parsed.error.message}`,

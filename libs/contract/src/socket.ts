@@ -1,4 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { $ZodLiteral, $ZodObject } from 'zod/v4/core';
+import './locale';
 
 /** A WebSocket service: who owns it and the host name it lives on. */
 export interface SocketServiceInfo {
@@ -18,7 +20,7 @@ export interface SocketServiceInfo {
 }
 
 /** One message a WebSocket API accepts (an action, chosen by `$request.body.action`) or sends. */
-export interface SocketMessage<S extends z.ZodType = z.ZodType> {
+export interface SocketMessage<S extends z.core.$ZodType = z.core.$ZodType> {
   /** The message schema; accepted messages are strict objects with a literal `action`. */
   readonly schema: S;
   readonly summary: string;
@@ -39,10 +41,12 @@ export interface SocketContract<
 }
 
 /** The value of a literal field of an object schema, such as `action: z.literal('track')`. */
-function literalOf(schema: z.ZodType, field: string): unknown {
-  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : undefined;
+function literalOf(schema: z.core.$ZodType, field: string): unknown {
+  const shape = schema instanceof $ZodObject ? schema._zod.def.shape : undefined;
   const value = shape?.[field];
-  return value instanceof z.ZodLiteral ? value.value : undefined;
+  return value instanceof $ZodLiteral && value._zod.def.values.length === 1
+    ? value._zod.def.values[0]
+    : undefined;
 }
 
 function checkMessages(where: string, messages: Record<string, SocketMessage>, field: string): void {
@@ -52,7 +56,7 @@ function checkMessages(where: string, messages: Record<string, SocketMessage>, f
     }
     if (message.examples.length === 0) throw new Error(`${where}: message ${key} needs an example.`);
     for (const example of message.examples) {
-      const parsed = message.schema.safeParse(example);
+      const parsed = z.safeParse(message.schema, example);
       if (!parsed.success) {
         throw new Error(`${where}: an example of ${key} does not match: ${parsed.error.message}`);
       }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Options of {@link freeText}. */
 export interface FreeTextOptions {
@@ -25,17 +25,22 @@ const visible = /[\p{L}\p{N}\p{P}\p{S}]/u;
  *
  * @example
  * ```ts
- * const DeliveryAddress = z.strictObject({ name: freeText({ min: 1, max: 100 }), line2: freeText({ max: 200 }).optional() });
+ * const DeliveryAddress = z.strictObject({ name: freeText({ min: 1, max: 100 }), line2: z.optional(freeText({ max: 200 })) });
  * DeliveryAddress.safeParse({ name: 'Ana\u0000' }).success; // false: "Must not contain control characters."
  * ```
  */
 export function freeText(options: FreeTextOptions) {
-  const trimmed = z.string().trim();
   // No `minLength: 0` in the published schema for a field that may be empty.
-  return (options.min ? trimmed.min(options.min) : trimmed)
-    .max(options.max)
-    .refine((value) => value.isWellFormed(), 'Must be Unicode text: no lone surrogates.')
-    .refine((value) => !control.test(value), 'Must not contain control characters.')
-    .refine((value) => !bidiOverride.test(value), 'Must not contain bidirectional override characters.')
-    .refine((value) => value === '' || visible.test(value), 'Must contain a visible character.');
+  return z.string().check(
+    z.trim(),
+    ...(options.min ? [z.minLength(options.min)] : []),
+    z.maxLength(options.max),
+    z.refine((value: string) => value.isWellFormed(), 'Must be Unicode text: no lone surrogates.'),
+    z.refine((value: string) => !control.test(value), 'Must not contain control characters.'),
+    z.refine(
+      (value: string) => !bidiOverride.test(value),
+      'Must not contain bidirectional override characters.',
+    ),
+    z.refine((value: string) => value === '' || visible.test(value), 'Must contain a visible character.'),
+  );
 }

@@ -3,7 +3,7 @@ import { fieldErrorsFrom, freeText } from '../src';
 
 const Address = z.strictObject({
   name: freeText({ min: 1, max: 20 }),
-  line2: freeText({ max: 20 }).optional(),
+  line2: z.optional(freeText({ max: 20 })),
 });
 const problemsOf = (value: unknown) => {
   const result = Address.safeParse(value);

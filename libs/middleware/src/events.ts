@@ -17,7 +17,7 @@ import type {
   SQSRecord,
   DynamoDBBatchResponse,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { correlationIdFrom, withCorrelationId } from './correlation';
 import { logger, metrics } from './observability';
 
@@ -37,7 +37,7 @@ const observed = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
 
 /** Parses an event detail against its contract; a detail that breaks it is a 400-style failure. */
 function parseDetail<E extends EventContract>(event: E, detail: unknown): DetailOf<E> {
-  const parsed = event.detail.safeParse(detail);
+  const parsed = z.safeParse(event.detail, detail);
   if (!parsed.success) throw new ValidationError(fieldErrorsFrom('detail', parsed.error));
   return parsed.data as DetailOf<E>;
 }
@@ -118,7 +118,7 @@ export function stream(fn: (change: StreamChange, record: DynamoDBRecord) => Pro
 /** Options of {@link sqs}. */
 export interface SqsOptions<T> {
   /** The message body's schema; the body is JSON. */
-  readonly schema?: z.ZodType<T>;
+  readonly schema?: z.core.$ZodType<T>;
 }
 
 /**
@@ -141,7 +141,7 @@ export function sqs<T>(options: SqsOptions<T>, fn: (message: T, record: SQSRecor
     }
     let message = body as T;
     if (options.schema) {
-      const parsed = options.schema.safeParse(body);
+      const parsed = z.safeParse(options.schema, body);
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom('body', parsed.error));
       message = parsed.data;
     }
@@ -213,9 +213,9 @@ export function schedule(fn: (event: ScheduledEvent, context: Context) => Promis
  * export const handler = task(AcceptInput, (input) => acceptTicket(input, deps));
  * ```
  */
-export function task<I, O>(schema: z.ZodType<I>, fn: (input: I, context: Context) => Promise<O>) {
+export function task<I, O>(schema: z.core.$ZodType<I>, fn: (input: I, context: Context) => Promise<O>) {
   return observed<unknown, O>(async (payload, context) => {
-    const parsed = schema.safeParse(payload);
+    const parsed = z.safeParse(schema, payload);
     if (!parsed.success) throw new ValidationError(fieldErrorsFrom('input', parsed.error));
     return correlated(correlationOf(payload), () => fn(parsed.data, context));
   });

@@ -14,6 +14,7 @@ import {
   type Route,
 } from '@slice/contract';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
 import type { HttpIdempotency } from './idempotency';
 import { logger, metrics } from './observability';
@@ -167,7 +168,7 @@ function format(
   const base = { ...headers, ...(authenticated ? { 'cache-control': 'no-store' } : {}) };
   if (!route.response) return { statusCode: route.status, headers: base, body: '' };
   if (validateResponses) {
-    const checked = route.response.safeParse(body);
+    const checked = z.safeParse(route.response, body);
     if (!checked.success) {
       logger.error('Answer breaks the contract', {
         operationId: route.operationId,

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DetailOf, EventContract, EventEnvelope } from '@slice/contract';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { currentCorrelationId } from './correlation';
 
 /** One event to publish: the contract event, its entity fields and its envelope. */
@@ -11,7 +11,7 @@ export interface OutgoingEvent<E extends EventContract = EventContract> {
   readonly occurredAt: string;
   /** @default the current correlation id, else the event id */
   readonly correlationId?: string;
-  readonly entity: E extends EventContract<infer S> ? z.input<z.ZodObject<S>> : never;
+  readonly entity: E extends EventContract<infer S> ? z.input<z.ZodMiniObject<S>> : never;
 }
 
 /** Publishes contract events to the platform bus. */

@@ -8,7 +8,7 @@ import {
   type Route,
 } from '@slice/contract';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Limits on request bodies. */
 export interface BodyLimits {
@@ -80,21 +80,26 @@ export function parseJsonBody(event: APIGatewayProxyEvent, limits: BodyLimits = 
 
 function check(
   location: string,
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
   value: unknown,
   errors: FieldError[],
 ): unknown {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   errors.push(...fieldErrorsFrom(location, result.error));
   return undefined;
 }
 
 /** Only the headers a route declares are validated; the rest of the request's headers are not its business. */
-function declaredHeaders(schema: z.ZodObject | undefined, headers: APIGatewayProxyEvent['headers']): object {
+function declaredHeaders(
+  schema: z.core.$ZodObject | undefined,
+  headers: APIGatewayProxyEvent['headers'],
+): object {
   if (!schema) return {};
-  return Object.fromEntries(Object.keys(schema.shape).map((name) => [name, headers[name.toLowerCase()]]));
+  return Object.fromEntries(
+    Object.keys(schema._zod.def.shape).map((name) => [name, headers[name.toLowerCase()]]),
+  );
 }
 
 /**

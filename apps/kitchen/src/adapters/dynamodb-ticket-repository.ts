@@ -11,7 +11,7 @@ import { ConflictError } from '@slice/contract';
 import { Ticket } from '@slice/contracts-kitchen';
 import { Order } from '@slice/contracts-orders';
 import { key, mapErrors, putNew, queryPage, type CursorCodecSource } from '@slice/dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { KitchenSummary, TicketRepository } from '../domain/ports';
 import { localDate } from '../domain/use-cases';
 import type { TicketRecord } from '../domain/ticket';
@@ -49,12 +49,12 @@ export const ticketRow = (ticket: TicketRecord, timeZone: string): Record<string
   gsi2sk: ticketKeys.cookingOrder(ticket),
 });
 
-const StoredTicket = Ticket.omit({ workflow: true }).extend({
+const StoredTicket = z.extend(z.omit(Ticket, { workflow: true }), {
   order: Order,
   correlationId: z.string(),
-  taskToken: z.string().optional(),
-  cancelReason: z.enum(['ORDER_CANCELLED', 'STAFF']).optional(),
-  overdueAnnouncedAt: z.string().optional(),
+  taskToken: z.optional(z.string()),
+  cancelReason: z.optional(z.enum(['ORDER_CANCELLED', 'STAFF'])),
+  overdueAnnouncedAt: z.optional(z.string()),
 });
 
 /** Reads a ticket back out of a stored item: only its own fields, checked. */

@@ -1,6 +1,6 @@
 import { Order, OrderCancelled, OrderPlaced } from '@slice/contracts-orders';
 import type { DetailOf } from '@slice/contract';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * A message of the Kitchen queue: the EventBridge event the rule delivered, whole. Its detail is
@@ -21,7 +21,7 @@ export type OrderEvent =
   | { readonly type: 'OrderPlaced'; readonly detail: DetailOf<typeof OrderPlaced> }
   | { readonly type: 'OrderCancelled'; readonly detail: DetailOf<typeof OrderCancelled> };
 
-/** The order event a queue message carries; throws a `ZodError` naming the field that breaks Orders' schema. */
+/** The order event a queue message carries; throws zod's error naming the field that breaks Orders' schema. */
 export function orderEventOf(message: OrderEventMessage): OrderEvent {
   return message['detail-type'] === 'OrderPlaced'
     ? {
@@ -35,4 +35,7 @@ export function orderEventOf(message: OrderEventMessage): OrderEvent {
 }
 
 /** What the preparation workflow's execution input is: the order and its correlation id. */
-export const WorkflowInputSchema = z.object({ order: Order, correlationId: z.string().min(1) });
+export const WorkflowInputSchema = z.object({
+  order: Order,
+  correlationId: z.string().check(z.minLength(1)),
+});

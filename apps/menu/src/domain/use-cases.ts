@@ -1,5 +1,5 @@
 import type { Category, MenuItem, MenuItemUpdate, NewMenuItem } from '@slice/contracts-menu';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { changeBetween, MenuItemNotFound, slugOf, StaleMenuItem } from './menu-item';
 import type { ItemPage, MenuDeps } from './ports';
 

@@ -1,11 +1,11 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The base paths the front door sends to services, not here: read from SSM, cached. */
 export type MovedBasePaths = () => Promise<ReadonlySet<string>>;
 
 /** What the front door publishes at `/slice/<stage>/front-door/moved-base-paths`. */
-const Published = z.object({ basePaths: z.array(z.string().min(1)) });
+const Published = z.object({ basePaths: z.array(z.string().check(z.minLength(1))) });
 
 /**
  * The route groups that moved to a service, as the front door's manifest publishes them to SSM

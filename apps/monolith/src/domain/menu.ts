@@ -1,5 +1,5 @@
 import type { Category, MenuItem, MenuItemUpdate, NewMenuItem } from '@slice/contracts-menu';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { MenuItemNotFound, StaleMenuItem } from './errors';
 import type { MonolithDeps, Page, PageQuery } from './ports';
 

@@ -3,10 +3,10 @@
  * the monolith served (same path, schema and examples), one ticket with its workflow, and the
  * cook's and staff's actions on it; the events Kitchen publishes as a ticket moves.
  */
-import { defineContract, defineEvent, defineRoute, page, pageQuery } from '@slice/contract';
+import { defineContract, defineEvent, defineRoute, page, pageQuery, withMeta } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
 import { Order, OrderId } from '@slice/contracts-orders';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A ticket id: the id of the order it cooks (one ticket per order). */
 export const TicketId = OrderId;
@@ -27,53 +27,61 @@ export const NotificationChannel = z.enum(['sms', 'email']);
 export type NotificationChannel = z.infer<typeof NotificationChannel>;
 
 /** What to cook: one line of the order, without prices. */
-export const TicketItem = z
-  .strictObject({ itemId: MenuItemId, name: z.string(), quantity: z.number().int().min(1).max(20) })
-  .meta({ id: 'TicketItem' });
+export const TicketItem = withMeta(
+  z.strictObject({
+    itemId: MenuItemId,
+    name: z.string(),
+    quantity: z.number().check(z.int(), z.minimum(1), z.maximum(20)),
+  }),
+  { id: 'TicketItem' },
+);
 
 /** A ticket item. */
 export type TicketItem = z.infer<typeof TicketItem>;
 
 /** The Step Functions execution behind a ticket, as `DescribeExecution` reports it. */
-export const TicketWorkflow = z
-  .strictObject({
+export const TicketWorkflow = withMeta(
+  z.strictObject({
     name: z.string(),
     status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE', 'UNKNOWN']),
-    startedAt: z.iso.datetime({ offset: true }).optional(),
-    stoppedAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .meta({ id: 'TicketWorkflow' });
+    startedAt: z.optional(z.iso.datetime({ offset: true })),
+    stoppedAt: z.optional(z.iso.datetime({ offset: true })),
+  }),
+  { id: 'TicketWorkflow' },
+);
 
 /** A ticket's workflow state. */
 export type TicketWorkflow = z.infer<typeof TicketWorkflow>;
 
 /** A kitchen ticket: one order to cook, where it is, and its workflow. */
-export const Ticket = z
-  .strictObject({
+export const Ticket = withMeta(
+  z.strictObject({
     id: TicketId,
     orderId: OrderId,
     customerId: z.string(),
     status: TicketStatus,
-    items: z.array(TicketItem).min(1),
-    bakeSeconds: z.number().int().min(1),
+    items: z.array(TicketItem).check(z.minLength(1)),
+    bakeSeconds: z.number().check(z.int(), z.minimum(1)),
     channel: NotificationChannel,
     overdue: z.boolean(),
     placedAt: z.iso.datetime({ offset: true }),
-    startedAt: z.iso.datetime({ offset: true }).optional(),
-    readyAt: z.iso.datetime({ offset: true }).optional(),
-    cancelledAt: z.iso.datetime({ offset: true }).optional(),
-    failedAt: z.iso.datetime({ offset: true }).optional(),
+    startedAt: z.optional(z.iso.datetime({ offset: true })),
+    readyAt: z.optional(z.iso.datetime({ offset: true })),
+    cancelledAt: z.optional(z.iso.datetime({ offset: true })),
+    failedAt: z.optional(z.iso.datetime({ offset: true })),
     workflow: TicketWorkflow,
-  })
-  .meta({ id: 'Ticket' });
+  }),
+  { id: 'Ticket' },
+);
 
 /** A ticket. */
 export type Ticket = z.infer<typeof Ticket>;
 
 /** The ticket an event is about: enough for a consumer to find its order and customer. */
-export const TicketRef = z
-  .strictObject({ id: TicketId, orderId: OrderId, customerId: z.string() })
-  .meta({ id: 'TicketRef' });
+export const TicketRef = withMeta(
+  z.strictObject({ id: TicketId, orderId: OrderId, customerId: z.string() }),
+  { id: 'TicketRef' },
+);
 
 const ticketPath = z.strictObject({ ticketId: TicketId });
 const unknownTicket = '5d0e6f1a-9b2c-4c3d-8e4f-000000000404';
@@ -206,7 +214,11 @@ export const TicketOverdue = defineEvent({
   detailType: 'TicketOverdue',
   version: 1,
   description: 'The overdue sweep (every 5 minutes) found a ticket waiting for a cook too long.',
-  entity: { ticket: TicketRef, placedAt: z.iso.datetime({ offset: true }), waitedMinutes: z.number().int() },
+  entity: {
+    ticket: TicketRef,
+    placedAt: z.iso.datetime({ offset: true }),
+    waitedMinutes: z.number().check(z.int()),
+  },
 });
 
 /** A ticket's workflow failed on an error that retries did not overcome. */

@@ -6,18 +6,20 @@ import {
   defineContract,
   defineEvent,
   defineRoute,
+  described,
   freeText,
   idList,
   Money,
   page,
   pageQuery,
+  withMeta,
 } from '@slice/contract';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A menu item id: a lower-case slug (`margherita`) or a UUID. */
 export const MenuItemId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A lower-case slug such as margherita.');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A lower-case slug such as margherita.'));
 
 /** The categories of the menu. */
 export const Category = z.enum(['pizza', 'side', 'drink', 'dessert']);
@@ -26,44 +28,50 @@ export const Category = z.enum(['pizza', 'side', 'drink', 'dessert']);
 export type Category = z.infer<typeof Category>;
 
 /** An item on the menu, with its newest price. */
-export const MenuItem = z
-  .strictObject({
+export const MenuItem = withMeta(
+  z.strictObject({
     id: MenuItemId,
-    name: z.string().min(1).max(80),
-    description: z.string().max(500),
+    name: z.string().check(z.minLength(1), z.maxLength(80)),
+    description: z.string().check(z.maxLength(500)),
     category: Category,
     price: Money,
     available: z.boolean(),
-    version: z.number().int().min(1).describe('Send it back with an update; a stale one is a 409.'),
+    version: described(
+      z.number().check(z.int(), z.minimum(1)),
+      'Send it back with an update; a stale one is a 409.',
+    ),
     updatedAt: z.iso.datetime({ offset: true }),
-  })
-  .meta({ id: 'MenuItem' });
+  }),
+  { id: 'MenuItem' },
+);
 
 /** A menu item. */
 export type MenuItem = z.infer<typeof MenuItem>;
 
 /** What staff send to add an item; the id is optional (a readable slug such as `margherita`). */
-export const NewMenuItem = z
-  .strictObject({
-    id: MenuItemId.optional(),
+export const NewMenuItem = withMeta(
+  z.strictObject({
+    id: z.optional(MenuItemId),
     name: freeText({ min: 1, max: 80 }),
-    description: freeText({ max: 500 }).default(''),
+    description: z._default(freeText({ max: 500 }), ''),
     category: Category,
     price: Money,
-  })
-  .meta({ id: 'NewMenuItem' });
+  }),
+  { id: 'NewMenuItem' },
+);
 
 /** What staff send to change an item: the whole item, and the version they read. */
-export const MenuItemUpdate = z
-  .strictObject({
+export const MenuItemUpdate = withMeta(
+  z.strictObject({
     name: freeText({ min: 1, max: 80 }),
     description: freeText({ max: 500 }),
     category: Category,
     price: Money,
     available: z.boolean(),
-    version: z.number().int().min(1),
-  })
-  .meta({ id: 'MenuItemUpdate' });
+    version: z.number().check(z.int(), z.minimum(1)),
+  }),
+  { id: 'MenuItemUpdate' },
+);
 
 const margherita: MenuItem = {
   id: 'margherita',
@@ -85,7 +93,7 @@ export const listMenu = defineRoute({
   operationId: 'listMenu',
   summary: 'The available items, newest price, a page at a time',
   auth: 'public',
-  request: { query: z.strictObject({ category: Category.optional(), ...pageQuery() }) },
+  request: { query: z.strictObject({ category: z.optional(Category), ...pageQuery() }) },
   status: 200,
   response: page(MenuItem),
   examples: [
@@ -175,8 +183,8 @@ export const batchGetMenuItems = defineRoute({
   request: { query: z.strictObject({ ids: idList(MenuItemId, { max: MAX_BATCH_ITEMS }) }) },
   status: 200,
   response: z.strictObject({
-    items: z.array(MenuItem).describe('The items found, in the order their ids were asked.'),
-    missing: z.array(MenuItemId).describe('The ids asked that name no item.'),
+    items: described(z.array(MenuItem), 'The items found, in the order their ids were asked.'),
+    missing: described(z.array(MenuItemId), 'The ids asked that name no item.'),
   }),
   examples: [
     {

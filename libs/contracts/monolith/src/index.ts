@@ -4,14 +4,23 @@
  * monolith is the front door's catch-all. The monolith also still answers the Menu and Orders
  * contracts' routes, held to those contracts. The kitchen queue moved to Kitchen (monolith 2.0.0).
  */
-import { defineContract, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
+import {
+  defineContract,
+  defineRoute,
+  described,
+  freeText,
+  Money,
+  page,
+  pageQuery,
+  withMeta,
+} from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A store id: a lower-case slug such as `utrecht-centrum`. */
 export const StoreId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A lower-case slug such as utrecht-centrum.');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'A lower-case slug such as utrecht-centrum.'));
 
 /** The days of the week, as opening hours name them. */
 export const Weekday = z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
@@ -19,64 +28,68 @@ export const Weekday = z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'fr
 /** A weekday. */
 export type Weekday = z.infer<typeof Weekday>;
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'A 24-hour time such as 17:30.');
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'A 24-hour time such as 17:30.'));
 
 /** When a store opens and closes on one day, in its own time zone; `closes` before `opens` runs past midnight. */
-export const DayHours = z.strictObject({ opens: clock, closes: clock }).meta({ id: 'DayHours' });
+export const DayHours = withMeta(z.strictObject({ opens: clock, closes: clock }), { id: 'DayHours' });
 
 /** Opening hours by weekday; a day that is absent is a closed day. */
-export const OpeningHours = z.partialRecord(Weekday, DayHours).meta({ id: 'OpeningHours' });
+export const OpeningHours = withMeta(z.partialRecord(Weekday, DayHours), { id: 'OpeningHours' });
 
 /** Where a store is. */
-export const StoreAddress = z
-  .strictObject({
+export const StoreAddress = withMeta(
+  z.strictObject({
     line1: freeText({ min: 1, max: 200 }),
     city: freeText({ min: 1, max: 100 }),
     postcode: freeText({ min: 2, max: 12 }),
-    country: z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.'),
-  })
-  .meta({ id: 'StoreAddress' });
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.')),
+  }),
+  { id: 'StoreAddress' },
+);
 
 /** A store: its address, phone and opening hours. */
-export const Store = z
-  .strictObject({
+export const Store = withMeta(
+  z.strictObject({
     id: StoreId,
     name: freeText({ min: 1, max: 100 }),
     address: StoreAddress,
-    phone: z.string().regex(/^\+[0-9 ]{6,20}$/, 'An international number such as +31 30 123 4567.'),
+    phone: z.string().check(z.regex(/^\+[0-9 ]{6,20}$/, 'An international number such as +31 30 123 4567.')),
     openingHours: OpeningHours,
     timeZone: z
       .string()
-      .regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)+$/, 'An IANA time zone such as Europe/Amsterdam.'),
-  })
-  .meta({ id: 'Store' });
+      .check(z.regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)+$/, 'An IANA time zone such as Europe/Amsterdam.')),
+  }),
+  { id: 'Store' },
+);
 
 /** A store. */
 export type Store = z.infer<typeof Store>;
 
 /** What staff send to add or replace a store: everything but its id, which is in the path. */
-export const StoreDetails = Store.omit({ id: true }).meta({ id: 'StoreDetails' });
+export const StoreDetails = withMeta(z.omit(Store, { id: true }), { id: 'StoreDetails' });
 
 /** Store details. */
 export type StoreDetails = z.infer<typeof StoreDetails>;
 
 /** A calendar day, `YYYY-MM-DD`, in UTC. */
-export const CalendarDate = z.iso.date().describe('A UTC calendar day such as 2026-11-27.');
+export const CalendarDate = described(z.iso.date(), 'A UTC calendar day such as 2026-11-27.');
 
 /** How much of one menu item was sold. */
-export const ItemSales = z
-  .strictObject({ itemId: MenuItemId, name: z.string(), quantity: z.number().int().min(1) })
-  .meta({ id: 'ItemSales' });
+export const ItemSales = withMeta(
+  z.strictObject({ itemId: MenuItemId, name: z.string(), quantity: z.number().check(z.int(), z.minimum(1)) }),
+  { id: 'ItemSales' },
+);
 
 /** A day's sales: the orders still placed at the end of it (cancelled ones do not count). */
-export const DailySales = z
-  .strictObject({
+export const DailySales = withMeta(
+  z.strictObject({
     date: CalendarDate,
-    orderCount: z.number().int().min(0),
-    revenue: z.array(Money).describe('One total per currency, by currency code.'),
-    itemsSold: z.array(ItemSales).describe('By quantity sold, most first, then by item id.'),
-  })
-  .meta({ id: 'DailySales' });
+    orderCount: z.number().check(z.int(), z.minimum(0)),
+    revenue: described(z.array(Money), 'One total per currency, by currency code.'),
+    itemsSold: described(z.array(ItemSales), 'By quantity sold, most first, then by item id.'),
+  }),
+  { id: 'DailySales' },
+);
 
 /** A day's sales. */
 export type DailySales = z.infer<typeof DailySales>;

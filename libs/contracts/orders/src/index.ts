@@ -1,9 +1,18 @@
 /**
  * The Orders service's published contract (team orders, base path `/orders`).
  */
-import { defineContract, defineEvent, defineRoute, freeText, Money, page, pageQuery } from '@slice/contract';
+import {
+  defineContract,
+  defineEvent,
+  defineRoute,
+  freeText,
+  Money,
+  page,
+  pageQuery,
+  withMeta,
+} from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** An order id: a UUID the service assigns. */
 export const OrderId = z.uuid();
@@ -15,45 +24,48 @@ export const OrderStatus = z.enum(['PLACED', 'CANCELLED', 'READY']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 /** Where the order goes. */
-export const DeliveryAddress = z
-  .strictObject({
+export const DeliveryAddress = withMeta(
+  z.strictObject({
     name: freeText({ min: 1, max: 100 }),
     line1: freeText({ min: 1, max: 200 }),
-    line2: freeText({ max: 200 }).optional(),
+    line2: z.optional(freeText({ max: 200 })),
     city: freeText({ min: 1, max: 100 }),
     postcode: freeText({ min: 2, max: 12 }),
-    country: z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.'),
-  })
-  .meta({ id: 'DeliveryAddress' });
+    country: z.string().check(z.regex(/^[A-Z]{2}$/, 'An ISO 3166 alpha-2 code such as NL.')),
+  }),
+  { id: 'DeliveryAddress' },
+);
 
 /** One line of an order, priced by the server from the menu. */
-export const OrderLine = z
-  .strictObject({
+export const OrderLine = withMeta(
+  z.strictObject({
     itemId: MenuItemId,
     name: z.string(),
-    quantity: z.number().int().min(1).max(20),
+    quantity: z.number().check(z.int(), z.minimum(1), z.maximum(20)),
     unitPrice: Money,
     lineTotal: Money,
-  })
-  .meta({ id: 'OrderLine' });
+  }),
+  { id: 'OrderLine' },
+);
 
 /** An order line. */
 export type OrderLine = z.infer<typeof OrderLine>;
 
 /** An order as its owner (or staff) reads it. */
-export const Order = z
-  .strictObject({
+export const Order = withMeta(
+  z.strictObject({
     id: OrderId,
     customerId: z.string(),
     status: OrderStatus,
-    lines: z.array(OrderLine).min(1),
+    lines: z.array(OrderLine).check(z.minLength(1)),
     total: Money,
     deliveryAddress: DeliveryAddress,
     placedAt: z.iso.datetime({ offset: true }),
-    cancelledAt: z.iso.datetime({ offset: true }).optional(),
-    readyAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .meta({ id: 'Order' });
+    cancelledAt: z.optional(z.iso.datetime({ offset: true })),
+    readyAt: z.optional(z.iso.datetime({ offset: true })),
+  }),
+  { id: 'Order' },
+);
 
 /** An order. */
 export type Order = z.infer<typeof Order>;
@@ -62,15 +74,20 @@ export type Order = z.infer<typeof Order>;
  * What a customer sends to place an order: items and an address. Never prices, status or the
  * customer id: the server sets those, and an unknown field is a 400.
  */
-export const PlaceOrderRequest = z
-  .strictObject({
+export const PlaceOrderRequest = withMeta(
+  z.strictObject({
     items: z
-      .array(z.strictObject({ itemId: MenuItemId, quantity: z.number().int().min(1).max(20) }))
-      .min(1)
-      .max(20),
+      .array(
+        z.strictObject({
+          itemId: MenuItemId,
+          quantity: z.number().check(z.int(), z.minimum(1), z.maximum(20)),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(20)),
     deliveryAddress: DeliveryAddress,
-  })
-  .meta({ id: 'PlaceOrderRequest' });
+  }),
+  { id: 'PlaceOrderRequest' },
+);
 
 /** A place-order request. */
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
@@ -143,7 +160,7 @@ export const listOrders = defineRoute({
   operationId: 'listOrders',
   summary: "The caller's orders, newest first; staff may list every order in a status",
   auth: 'user',
-  request: { query: z.strictObject({ status: OrderStatus.optional(), ...pageQuery() }) },
+  request: { query: z.strictObject({ status: z.optional(OrderStatus), ...pageQuery() }) },
   status: 200,
   response: page(Order),
   errors: { 403: 'Only staff may list orders by status.' },

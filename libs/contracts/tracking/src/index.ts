@@ -2,38 +2,39 @@
  * The Tracking service's published contract (team tracking, `wss://ws.<domain>`): the WebSocket
  * messages it accepts and sends, and the events it follows.
  */
-import { defineSocketContract } from '@slice/contract';
+import { defineSocketContract, withMeta } from '@slice/contract';
 import { OrderId } from '@slice/contracts-orders';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { trackedEvents, type TrackedStatus } from './tracked-events';
 
 const statuses = trackedEvents.map((tracked) => tracked.status) as [TrackedStatus, ...TrackedStatus[]];
 
 /** Where an order is, as a customer watching it sees it: one value per event Tracking follows. */
-export const TrackingStatus = z.enum(statuses).meta({ id: 'TrackingStatus' });
+export const TrackingStatus = withMeta(z.enum(statuses), { id: 'TrackingStatus' });
 
 /**
  * `{"action":"track","orderId":"…"}`: follow one of the caller's orders. The answer is the
  * current status at once (or `pending` when Tracking has not heard of the order yet), then a
  * `status` message for every change.
  */
-export const TrackRequest = z
-  .strictObject({ action: z.literal('track'), orderId: OrderId })
-  .meta({ id: 'TrackRequest' });
+export const TrackRequest = withMeta(z.strictObject({ action: z.literal('track'), orderId: OrderId }), {
+  id: 'TrackRequest',
+});
 
 /** A track request. */
 export type TrackRequest = z.infer<typeof TrackRequest>;
 
 /** Where the order is now; sent in answer to `track` and on every change after it. */
-export const StatusMessage = z
-  .strictObject({
+export const StatusMessage = withMeta(
+  z.strictObject({
     type: z.literal('status'),
     orderId: OrderId,
     status: TrackingStatus,
     /** When the order reached this status. */
     at: z.iso.datetime({ offset: true }),
-  })
-  .meta({ id: 'StatusMessage' });
+  }),
+  { id: 'StatusMessage' },
+);
 
 /** A status message. */
 export type StatusMessage = z.infer<typeof StatusMessage>;
@@ -42,17 +43,19 @@ export type StatusMessage = z.infer<typeof StatusMessage>;
  * Tracking has not heard of the order yet (it was placed a moment ago): the status follows as
  * soon as it does, or an `order-not-found` error if the order turns out not to be the caller's.
  */
-export const PendingMessage = z
-  .strictObject({ type: z.literal('pending'), orderId: OrderId, message: z.string() })
-  .meta({ id: 'PendingMessage' });
+export const PendingMessage = withMeta(
+  z.strictObject({ type: z.literal('pending'), orderId: OrderId, message: z.string() }),
+  { id: 'PendingMessage' },
+);
 
 /** A pending message. */
 export type PendingMessage = z.infer<typeof PendingMessage>;
 
 /** Why a message was refused or a push ended; the `message` is for people, the `code` for code. */
-export const ErrorCode = z
-  .enum(['invalid-message', 'unknown-action', 'order-not-found', 'too-many-orders', 'unavailable'])
-  .meta({ id: 'TrackingErrorCode' });
+export const ErrorCode = withMeta(
+  z.enum(['invalid-message', 'unknown-action', 'order-not-found', 'too-many-orders', 'unavailable']),
+  { id: 'TrackingErrorCode' },
+);
 
 /** An error code. */
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -62,18 +65,19 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
  * as for an order that does not exist. Never carries internals: a server fault is `unavailable`
  * with the correlation id to quote.
  */
-export const ErrorMessage = z
-  .strictObject({
+export const ErrorMessage = withMeta(
+  z.strictObject({
     type: z.literal('error'),
     code: ErrorCode,
     message: z.string(),
-    orderId: OrderId.optional(),
+    orderId: z.optional(OrderId),
     /** The request's correlation id, to quote to support. */
-    correlationId: z.string().optional(),
+    correlationId: z.optional(z.string()),
     /** The invalid fields, for `invalid-message`. */
-    fields: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'TrackingError' });
+    fields: z.optional(z.array(z.strictObject({ path: z.string(), message: z.string() }))),
+  }),
+  { id: 'TrackingError' },
+);
 
 /** An error message. */
 export type ErrorMessage = z.infer<typeof ErrorMessage>;

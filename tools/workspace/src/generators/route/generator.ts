@@ -120,19 +120,19 @@ function routeSource(plan: RoutePlan, contract: string): string {
     ...(plan.pathParams.length > 0 && !/\bconst Slug\b/.test(contract)
       ? [
           '/** A path parameter: a lower-case slug or a UUID, as ids are. */',
-          "const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A lower-case slug or a UUID.');",
+          "const Slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'A lower-case slug or a UUID.'));",
           '',
         ]
       : []),
     ...(plan.hasBody
       ? [
           `/** What \`${plan.operationId}\` takes. */`,
-          `export const ${plan.opPascal}Request = z.strictObject({ name: freeText({ min: 1, max: 80 }) }).meta({ id: '${plan.opPascal}Request' });`,
+          `export const ${plan.opPascal}Request = withMeta(z.strictObject({ name: freeText({ min: 1, max: 80 }) }), { id: '${plan.opPascal}Request' });`,
           '',
         ]
       : []),
     `/** What \`${plan.operationId}\` answers. */`,
-    `export const ${plan.opPascal}Result = z.strictObject({ id: z.string().min(1).max(64), updatedAt: z.iso.datetime({ offset: true }) }).meta({ id: '${plan.opPascal}Result' });`,
+    `export const ${plan.opPascal}Result = withMeta(z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)), updatedAt: z.iso.datetime({ offset: true }) }), { id: '${plan.opPascal}Result' });`,
     '',
     `/** A result of \`${plan.operationId}\`. */`,
     `export type ${plan.opPascal}Result = z.infer<typeof ${plan.opPascal}Result>;`,
@@ -156,6 +156,16 @@ function routeSource(plan: RoutePlan, contract: string): string {
   ].join('\n');
 }
 
+/** The contract's `@slice/contract` import, with `name` among its names. */
+function withImport(text: string, name: string): string {
+  if (new RegExp(`\\b${name}\\b[^;]*from '@slice/contract'`).test(text)) return text;
+  return text.replace(
+    /import \{([^}]*)\} from '@slice\/contract';/,
+    (_match, imports: string) =>
+      `import {${imports.trimEnd().replace(/,$/, '')}, ${name} } from '@slice/contract';`,
+  );
+}
+
 /** The contract with the route: its definition above `defineContract`, its id in `routes`. */
 function addToContract(tree: Tree, plan: RoutePlan): void {
   let text = tree.read(plan.contractFile, 'utf-8') as string;
@@ -171,12 +181,7 @@ function addToContract(tree: Tree, plan: RoutePlan): void {
     `routes: { ${[routes[1]?.trim(), plan.operationId].filter(Boolean).join(', ')} }`,
   );
   text = text.replace(define[0], `${routeSource(plan, text)}${define[0]}`);
-  if (plan.hasBody && !/\bfreeText\b[^;]*from '@slice\/contract'/.test(text)) {
-    text = text.replace(
-      /import \{([^}]*)\} from '@slice\/contract';/,
-      (_match, imports: string) => `import {${imports.trimEnd()}, freeText } from '@slice/contract';`,
-    );
-  }
+  for (const name of plan.hasBody ? ['freeText', 'withMeta'] : ['withMeta']) text = withImport(text, name);
   tree.write(plan.contractFile, text);
 }
 
