@@ -23,7 +23,7 @@ export const config = {
 /**
  * The preparation workflow (Standard, one execution per order), for the functions that start or
  * resume it. Not in {@link config}: the workflow's own task functions cannot know its ARN (the
- * state machine refers to them), so only `deps.ts` reads it, at its cold start.
+ * state machine refers to them), so only `deps/workflows.ts` reads it, at its cold start.
  */
 export const workflowConfig = (): { readonly stateMachineArn: string } => ({
   stateMachineArn: requireEnv('STATE_MACHINE_ARN'),

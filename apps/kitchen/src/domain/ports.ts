@@ -76,7 +76,7 @@ export interface KitchenMetrics {
   overdueTickets(count: number): void;
 }
 
-/** Everything the Kitchen use-cases need, wired once per cold start in `deps.ts`. */
+/** Everything the Kitchen use-cases need, wired once per cold start in `deps/`, one module per port. */
 export interface KitchenDeps {
   readonly tickets: TicketRepository;
   readonly workflows: Workflows;

@@ -1,6 +1,6 @@
 import { task } from '@slice/middleware';
 import * as z from 'zod/mini';
-import { taskDeps } from '../task-deps';
+import { tickets } from '../deps';
 import { awaitCook } from '../domain/use-cases';
 
 const AwaitCookInput = z.object({
@@ -10,5 +10,5 @@ const AwaitCookInput = z.object({
 
 /** The workflow's cook step (`.waitForTaskToken`): keeps the token on the ticket for the start route. */
 export const handler = task(AwaitCookInput, ({ ticketId, taskToken }) =>
-  awaitCook(ticketId, taskToken, taskDeps),
+  awaitCook(ticketId, taskToken, { tickets }),
 );

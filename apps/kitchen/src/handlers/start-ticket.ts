@@ -1,8 +1,8 @@
 import { kitchenContract } from '@slice/contracts-kitchen';
 import { http } from '@slice/middleware';
-import { deps } from '../deps';
+import { now, tickets, workflows } from '../deps';
 import { startTicket } from '../domain/use-cases';
 
 export const handler = http(kitchenContract.routes.startTicket, ({ path }) =>
-  startTicket(path.ticketId, deps),
+  startTicket(path.ticketId, { now, tickets, workflows }),
 );

@@ -1,9 +1,15 @@
 import { schedule } from '@slice/middleware';
 import { currentCorrelationId } from '@slice/middleware';
-import { deps } from '../deps';
+import { events, metrics, now, overdueAfterMinutes, tickets } from '../deps';
 import { sweepOverdue } from '../domain/use-cases';
 
 /** Every 5 minutes (EventBridge Scheduler): announces the tickets waiting too long, and counts them. */
 export const handler = schedule(async (event) => {
-  await sweepOverdue(currentCorrelationId() ?? event.id, deps);
+  await sweepOverdue(currentCorrelationId() ?? event.id, {
+    events,
+    metrics,
+    now,
+    overdueAfterMinutes,
+    tickets,
+  });
 });

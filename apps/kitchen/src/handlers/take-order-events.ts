@@ -1,6 +1,6 @@
 import { OrderCancelled, OrderPlaced } from '@slice/contracts-orders';
 import { sqs } from '@slice/middleware';
-import { deps } from '../deps';
+import { defaultChannel, events, now, tickets, workflows } from '../deps';
 import { orderEventOf, OrderEventMessage } from '../adapters/messages';
 import { dropOrder, takeOrder } from '../domain/use-cases';
 
@@ -12,7 +12,13 @@ import { dropOrder, takeOrder } from '../domain/use-cases';
 export const handler = sqs({ schema: OrderEventMessage }, async (message) => {
   const event = orderEventOf(message);
   if (event.type === OrderPlaced.detailType)
-    await takeOrder(event.detail.order, event.detail.correlationId, deps);
+    await takeOrder(event.detail.order, event.detail.correlationId, { workflows });
   else if (event.type === OrderCancelled.detailType)
-    await dropOrder(event.detail.order, event.detail.correlationId, deps);
+    await dropOrder(event.detail.order, event.detail.correlationId, {
+      defaultChannel,
+      events,
+      now,
+      tickets,
+      workflows,
+    });
 });

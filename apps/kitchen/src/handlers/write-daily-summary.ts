@@ -1,8 +1,8 @@
 import { schedule } from '@slice/middleware';
-import { deps } from '../deps';
+import { now, tickets, timeZone } from '../deps';
 import { writeDailySummary } from '../domain/use-cases';
 
 /** Daily at the store's closing time, in its time zone (EventBridge Scheduler): the day's summary. */
 export const handler = schedule(async () => {
-  await writeDailySummary(deps);
+  await writeDailySummary({ now, tickets, timeZone });
 });

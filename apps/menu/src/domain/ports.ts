@@ -27,7 +27,7 @@ export interface MenuEvents {
   changed(changes: ReadonlyArray<{ change: MenuChange; item: MenuItem }>): Promise<void>;
 }
 
-/** Everything the menu's use-cases need, wired once per cold start in `deps.ts`. */
+/** Everything the menu's use-cases need, wired once per cold start in `deps/`, one module per port. */
 export interface MenuDeps {
   readonly menu: MenuRepository;
   readonly events: MenuEvents;

@@ -1,8 +1,8 @@
 import { menuContract } from '@slice/contracts-menu';
 import { http } from '@slice/middleware';
-import { deps } from '../deps';
+import { menu } from '../deps';
 import { batchGetMenuItems } from '../domain/use-cases';
 
 export const handler = http(menuContract.routes.batchGetMenuItems, ({ query }) =>
-  batchGetMenuItems(query.ids, deps),
+  batchGetMenuItems(query.ids, { menu }),
 );

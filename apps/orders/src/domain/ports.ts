@@ -46,7 +46,7 @@ export interface OrderEvents {
   cancelled(order: Order, correlationId: string): Promise<void>;
 }
 
-/** Everything the Orders use-cases need, wired once per cold start in `deps.ts`. */
+/** Everything the Orders use-cases need, wired once per cold start in `deps/`, one module per port. */
 export interface OrderDeps {
   readonly orders: OrderRepository;
   readonly menu: MenuCatalog;

@@ -1,8 +1,8 @@
 import { ordersContract } from '@slice/contracts-orders';
 import { http } from '@slice/middleware';
-import { deps } from '../deps';
+import { orders } from '../deps';
 import { getOrder } from '../domain/use-cases';
 
 export const handler = http(ordersContract.routes.getOrder, ({ path, user }) =>
-  getOrder(path.orderId, user, deps),
+  getOrder(path.orderId, user, { orders }),
 );

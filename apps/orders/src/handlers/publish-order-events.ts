@@ -1,6 +1,6 @@
 import { stream } from '@slice/middleware';
 import { orderFromImage } from '../adapters/dynamodb-order-repository';
-import { deps } from '../deps';
+import { events } from '../deps';
 import { announceOrderChange } from '../domain/use-cases';
 
 /** Table stream → `OrderPlaced` / `OrderCancelled` on the platform bus: the transactional outbox. */
@@ -8,5 +8,5 @@ export const handler = stream(async ({ oldImage, newImage }) => {
   const after = orderFromImage(newImage);
   if (!after) return;
   const correlationId = typeof newImage?.correlationId === 'string' ? newImage.correlationId : after.id;
-  await announceOrderChange(orderFromImage(oldImage), after, correlationId, deps);
+  await announceOrderChange(orderFromImage(oldImage), after, correlationId, { events });
 });

@@ -3,85 +3,14 @@
  * the monolith served (same path, schema and examples), one ticket with its workflow, and the
  * cook's and staff's actions on it; the events Kitchen publishes as a ticket moves.
  */
-import { defineContract, defineEvent, defineRoute, page, pageQuery, withMeta } from '@slice/contract';
-import { MenuItemId } from '@slice/contracts-menu';
-import { Order, OrderId } from '@slice/contracts-orders';
+import { defineContract, defineRoute, page, pageQuery } from '@slice/contract';
+import { Order } from '@slice/contracts-orders';
 import * as z from 'zod/mini';
+import { OrderReady, TicketCancelled, TicketFailed, TicketOverdue } from './events';
+import { Ticket, TicketId } from './schemas';
 
-/** A ticket id: the id of the order it cooks (one ticket per order). */
-export const TicketId = OrderId;
-
-/**
- * Where a ticket is: waiting for a cook, in the oven, ready, or ended without a pizza (cancelled
- * by the customer or staff, or failed).
- */
-export const TicketStatus = z.enum(['QUEUED', 'BAKING', 'READY', 'CANCELLED', 'FAILED']);
-
-/** A ticket status. */
-export type TicketStatus = z.infer<typeof TicketStatus>;
-
-/** How the customer hears that the order is ready. */
-export const NotificationChannel = z.enum(['sms', 'email']);
-
-/** A notification channel. */
-export type NotificationChannel = z.infer<typeof NotificationChannel>;
-
-/** What to cook: one line of the order, without prices. */
-export const TicketItem = withMeta(
-  z.strictObject({
-    itemId: MenuItemId,
-    name: z.string(),
-    quantity: z.number().check(z.int(), z.minimum(1), z.maximum(20)),
-  }),
-  { id: 'TicketItem' },
-);
-
-/** A ticket item. */
-export type TicketItem = z.infer<typeof TicketItem>;
-
-/** The Step Functions execution behind a ticket, as `DescribeExecution` reports it. */
-export const TicketWorkflow = withMeta(
-  z.strictObject({
-    name: z.string(),
-    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE', 'UNKNOWN']),
-    startedAt: z.optional(z.iso.datetime({ offset: true })),
-    stoppedAt: z.optional(z.iso.datetime({ offset: true })),
-  }),
-  { id: 'TicketWorkflow' },
-);
-
-/** A ticket's workflow state. */
-export type TicketWorkflow = z.infer<typeof TicketWorkflow>;
-
-/** A kitchen ticket: one order to cook, where it is, and its workflow. */
-export const Ticket = withMeta(
-  z.strictObject({
-    id: TicketId,
-    orderId: OrderId,
-    customerId: z.string(),
-    status: TicketStatus,
-    items: z.array(TicketItem).check(z.minLength(1)),
-    bakeSeconds: z.number().check(z.int(), z.minimum(1)),
-    channel: NotificationChannel,
-    overdue: z.boolean(),
-    placedAt: z.iso.datetime({ offset: true }),
-    startedAt: z.optional(z.iso.datetime({ offset: true })),
-    readyAt: z.optional(z.iso.datetime({ offset: true })),
-    cancelledAt: z.optional(z.iso.datetime({ offset: true })),
-    failedAt: z.optional(z.iso.datetime({ offset: true })),
-    workflow: TicketWorkflow,
-  }),
-  { id: 'Ticket' },
-);
-
-/** A ticket. */
-export type Ticket = z.infer<typeof Ticket>;
-
-/** The ticket an event is about: enough for a consumer to find its order and customer. */
-export const TicketRef = withMeta(
-  z.strictObject({ id: TicketId, orderId: OrderId, customerId: z.string() }),
-  { id: 'TicketRef' },
-);
+export * from './events';
+export * from './schemas';
 
 const ticketPath = z.strictObject({ ticketId: TicketId });
 const unknownTicket = '5d0e6f1a-9b2c-4c3d-8e4f-000000000404';
@@ -184,50 +113,6 @@ export const cancelTicket = defineRoute({
   examples: [
     { name: 'unknown ticket', request: { path: { ticketId: unknownTicket } }, response: { status: 404 } },
   ],
-});
-
-/** An order's pizzas are out of the oven. */
-export const OrderReady = defineEvent({
-  source: 'slice.kitchen',
-  detailType: 'OrderReady',
-  version: 1,
-  description: "A ticket's bake ended; published by the preparation workflow (events:putEvents).",
-  entity: { ticket: TicketRef, readyAt: z.iso.datetime({ offset: true }) },
-});
-
-/** A ticket ended without a pizza: the order was cancelled, or staff cancelled it. */
-export const TicketCancelled = defineEvent({
-  source: 'slice.kitchen',
-  detailType: 'TicketCancelled',
-  version: 1,
-  description: 'A ticket was cancelled while it waited for a cook or baked; its workflow ended.',
-  entity: {
-    ticket: TicketRef,
-    cancelledAt: z.iso.datetime({ offset: true }),
-    reason: z.enum(['ORDER_CANCELLED', 'STAFF']),
-  },
-});
-
-/** A ticket has waited for a cook longer than the kitchen promises. */
-export const TicketOverdue = defineEvent({
-  source: 'slice.kitchen',
-  detailType: 'TicketOverdue',
-  version: 1,
-  description: 'The overdue sweep (every 5 minutes) found a ticket waiting for a cook too long.',
-  entity: {
-    ticket: TicketRef,
-    placedAt: z.iso.datetime({ offset: true }),
-    waitedMinutes: z.number().check(z.int()),
-  },
-});
-
-/** A ticket's workflow failed on an error that retries did not overcome. */
-export const TicketFailed = defineEvent({
-  source: 'slice.kitchen',
-  detailType: 'TicketFailed',
-  version: 1,
-  description: 'The preparation workflow caught an error it cannot handle; the ticket is FAILED.',
-  entity: { ticket: TicketRef, error: z.string() },
 });
 
 /**
