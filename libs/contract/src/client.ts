@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './locale';
 import type { Contract } from './contract';
 import { Problem, ServiceUnavailableError, type HttpErrorOptions } from './problem';
 import { idempotencyKeyHeader, type CallOf, type ResponseOf, type Route } from './route';

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './locale';
 
 /**
  * A copy of `schema` with a description in zod's global registry, which OpenAPI and JSON Schema

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './locale';
 import type { Contract } from './contract';
 import { errorsOf } from './errors-of';
 import { Problem, problemContentType } from './problem';

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './locale';
 import { described, withMeta } from './meta';
 
 /** The media type of every error answer. */

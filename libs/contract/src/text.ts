@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './locale';
 
 /** Options of {@link freeText}. */
 export interface FreeTextOptions {
