@@ -61,7 +61,7 @@ function open(endpoint: SocketEndpoint, token: string | undefined): Promise<Sess
 /** Which of the contract's sent messages a value is, or why it is none of them. */
 function sentIssue(contract: SocketContract, value: unknown): string | undefined {
   const schemas = Object.values(contract.sends).map((message) => message.schema);
-  if (schemas.some((schema) => schema.safeParse(value).success)) return undefined;
+  if (schemas.some((schema) => z.safeParse(schema, value).success)) return undefined;
   return `${JSON.stringify(value)} is none of the messages the contract sends (${Object.keys(contract.sends).join(', ')})`;
 }
 

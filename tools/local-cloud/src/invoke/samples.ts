@@ -91,14 +91,14 @@ export function sampleOf(schema: Schema, defs: Readonly<Record<string, Schema>> 
 }
 
 /** A sample of a zod schema, checked against it: a failure names what the generator missed. */
-export function sampleOfZod(schema: z.ZodType, base: Record<string, unknown> = {}): unknown {
+export function sampleOfZod(schema: z.core.$ZodType, base: Record<string, unknown> = {}): unknown {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
   const generated = sampleOf(json, (json.$defs ?? {}) as Record<string, Schema>);
   const value =
     typeof generated === 'object' && generated !== null && !Array.isArray(generated)
       ? { ...generated, ...base }
       : generated;
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success)
     throw new Error(
       `No valid sample could be made (${parsed.error.issues[0]?.message ?? 'invalid'}): give --event instead.`,
