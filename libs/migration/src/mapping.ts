@@ -111,7 +111,7 @@ export function defineMapping(mapping: Mapping): Mapping {
 }
 
 /** The reason a zod schema refused a row: every issue, with its path, on one line. */
-export function reasonOf(error: z.ZodError): string {
+export function reasonOf(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(row)'}: ${issue.message}`)
     .join('; ');
@@ -145,7 +145,8 @@ export function fromLegacy<Schema extends z.ZodType>(
     try {
       return { items: toItems(parsed.data) };
     } catch (error) {
-      if (error instanceof z.ZodError) return { rejected: reasonOf(error) };
+      // The full build's and zod/mini's errors alike (contracts are written with zod/mini).
+      if (error instanceof z.core.$ZodError) return { rejected: reasonOf(error) };
       if (error instanceof LegacyRowRejected) return { rejected: error.message };
       throw error;
     }
