@@ -422,7 +422,8 @@ function checkThrottling(id: string, { rateLimit, burstLimit }: ThrottlingOption
 interface Parameter {
   readonly name: string;
   readonly in: 'path' | 'query' | 'header';
-  readonly required: boolean;
+  /** Absent when false, as OpenAPI's default. */
+  readonly required?: boolean;
 }
 
 /**
@@ -452,7 +453,10 @@ function requestParametersOf(parameters: readonly Parameter[]): Record<string, b
     const name = `method.request.${location[parameter.in]}.${parameter.name}`;
     const key = parameter.in === 'header' ? name.toLowerCase() : name;
     const seen = byKey.get(key);
-    byKey.set(key, { name: seen?.name ?? name, required: (seen?.required ?? false) || parameter.required });
+    byKey.set(key, {
+      name: seen?.name ?? name,
+      required: (seen?.required ?? false) || parameter.required === true,
+    });
   }
   return Object.fromEntries([...byKey.values()].map(({ name, required }) => [name, required]));
 }
