@@ -93,13 +93,16 @@ function operationOf(route: Route, tag: string): ZodOpenApiOperationObject {
   };
 }
 
-function pathsOf(contract: Contract): ZodOpenApiPathsObject {
+/** The operations of every route of the contracts, merged by path: one path may have several methods. */
+function pathsOf(contracts: readonly Contract[]): ZodOpenApiPathsObject {
   const paths: ZodOpenApiPathsObject = {};
-  for (const route of Object.values(contract.routes)) {
-    paths[route.path] = {
-      ...paths[route.path],
-      [route.method.toLowerCase()]: operationOf(route, contract.service.name),
-    };
+  for (const contract of contracts) {
+    for (const route of Object.values(contract.routes)) {
+      paths[route.path] = {
+        ...paths[route.path],
+        [route.method.toLowerCase()]: operationOf(route, contract.service.name),
+      };
+    }
   }
   return paths;
 }
@@ -115,7 +118,7 @@ function documentOf(
     info,
     servers: [{ url: options.serverUrl ?? '/' }],
     tags: contracts.map(({ service }) => ({ name: service.name, description: service.description })),
-    paths: Object.assign({}, ...contracts.map(pathsOf)) as ZodOpenApiPathsObject,
+    paths: pathsOf(contracts),
     components: {
       // Every error answer points at Problem, so it is a component even for a route-less contract.
       schemas: { Problem },
