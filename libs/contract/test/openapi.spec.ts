@@ -152,6 +152,19 @@ describe('a named schema both sent and answered', () => {
 });
 
 describe('toDomainOpenApi', () => {
+  it('keeps every method of a path that two contracts share', () => {
+    const route = (method: 'GET' | 'DELETE', operationId: string) =>
+      defineRoute({ method, path: '/things/all', operationId, summary: 's', auth: 'public', status: 204 });
+    const legacy = defineContract({
+      service: { ...thingsService, name: 'legacy', basePath: '/' },
+      routes: { listThings: route('GET', 'listThings') },
+      events: {},
+    });
+    const things = contractOf({ clearThings: route('DELETE', 'clearThings') });
+    const document = toDomainOpenApi([legacy, things]);
+    expect(Object.keys(document.paths['/things/all'] ?? {}).sort()).toEqual(['delete', 'get']);
+  });
+
   it('refuses two contracts that declare different schemas under one id', () => {
     const answering = (name: string, schema: z.ZodType) =>
       defineContract({
