@@ -24,16 +24,18 @@ export interface CdkApp {
 /** `npx tsx <file>`: the only app command a Slice deployable has (see `cdkApp`). */
 const tsxApp = /^npx tsx (\S+\.ts)$/;
 
-const readJson = (path: string): CdkJson =>
-  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CdkJson) : {};
+type Json = Record<string, unknown>;
+
+const readJson = (path: string): Json =>
+  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Json) : {};
 
 /**
  * The context the CDK CLI adds from its settings, for the settings `cdk.json` can hold
  * (`pathMetadata`, `assetMetadata`, `versionReporting`, `staging`, `bundlingStacks`), with the
  * CLI's defaults; the CLI reads the validation report itself, so the app must not fail on it.
  */
-function cliSettingsContext(settings: Record<string, unknown>): Record<string, unknown> {
-  const context: Record<string, unknown> = {};
+function cliSettingsContext(settings: Json): Json {
+  const context: Json = {};
   if (settings.pathMetadata ?? true) context['aws:cdk:enable-path-metadata'] = true;
   if (settings.assetMetadata ?? true) context['aws:cdk:enable-asset-metadata'] = true;
   if (settings.versionReporting ?? true) context['aws:cdk:version-reporting'] = true;
@@ -57,21 +59,21 @@ export function cdkAppOf(workspaceRoot: string, projectRoot: string, home = home
   const projectDir = resolve(workspaceRoot, projectRoot);
   const cdkJsonPath = join(projectDir, 'cdk.json');
   if (!existsSync(cdkJsonPath)) throw new Error(`${projectRoot} has no cdk.json to synthesize from.`);
-  const cdkJson = readJson(cdkJsonPath);
+  const cdkJson: CdkJson = readJson(cdkJsonPath);
   const entry = typeof cdkJson.app === 'string' ? tsxApp.exec(cdkJson.app)?.[1] : undefined;
   if (!entry) throw new Error(`${projectRoot}/cdk.json: "app" must be "npx tsx <file>.ts".`);
   if (typeof cdkJson.output !== 'string') throw new Error(`${projectRoot}/cdk.json: "output" is not set.`);
-  const user = readJson(join(home, '.cdk.json'));
-  const settings = { ...(user as Record<string, unknown>), ...(cdkJson as Record<string, unknown>) };
+  const user: CdkJson = readJson(join(home, '.cdk.json'));
   return {
     projectDir,
     entry: join(projectDir, entry),
     outdir: join(projectDir, cdkJson.output),
+    // The CLI's order: its settings over cdk.json over cdk.context.json over ~/.cdk.json.
     context: {
       ...user.context,
-      ...cdkJson.context,
       ...readJson(join(projectDir, 'cdk.context.json')),
-      ...cliSettingsContext(settings),
+      ...cdkJson.context,
+      ...cliSettingsContext({ ...user, ...cdkJson }),
     },
   };
 }
