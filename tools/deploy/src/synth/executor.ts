@@ -24,9 +24,9 @@ export interface SynthOptions {
   readonly stage: string;
 }
 
-const { synthesizeProject } = tsxRequire('./synthesize-project.ts', import.meta.url) as {
-  synthesizeProject: typeof SynthesizeProject;
-};
+// Loaded when a project synthesizes here (it loads aws-cdk-lib); a batch only starts workers.
+const inProcess = () =>
+  tsxRequire('./synthesize-project.ts', import.meta.url) as { synthesizeProject: typeof SynthesizeProject };
 const { synthesizeInWorkers } = tsxRequire('./workers.ts', import.meta.url) as {
   synthesizeInWorkers: typeof SynthesizeInWorkers;
 };
@@ -52,7 +52,7 @@ export default function synthExecutor(
   const project = context.projectName ?? '';
   const id = `${project}:synth`;
   const job = { id, project, projectRoot: projectRootOf(context, project), stage: options.stage };
-  return Promise.resolve({ success: synthesizeProject(context.root, job).success });
+  return Promise.resolve({ success: inProcess().synthesizeProject(context.root, job).success });
 }
 
 /**
@@ -75,7 +75,7 @@ export async function* synthBatch(
   }));
   const [only] = jobs;
   if (jobs.length === 1 && only) {
-    yield { task: only.id, result: synthesizeProject(context.root, only, true) };
+    yield { task: only.id, result: inProcess().synthesizeProject(context.root, only, true) };
     return;
   }
   const workers = Math.min(availableParallelism(), jobs.length);
