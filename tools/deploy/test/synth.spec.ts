@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
@@ -87,7 +87,7 @@ describe('runApp', () => {
 
     expect(run).toMatchObject({ ok: true, problems: [] });
     expect(seen).toEqual({ cwd: app.projectDir, bundling: ['**'] });
-    expect(require(join(app.outdir, 'manifest.json'))).toMatchObject({
+    expect(JSON.parse(readFileSync(join(app.outdir, 'manifest.json'), 'utf8'))).toMatchObject({
       artifacts: { 'SliceMenu-prod': { type: 'aws:cloudformation:stack' } },
     });
     expect(process.cwd()).toBe(cwd);
