@@ -102,6 +102,12 @@ export class PlatformStack extends ServiceStack {
       generateSecret: false,
     });
 
+    // The hosted sign-in pages and OAuth 2.0 endpoints (authorize, token, logout) of the pool, for
+    // browser apps such as the storefront, which add their own app clients with their callback URLs.
+    const signIn = this.users.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: config.signInDomainPrefix },
+    });
+
     // First: the cheapest rule, and its 403 names the header instead of a managed rule's bare 403.
     // It only blocks, so a listed source still passes the managed rules and the rate limit.
     const routingHeaderGuard = new RoutingHeaderGuard(this, 'RoutingHeaderGuard', {
@@ -160,6 +166,8 @@ export class PlatformStack extends ServiceStack {
       'api-url': `https://${config.domainName}`,
       // Tracking's WebSocket API, on its own domain (the front door maps it), for clients to connect to.
       'ws-url': `wss://${config.webSocketDomainName}`,
+      // The pool's Cognito domain: `<sign-in-url>/oauth2/authorize`, `/oauth2/token`, `/logout`.
+      'sign-in-url': signIn.baseUrl(),
     };
     for (const [name, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Parameter-${name}`, {

@@ -90,6 +90,7 @@ describe('SlicePlatform stack', () => {
         'domain-name',
         'event-bus-arn',
         'event-bus-name',
+        'sign-in-url',
         'token-issuer',
         'user-pool-arn',
         'user-pool-client-id',
@@ -109,6 +110,10 @@ describe('SlicePlatform stack', () => {
       Name: '/slice/dev/platform/ws-url',
       Value: 'wss://ws.dev.slice.example.com',
     });
+  });
+
+  it("gives the user pool the stage's Cognito domain for its hosted sign-in pages", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'slice-dev-example' });
   });
 
   it('keeps data in prod: the user pool is retained and protected', () => {
