@@ -1,0 +1,5 @@
+export * from './asyncapi';
+export * from './catalog';
+export * from './inputs';
+export * from './site';
+export * from './templates';
