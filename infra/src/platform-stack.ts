@@ -96,10 +96,20 @@ export class PlatformStack extends ServiceStack {
         description: group === 'staff' ? 'May call staff routes.' : 'Customers.',
       });
     }
+    // The platform's one app client: every service and the WebSocket authorizer accept its tokens.
+    // The storefront signs customers in with it through the hosted UI (code grant with PKCE).
+    const storefront = `https://${config.webDomainName}`;
     const client = this.users.addClient('AppClient', {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${storefront}/callback`],
+        logoutUrls: [`${storefront}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
     });
 
     // The hosted sign-in pages and OAuth 2.0 endpoints (authorize, token, logout) of the pool, for

@@ -116,6 +116,18 @@ describe('SlicePlatform stack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'slice-dev-example' });
   });
 
+  it("lets the app client sign customers in with the code grant, back on the stage's storefront only", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://www.dev.slice.example.com/callback'],
+      LogoutURLs: ['https://www.dev.slice.example.com/'],
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
+    });
+  });
+
   it('keeps data in prod: the user pool is retained and protected', () => {
     const prod = Template.fromStack(new PlatformStack(new App(), 'SlicePlatform-prod', { stage: 'prod' }));
     prod.hasResource('AWS::Cognito::UserPool', {

@@ -332,6 +332,7 @@ export class StaticSite extends Construct {
 function assetObjects(stack: Stack): string {
   const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
   const qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-  return `arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`;
+  return `arn:${partition}:s3:::cdk-${qualifier}-assets-${account}-${region}/*`;
 }

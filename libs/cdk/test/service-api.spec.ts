@@ -402,11 +402,12 @@ describe('ServiceApi checks', () => {
       });
       return Template.fromStack(stack).findResources('AWS::ApiGateway::GatewayResponse');
     };
-    const allowed = (stage: string) =>
-      Object.values(origins(stage)).map(
-        (response) =>
-          response.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin'],
-      );
+    const allowed = (stage: string): unknown[] =>
+      Object.values(origins(stage)).map((response) => {
+        const parameters = (response.Properties as { ResponseParameters: Record<string, unknown> })
+          .ResponseParameters;
+        return parameters['gatewayresponse.header.Access-Control-Allow-Origin'];
+      });
 
     expect(new Set(allowed('prod'))).toEqual(new Set(["'https://www.slice.example.com'"]));
     expect(new Set(allowed('pr-42'))).toEqual(new Set(["'*'"]));
