@@ -29,6 +29,7 @@ import {
   streamSourcesPart,
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
+import { handlePortal, isPortalHost, PORTAL_HOST } from './portal';
 import { createStaticSites, type StaticSites } from './services/cloudfront';
 import { createHostedUi, type HostedUi } from './services/cognito/hosted-ui';
 import { localizeOrigins, signInHost } from './origins';
@@ -134,6 +135,8 @@ export interface LocalCloud {
   readonly clock: MovableClock;
   /** The state machines of the templates and their executions (as `GET /_local/executions`). */
   readonly stepFunctions: LocalStepFunctions;
+  /** The developer portal of `dist/portal` with its live panels: `http://portal.localhost:<port>`. */
+  readonly portalUrl: string;
   /** The static sites (CloudFront and S3), each at its own local origin: `http://www.localhost:<port>`. */
   readonly sites: StaticSites;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
@@ -519,6 +522,7 @@ function localCloud(
   let stopped = false;
   return {
     url,
+    portalUrl: url.replace('//localhost:', `//${PORTAL_HOST}:`),
     get model() {
       return parts.served.current;
     },
@@ -594,11 +598,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const parts = await startParts(context);
     const admin = adminContext(context, parts);
+    const port = Number(new URL(url).port);
+    const portalDir = join(options.root, 'dist/portal');
     handler = (req, res) => {
       // A static site or the hosted sign-in, by its own local host name.
       if (parts.sites.handles(req.headers.host)) return Promise.resolve(parts.sites.handle(req, res));
       if (req.headers.host?.replace(/:\d+$/, '').toLowerCase() === signInHost)
         return parts.hostedUi.handle(req, res);
+      // The developer portal (dist/portal) and the read-only admin routes of its live panels.
+      if (isPortalHost(req.headers.host, port)) return handlePortal(admin, portalDir, req, res);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);
