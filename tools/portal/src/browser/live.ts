@@ -2,7 +2,8 @@
  * The live panels of the portal, when the local cloud serves it (`npm start`,
  * `http://portal.localhost:<port>/live.html`): they read the cloud's read-only admin routes on the
  * portal's own origin every two seconds. Following a correlation id keeps, in every panel, what
- * carries it or the ids of the orders its events name, so one order can be followed from the HTTP
+ * carries it or the ids of the orders its events name (schedules and connections name no order and
+ * stay whole), so one order can be followed from the HTTP
  * request through the stream, the bus, the queue, the workflow and the push.
  */
 
@@ -14,6 +15,8 @@ interface Panel {
   readonly route: (correlationId: string) => string;
   readonly rows: (answer: Row) => Row[];
   readonly show: (row: Row) => string;
+  /** Whether following a correlation id narrows the panel; schedules and connections name no order. @default true */
+  readonly follows?: boolean;
 }
 
 const arrayOf = (value: unknown): Row[] => (Array.isArray(value) ? (value as Row[]) : []);
@@ -64,14 +67,15 @@ const panels: readonly Panel[] = [
     id: 'schedules',
     route: () => '/_local/schedules',
     rows: (answer) => arrayOf(answer.schedules),
-    show: (row) =>
-      `${text(row.name)} ${text(row.expression ?? row.scheduleExpression)} next ${text(row.nextRun ?? row.next)}`,
+    show: (row) => `${text(row.kind)} ${text(row.name)} ${text(row.expression)} next ${text(row.nextRun)}`,
+    follows: false,
   },
   {
     id: 'connections',
     route: () => '/_local/connections',
     rows: (answer) => arrayOf(answer.connections),
     show: (row) => short(row, 200),
+    follows: false,
   },
   {
     id: 'notifications',
@@ -130,10 +134,8 @@ async function refresh(correlationId: string): Promise<void> {
   const ids = correlationId ? followedIds(correlationId, events) : [];
   panels.forEach((panel, index) => {
     const rows = panel.rows(answers[index] ?? {});
-    render(
-      panel,
-      ids.length === 0 ? rows : rows.filter((row) => ids.some((id) => JSON.stringify(row).includes(id))),
-    );
+    const followed = ids.length > 0 && panel.follows !== false;
+    render(panel, followed ? rows.filter((row) => ids.some((id) => JSON.stringify(row).includes(id))) : rows);
   });
   const status = element('live-status');
   if (status) {
