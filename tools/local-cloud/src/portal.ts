@@ -98,7 +98,8 @@ function serveFile(folder: string, path: string, req: IncomingMessage, res: Serv
     const missing = existsSync(folder)
       ? `No ${path} in the portal.`
       : 'No portal yet: run `npm run portal` (npm start does) to write dist/portal.';
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders });
+    // S3 behind origin access control (GetObject only, no ListBucket) answers a missing key 403.
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders });
     res.end(missing);
     return;
   }

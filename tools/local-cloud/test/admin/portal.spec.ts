@@ -104,14 +104,14 @@ describe('the portal at http://portal.localhost:<port>', () => {
     expect(page.headers['x-frame-options']).toBe('DENY');
   });
 
-  it('answers 404 for a missing file and never a file outside its folder', async () => {
+  it('answers 403 for a missing file, as S3 behind origin access control does, and never a file outside its folder', async () => {
     const missing = await send(port, { path: '/services/nope.html', headers: portal() });
     const escaped = await send(port, { path: '/../outside-the-portal.txt', headers: portal() });
     const encoded = await send(port, { path: '/%2e%2e/outside-the-portal.txt', headers: portal() });
 
-    expect(missing.status).toBe(404);
-    expect(escaped.status).toBe(404);
-    expect(encoded.status).toBe(404);
+    expect(missing.status).toBe(403);
+    expect(escaped.status).toBe(403);
+    expect(encoded.status).toBe(403);
     expect(encoded.body).not.toContain('secret');
   });
 
