@@ -7,7 +7,8 @@
  * `dist/screenshots/portal-*.png`.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Parser } from '@asyncapi/parser';
 import { join, relative, resolve } from 'node:path';
 import { findSeedFiles, seed, startLocalCloud, type LocalCloud } from '@slice/local-cloud';
 import { describeInBrowser, launchChromium, screenshot, watchPages } from '@slice/testing/browser';
@@ -137,6 +138,8 @@ describeInBrowser('the developer portal in Chromium', () => {
     );
     expect(broken).toEqual([]);
     watch.assertNone();
+    const { diagnostics } = await new Parser().parse(readFileSync(join(folder, 'asyncapi.json'), 'utf8'));
+    expect(diagnostics.filter((diagnostic) => Number(diagnostic.severity) === 0)).toEqual([]);
   }, 180_000);
 
   it("follows one order's correlation id from the request through the bus, the queue, the workflow and the push", async () => {

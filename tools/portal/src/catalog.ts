@@ -46,6 +46,8 @@ export interface ServiceEntry {
   readonly purpose: string;
   readonly contract?: { readonly root: string; readonly title: string; readonly version: string };
   readonly routes: readonly RouteEntry[];
+  /** The messages of its WebSocket contract (`accepts.track`, `sends.status`), if it has one. */
+  readonly socketMessages: readonly string[];
   readonly produces: readonly string[];
   readonly consumes: readonly string[];
   readonly tables: readonly TableKeys[];
@@ -235,6 +237,7 @@ export function buildCatalog(inputs: PortalInputs): Catalog {
         ? { contract: { root: contractRoot, title: document.info.title, version: document.info.version } }
         : {}),
       routes: document ? routesOf(document) : [],
+      socketMessages: Object.keys((inputs.sockets[project.name] ?? {}) as Record<string, Json>),
       produces: events.filter((event) => event.producer === project.name).map((event) => event.detailType),
       consumes: events
         .filter((event) => event.consumers.some((consumer) => consumer.service === project.name))

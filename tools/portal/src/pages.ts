@@ -120,6 +120,12 @@ export function servicePage(catalog: Catalog, service: ServiceEntry): PageSpec {
     </dl>
     <h2>Routes</h2>
     ${service.routes.length > 0 ? routesTable(service.routes) : html`<p>No REST routes.</p>`}
+    ${
+      service.socketMessages.length > 0
+        ? html`<h2>WebSocket messages</h2>
+            <p>${service.socketMessages.map((name) => html`<code>${name}</code> `)}</p>`
+        : ''
+    }
     <h2>Tables</h2>
     ${service.tables.length > 0 ? tablesTable(service.tables) : html`<p>No tables.</p>`}
     <h2>README</h2>

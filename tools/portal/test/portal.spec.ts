@@ -100,6 +100,16 @@ describe('the generated portal', () => {
     expect(buildSite(inputsOf()).get('events.html')).toContain('declare no causation id');
   });
 
+  it("lists a WebSocket contract's messages on its service's page", () => {
+    const site = buildSite(
+      inputsOf(contracts, { sockets: { kitchen: { 'accepts.track': {}, 'sends.status': {} } } }),
+    );
+
+    expect(site.get('services/kitchen.html')).toContain(
+      '<code>accepts.track</code> <code>sends.status</code>',
+    );
+  });
+
   it('renders the README and escapes what the inputs hold', () => {
     const site = buildSite(inputsOf());
 
