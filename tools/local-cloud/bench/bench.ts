@@ -26,6 +26,7 @@ import type { FunctionSpec } from '../src/model';
 import { devLoopFigure } from './dev-loop';
 import { loadFigures, raiseStageThrottling } from './load';
 import { warmRequestFigure } from './warm-request';
+import { orderToTicketFigure } from './order-to-ticket';
 
 const root = resolve(__dirname, '../../..');
 
@@ -708,6 +709,9 @@ const inCloud: Readonly<Record<string, (cloud: LocalCloud) => Promise<void>>> = 
   'cold-start': coldStart,
   bundles: serviceBundles,
   'list-latency': listLatency,
+  'order-to-ticket': async (cloud) => {
+    results.push(await orderToTicketFigure(cloud));
+  },
 };
 const measureNames = [...Object.keys(standalone), ...Object.keys(inCloud), 'load', 'dev-loop'];
 
