@@ -160,6 +160,8 @@ export class KitchenStack extends ServiceStack {
     for (const canceller of [cancelTicket, takeOrderEvents]) {
       this.table.grant(canceller, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
       stateMachine.grantTaskResponse(canceller);
+      // A baking ticket's execution is stopped where it waits (StopExecution).
+      stateMachine.grantExecution(canceller, 'states:StopExecution');
       readExecutions(canceller);
       this.eventBus.grantPutEventsTo(canceller);
     }

@@ -122,6 +122,7 @@ describe('SliceKitchen stack', () => {
     expect(states.WaitForCook?.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['States.HeartbeatTimeout'], 'MarkOverdue'],
       [['Kitchen.Cancelled'], 'Cancelled'],
+      [['Kitchen.Started'], 'Bake'],
       [['States.ALL'], 'MarkFailed'],
     ]);
     expect(states.MarkOverdue?.Next).toBe('WaitForCook');
@@ -229,6 +230,13 @@ describe('SliceKitchen stack', () => {
     expect(actionsOf('TakeOrderEvents')).toContain('states:StartExecution');
     expect(actionsOf('GetTicket')).not.toContain('states:StartExecution');
     expect(actionsOf('GetKitchenQueue')).not.toContain('states:StartExecution');
+  });
+
+  it('lets only the cancellers stop an execution (a baking ticket cancelled)', () => {
+    for (const canceller of ['CancelTicket', 'TakeOrderEvents'])
+      expect(actionsOf(canceller)).toContain('states:StopExecution');
+    for (const other of ['StartTicket', 'GetTicket', 'AcceptTicket', 'AwaitCook', 'SweepOverdue'])
+      expect(actionsOf(other)).not.toContain('states:StopExecution');
   });
 
   it('reads the bus name from SSM, not from another stack', () => {

@@ -3,7 +3,8 @@
  * with `POST /orders` becomes a ticket (Orders' outbox → the bus → the Kitchen queue → one
  * workflow per order), a cook starts it, the local clock is moved past the bake, and the order is
  * READY: one `OrderReady` on the bus, one SMS or email captured, the customer's order READY. A
- * cancel while the workflow waits for a cook ends it cancelled, without `OrderReady`; a poison
+ * cancel while the workflow waits for a cook ends it cancelled, without `OrderReady`, and one while
+ * it bakes stops it (ABORTED) there and then; a poison
  * message ends in the dead-letter queue after its receives while the rest of its batch is done once.
  */
 import { randomUUID } from 'node:crypto';
@@ -178,6 +179,45 @@ describe('Kitchen through the local cloud', () => {
     await sleep(500); // a duplicate would show up by now
     expect(await eventsOf('TicketCancelled', orderId)).toHaveLength(1);
     expect(await eventsOf('OrderReady', orderId)).toHaveLength(0);
+  }, 120_000);
+
+  it('stops the workflow of an order cancelled while it bakes: ABORTED at once, TicketCancelled, never OrderReady', async () => {
+    const orderId = await placeOrder();
+    const queued = await ticketIn(orderId, 'QUEUED');
+    await entered(orderId, 'WaitForCook');
+    expect((await call('POST', `/kitchen/tickets/${orderId}/start`, staff)).status).toBe(200);
+    await entered(orderId, 'Bake');
+
+    expect((await call('POST', `/orders/${orderId}/cancel`, customer)).status).toBe(200);
+
+    // Stopped in its Wait, before the bake ends: the clock has not moved.
+    const stopped = await eventually('the workflow stopped', async () => {
+      const execution = await executionOf(orderId);
+      return execution?.status === 'ABORTED' ? execution : undefined;
+    });
+    const events = (stopped.history ?? stopped.events ?? []) as Json[];
+    expect(events.find((event) => event.type === 'ExecutionAborted')).toMatchObject({
+      executionAbortedEventDetails: {
+        error: 'Kitchen.Cancelled',
+        cause: 'Kitchen.Cancelled: ORDER_CANCELLED',
+      },
+    });
+    expect(await ticketIn(orderId, 'CANCELLED')).toMatchObject({ workflow: { status: 'ABORTED' } });
+    await eventually('TicketCancelled', async () =>
+      (await eventsOf('TicketCancelled', orderId)).length > 0 ? true : undefined,
+    );
+    // Past the bake time nothing more happens: no READY update, no OrderReady, no notification.
+    await call('POST', '/_local/clock', undefined, {
+      advanceBy: (queued.bakeSeconds as number) * 1000 + 1000,
+    });
+    await sleep(500);
+    expect(await eventsOf('TicketCancelled', orderId)).toHaveLength(1);
+    expect(await eventsOf('OrderReady', orderId)).toHaveLength(0);
+    expect((await ticket(orderId)).body.status).toBe('CANCELLED');
+    const notifications = ((await admin('/_local/notifications')).notifications as Json[]).filter((sent) =>
+      JSON.stringify(sent).includes(orderId),
+    );
+    expect(notifications).toHaveLength(0);
   }, 120_000);
 
   it('parks a poison message in the dead-letter queue after its receives, and takes the rest of its batch once', async () => {

@@ -144,5 +144,17 @@ export class TicketWasCancelled extends Error {
   }
 }
 
+/**
+ * Thrown to the workflow's cook step when a cook started the ticket before the step had stored its
+ * token (the start route found no token and set it BAKING): its error name (`Kitchen.Started`) is
+ * what the step's Catch goes on to the bake with.
+ */
+export class TicketAlreadyStarted extends Error {
+  override readonly name = 'Kitchen.Started';
+  constructor(readonly ticketId: string) {
+    super(`Ticket ${ticketId} was started before its workflow waited for a cook.`);
+  }
+}
+
 /** The error name the workflow catches to end a cancelled ticket cleanly. */
 export const cancelledError = 'Kitchen.Cancelled';
