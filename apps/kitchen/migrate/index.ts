@@ -95,7 +95,10 @@ export const mapping = defineMapping({
   targetKey: ['pk', 'sk'],
   map: fromLegacy(LegacyPlacedOrder, (row) => [
     ticketRow(
-      ticketOf(orderOfLegacy(row), { correlationId: migrationCorrelationId, channel: storeDefaults.channel }),
+      ticketOf(orderOfLegacy(row), {
+        correlationId: migrationCorrelationId,
+        defaultChannel: storeDefaults.channel,
+      }),
       storeDefaults.timeZone,
     ),
   ]),

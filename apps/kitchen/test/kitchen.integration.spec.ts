@@ -282,6 +282,18 @@ describe('the workflow steps', () => {
     expect(first).toMatchObject({ ticketId: order.id, status: 'QUEUED', bakeSeconds: 600 });
   });
 
+  it("takes the customer's channel from the order, and the store's default when it names none", async () => {
+    const emailed = await acceptTicket(
+      { order: { ...orderOf(), notify: 'email' }, correlationId: 'c' },
+      lambdaContext(),
+    );
+    const defaulted = await acceptTicket({ order: orderOf(), correlationId: 'c' }, lambdaContext());
+    expect([emailed, defaulted].map((ticket) => (ticket as unknown as { channel: string }).channel)).toEqual([
+      'email',
+      'sms',
+    ]);
+  });
+
   it('refuses an input that is not an order, naming the field', async () => {
     await expect(acceptTicket({ order: { id: 'x' }, correlationId: 'c' }, lambdaContext())).rejects.toThrow(
       /input\.order/,

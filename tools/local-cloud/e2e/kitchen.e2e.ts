@@ -2,7 +2,8 @@
  * Kitchen end to end on the real synthesized stacks, through the local domain: an order placed
  * with `POST /orders` becomes a ticket (Orders' outbox → the bus → the Kitchen queue → one
  * workflow per order), a cook starts it, the local clock is moved past the bake, and the order is
- * READY: one `OrderReady` on the bus, one SMS or email captured, the customer's order READY. A
+ * READY: one `OrderReady` on the bus, one SMS (or, for an order that chose email, one email and no
+ * SMS) captured, the customer's order READY. A
  * cancel while the workflow waits for a cook ends it cancelled, without `OrderReady`, and one while
  * it bakes stops it (ABORTED) there and then; a poison
  * message ends in the dead-letter queue after its receives while the rest of its batch is done once.
@@ -77,12 +78,16 @@ async function eventually<T>(
   }
 }
 
-async function placeOrder(quantity = 1): Promise<string> {
+async function placeOrder(quantity = 1, notify?: 'sms' | 'email'): Promise<string> {
   const placed = await call(
     'POST',
     '/orders',
     customer,
-    { items: [{ itemId: 'margherita', quantity }], deliveryAddress: address },
+    {
+      items: [{ itemId: 'margherita', quantity }],
+      deliveryAddress: address,
+      ...(notify ? { notify } : {}),
+    },
     { 'idempotency-key': `kitchen-e2e-${randomUUID()}` },
   );
   expect(placed.status).toBe(201);
@@ -161,6 +166,26 @@ describe('Kitchen through the local cloud', () => {
       return read.body.status === 'READY' ? read.body : undefined;
     });
     expect(order.readyAt).toBe(ready.readyAt);
+  }, 120_000);
+
+  it("tells a customer who chose email by one email and no SMS: the order's channel, not the store's default", async () => {
+    const orderId = await placeOrder(1, 'email');
+    const queued = await ticketIn(orderId, 'QUEUED');
+    expect(queued.channel).toBe('email');
+    await entered(orderId, 'WaitForCook');
+    expect((await call('POST', `/kitchen/tickets/${orderId}/start`, staff)).status).toBe(200);
+    await entered(orderId, 'Bake');
+    await call('POST', '/_local/clock', undefined, {
+      advanceBy: (queued.bakeSeconds as number) * 1000 + 1000,
+    });
+
+    await succeeded(orderId);
+    await sleep(500); // a second delivery would show up by now
+    const notifications = ((await admin('/_local/notifications')).notifications as Json[]).filter((sent) =>
+      JSON.stringify(sent).includes(orderId),
+    );
+    expect(notifications.map((sent) => sent.protocol)).toEqual(['email']);
+    expect((await call('GET', `/orders/${orderId}`, customer)).body).toMatchObject({ notify: 'email' });
   }, 120_000);
 
   it('ends the workflow of an order cancelled while it waits for a cook as cancelled, with no OrderReady', async () => {

@@ -88,7 +88,7 @@ export interface KitchenDeps {
   readonly events: KitchenEvents;
   readonly metrics: KitchenMetrics;
   readonly now: () => Date;
-  /** The channel a ticket's ready notification goes to (Orders carries no preference yet). */
+  /** The channel of a ready notification when the order names none (`order.notify`). */
   readonly defaultChannel: NotificationChannel;
   /** Minutes a ticket may wait for a cook before the sweep announces it overdue. */
   readonly overdueAfterMinutes: number;

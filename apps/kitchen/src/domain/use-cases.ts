@@ -58,7 +58,7 @@ export async function acceptTicket(
   const stored = await tickets.open(
     ticketOf(input.order, {
       correlationId: input.correlationId,
-      channel: defaultChannel,
+      defaultChannel,
     }),
   );
   return {
@@ -195,7 +195,7 @@ export async function dropOrder(
     await cancelTicket(order.id, 'ORDER_CANCELLED', deps);
   } catch (error) {
     if (error instanceof TicketNotFound) {
-      const ticket = ticketOf(order, { correlationId, channel: deps.defaultChannel });
+      const ticket = ticketOf(order, { correlationId, defaultChannel: deps.defaultChannel });
       await deps.tickets.cancelUnopened(ticket, deps.now().toISOString(), 'ORDER_CANCELLED');
       return;
     }

@@ -5,7 +5,7 @@
  */
 import { defineContract, defineEvent, defineRoute, page, pageQuery } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import { Order, OrderId } from '@slice/contracts-orders';
+import { NotificationChannel, Order, OrderId } from '@slice/contracts-orders';
 import * as z from 'zod';
 
 /** A ticket id: the id of the order it cooks (one ticket per order). */
@@ -20,11 +20,8 @@ export const TicketStatus = z.enum(['QUEUED', 'BAKING', 'READY', 'CANCELLED', 'F
 /** A ticket status. */
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
-/** How the customer hears that the order is ready. */
-export const NotificationChannel = z.enum(['sms', 'email']);
-
-/** A notification channel. */
-export type NotificationChannel = z.infer<typeof NotificationChannel>;
+/** How the customer hears that the order is ready: the channel of Orders' contract (`order.notify`). */
+export { NotificationChannel } from '@slice/contracts-orders';
 
 /** What to cook: one line of the order, without prices. */
 export const TicketItem = z
@@ -232,7 +229,7 @@ export const kitchenContract = defineContract({
     name: 'kitchen',
     team: 'kitchen',
     basePath: '/kitchen',
-    version: '1.0.0',
+    version: '1.1.0',
     title: 'Slice Kitchen',
     description:
       'The cooking queue: a ticket per order, its preparation workflow, and the cook and staff actions on it.',

@@ -40,6 +40,12 @@ export const OrderLine = z
 /** An order line. */
 export type OrderLine = z.infer<typeof OrderLine>;
 
+/** How the customer hears that the order is ready: a text message or an email. */
+export const NotificationChannel = z.enum(['sms', 'email']).meta({ id: 'NotificationChannel' });
+
+/** A notification channel. */
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+
 /** An order as its owner (or staff) reads it. */
 export const Order = z
   .strictObject({
@@ -52,6 +58,8 @@ export const Order = z
     placedAt: z.iso.datetime({ offset: true }),
     cancelledAt: z.iso.datetime({ offset: true }).optional(),
     readyAt: z.iso.datetime({ offset: true }).optional(),
+    /** The channel the customer chose for "your order is ready"; absent: the kitchen's default. */
+    notify: NotificationChannel.optional(),
   })
   .meta({ id: 'Order' });
 
@@ -59,8 +67,8 @@ export const Order = z
 export type Order = z.infer<typeof Order>;
 
 /**
- * What a customer sends to place an order: items and an address. Never prices, status or the
- * customer id: the server sets those, and an unknown field is a 400.
+ * What a customer sends to place an order: items, an address and, optionally, the channel to
+ * hear on when it is ready. Never prices, status or the customer id: the server sets those, and an unknown field is a 400.
  */
 export const PlaceOrderRequest = z
   .strictObject({
@@ -69,6 +77,8 @@ export const PlaceOrderRequest = z
       .min(1)
       .max(20),
     deliveryAddress: DeliveryAddress,
+    /** Where to hear that the order is ready; absent: the kitchen's default channel. */
+    notify: NotificationChannel.optional(),
   })
   .meta({ id: 'PlaceOrderRequest' });
 
@@ -186,7 +196,7 @@ export const ordersContract = defineContract({
     name: 'orders',
     team: 'orders',
     basePath: '/orders',
-    version: '2.0.0',
+    version: '2.1.0',
     title: 'Slice Orders',
     description: 'Placing, reading and cancelling orders.',
   },
