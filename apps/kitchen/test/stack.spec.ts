@@ -71,8 +71,10 @@ describe('SliceKitchen stack', () => {
       EventPattern: { source: ['slice.orders'], 'detail-type': ['OrderPlaced', 'OrderCancelled'] },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetters'), 'Arn'] } },
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsQueue'), 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsDeadLetters'), 'Arn'] },
+          },
         }),
       ],
     });
@@ -88,10 +90,11 @@ describe('SliceKitchen stack', () => {
       Dimensions: [
         {
           Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetters'), 'QueueName'] },
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsDeadLetters'), 'QueueName'] },
         },
       ],
-      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
     });
   });
 
@@ -99,7 +102,7 @@ describe('SliceKitchen stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsQueue'), 'Arn'] },
     });
   });
 
@@ -201,8 +204,23 @@ describe('SliceKitchen stack', () => {
   it('sweeps overdue tickets every 5 minutes and writes the summary daily in the store’s time zone', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } }),
+      Target: Match.objectLike({
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+      }),
     });
+    // Each schedule has its own dead-letter queue, which alarms (ServiceSchedule).
+    for (const schedule of ['OverdueSweep', 'DailySummary'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [Match.stringLikeRegexp(`^Schedules${schedule}DeadLetters`), 'QueueName'],
+            },
+          },
+        ],
+      });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 23 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Amsterdam',

@@ -312,7 +312,7 @@ describe('Kitchen through the local cloud', () => {
       await sleep(500);
     }
     const queues = (await admin('/_local/queues')).queues as Json[];
-    const deadLetters = queues.find((queue) => /IntakeDeadLetters/.test(String(queue.name)));
+    const deadLetters = queues.find((queue) => /IntakeOrderEventsDeadLetters/.test(String(queue.name)));
     expect(deadLetters).toBeDefined();
     const parked = await eventually('the poison message in the dead-letter queue', async () => {
       const now = ((await admin('/_local/queues')).queues as Json[]).find(
