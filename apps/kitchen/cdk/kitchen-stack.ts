@@ -127,7 +127,17 @@ export class KitchenStack extends ServiceStack {
     // back by the API's alarms, the intake's dead letters and failed tickets.
     new SafeRollout(this, 'Rollout', {
       stage: this.stage,
-      aliases: [...Object.values(functions), acceptTicket, awaitCook],
+      aliases: [
+        getKitchenQueue,
+        getTicket,
+        startTicket,
+        cancelTicket,
+        functions.takeOrderEvents,
+        acceptTicket,
+        awaitCook,
+        sweepOverdue,
+        writeDailySummary,
+      ],
       alarms: [
         this.api.serverErrorAlarm,
         this.api.latencyAlarm,

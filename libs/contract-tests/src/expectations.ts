@@ -26,7 +26,7 @@ function schemaGap(route: Route, field: string): string | undefined {
 
 /** Why a schema does not promise a field (a dot path): not declared, or optional; undefined when it does. */
 function fieldGap(schema: z.ZodType, field: string): string | undefined {
-  return jsonFieldGap(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject, field);
+  return jsonFieldGap(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }), field);
 }
 
 /**

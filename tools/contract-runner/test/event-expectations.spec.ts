@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineEvent, type Contract } from '@slice/contract';
 import { eventExpectationCases, publishedEventGaps } from '@slice/contract-tests';
 import { kitchenContract, OrderReady, TicketRef } from '@slice/contracts-kitchen';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { publishedPath } from '../src/breaking';
 import { consumerEventExpectations } from '../src/services';
 
