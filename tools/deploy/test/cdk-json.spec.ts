@@ -43,6 +43,7 @@ describe('cdk.json of each deployable', () => {
       'apps/menu',
       'apps/monolith',
       'apps/orders',
+      'apps/storefront',
       'apps/tracking',
       'infra',
       'infra/front-door',
