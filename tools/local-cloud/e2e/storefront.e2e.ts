@@ -167,7 +167,7 @@ describeInBrowser('the storefront in Chromium', () => {
       bakeSeconds: number;
     };
     expect(started).toMatchObject({ status: 200 });
-    await until('the bake', () => entered(orderId, 'Bake'));
+    await until('the bake', () => entered(orderId, 'Bake'), 60_000);
     await advanceLocalClock(cloud.url, bakeSeconds * 1000 + 1000);
 
     // Assess: the page hears `ready` over the WebSocket (it never polls)
