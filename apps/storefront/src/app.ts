@@ -114,7 +114,11 @@ function useOrders({ clients, webSocketUrl, session }: AppProps, report: (error:
     clients.orders
       .listOrders({ query: { limit: 10 } })
       .then(({ items }) => {
-        setOrders(items);
+        // An order placed while the list was on its way stays, on top.
+        setOrders((known) => [
+          ...known,
+          ...items.filter((item) => !known.some((each) => each.id === item.id)),
+        ]);
         items.filter((order) => order.status === 'PLACED').forEach((order) => tracking?.track(order.id));
       })
       .catch(report);

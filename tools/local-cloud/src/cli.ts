@@ -32,9 +32,12 @@ import {
   describeServices,
   formatMessaging,
   formatServices,
+  formatSites,
   formatStateMachines,
 } from './report';
 import { findSeedFiles, seed } from './seed';
+import { signInHost } from './origins';
+import { demoPassword, demoUsers } from './services/cognito/hosted-ui';
 import { synthesizeAll } from './synth';
 
 const root = resolve(__dirname, '../../..');
@@ -92,6 +95,8 @@ function stopOnSignals(running: { cloud?: LocalCloud; beforeStop?: () => Promise
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+const demoSignIn = `${demoUsers.map((user) => user.username).join(', ')} (password ${demoPassword})`;
+
 function printReady(
   cloud: LocalCloud,
   summary: { seeded: number; iam: string; dataDir?: string; started: number },
@@ -108,6 +113,12 @@ function printReady(
   console.log(
     `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,
   );
+  const sites = formatSites(
+    cloud.sites.urls(),
+    cloud.url.replace('//localhost', `//${signInHost}`),
+    demoSignIn,
+  );
+  if (sites) console.log(sites);
   console.log(`Started in ${((Date.now() - summary.started) / 1000).toFixed(1)} s.`);
   console.log(`Developer portal: ${cloud.portalUrl}  (live panels: ${cloud.portalUrl}/live.html)`);
   console.log(`Slice is ready at ${cloud.url}`);

@@ -45,11 +45,11 @@ export function localOrigins(model: LocalModel, localUrl: string): OriginPair[] 
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `text` with every deployed origin replaced by its local one (only whole origins: `https://www.x.com.evil` stays). */
+/** `text` with every deployed origin replaced by its local one (only whole origins: `https://www.x.com.evil` and `https://www.x.com:8443` stay). */
 export function localizeText(text: string, pairs: readonly OriginPair[]): string {
   let result = text;
   for (const [deployed, local] of pairs)
-    result = result.replace(new RegExp(`${escaped(deployed)}(?![\\w.-])`, 'gi'), local);
+    result = result.replace(new RegExp(`${escaped(deployed)}(?![\\w.-]|:\\d)`, 'gi'), local);
   return result;
 }
 

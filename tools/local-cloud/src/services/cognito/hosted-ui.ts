@@ -77,7 +77,8 @@ function page(res: ServerResponse, status: number, body: string): void {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // No form-action: browsers apply it to the redirect after the form too (to the app's callback).
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   });
   res.end(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head><body>${body}</body></html>`,
@@ -114,6 +115,165 @@ async function formOf(req: IncomingMessage): Promise<Params> {
 /** The S256 challenge of a verifier (RFC 7636 §4.2). */
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 
+/** What the endpoints share: the issuer, the one app client's settings, the codes and refresh tokens issued. */
+interface HostedUiState {
+  readonly issuer: LocalIssuer;
+  /** The one local app client: the issuer's audience. */
+  readonly clientId: string;
+  readonly clients: () => readonly OAuthClientSpec[];
+  readonly now: () => number;
+  readonly codes: Map<string, IssuedCode>;
+  readonly refreshTokens: Map<string, DemoUser>;
+}
+
+/** The one local app client's settings: the union of the templates' OAuth clients. */
+function settingsOf(state: HostedUiState) {
+  const all = state.clients();
+  return {
+    known: all.length > 0,
+    flows: new Set(all.flatMap((each) => each.flows)),
+    scopes: new Set(all.flatMap((each) => each.scopes)),
+    callbacks: new Set(all.flatMap((each) => each.callbackUrls)),
+    logouts: new Set(all.flatMap((each) => each.logoutUrls)),
+  };
+}
+
+const scopesOf = (params: Params) => (params.get('scope') ?? '').split(/[\s+]+/).filter(Boolean);
+
+/** `redirectUri` with the answer's parameters and the request's `state`. */
+function back(redirectUri: string, params: Params, answer: Record<string, string>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(answer)) url.searchParams.set(name, value);
+  const state = params.get('state');
+  if (state) url.searchParams.set('state', state);
+  return url.toString();
+}
+
+/** The authorize or login request's problem, or undefined; a bad client or callback is an error page. */
+function checkRequest(
+  state: HostedUiState,
+  params: Params,
+): { page: string } | { redirect: string } | undefined {
+  const settings = settingsOf(state);
+  const redirectUri = params.get('redirect_uri') ?? '';
+  if (params.get('client_id') !== state.clientId || !settings.known)
+    return { page: 'The client_id is not an app client of this user pool.' };
+  if (!settings.callbacks.has(redirectUri))
+    return { page: 'redirect_mismatch: the redirect_uri is not a callback URL of the app client.' };
+  const refuse = (error: string) => ({ redirect: back(redirectUri, params, { error }) });
+  if (params.get('response_type') !== 'code' || !settings.flows.has('code'))
+    return refuse('unsupported_response_type');
+  if (scopesOf(params).some((scope) => !settings.scopes.has(scope))) return refuse('invalid_scope');
+  if (params.get('code_challenge') && params.get('code_challenge_method') !== 'S256')
+    return refuse('invalid_request');
+  return undefined;
+}
+
+function loginForm(res: ServerResponse, params: Params, message?: string): void {
+  const hidden = [...params]
+    .filter(([name]) => !['username', 'password'].includes(name))
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const users = demoUsers.map((user) => `${user.username} (${user.groups.join(', ')})`).join(', ');
+  page(
+    res,
+    message ? 400 : 200,
+    `<h1>Sign in to Slice</h1>
+      <p>Local sign-in: ${escapeHtml(users)}; password <code>${demoPassword}</code>.</p>
+      ${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
+      <form method="post" action="/login">${hidden}
+        <label>Username <input name="username" autocomplete="username" required></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+        <button type="submit">Sign in</button>
+      </form>`,
+  );
+}
+
+/** Answers a checked request with `then`, else with its error page or its redirect back. */
+function answerRequest(state: HostedUiState, res: ServerResponse, params: Params, then: () => void): void {
+  const problem = checkRequest(state, params);
+  if (!problem) return then();
+  if ('redirect' in problem) return redirect(res, problem.redirect);
+  page(
+    res,
+    400,
+    `<h1>An error was encountered with the requested page.</h1><p>${escapeHtml(problem.page)}</p>`,
+  );
+}
+
+async function login(state: HostedUiState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const params = await formOf(req);
+  answerRequest(state, res, params, () => {
+    const user = demoUsers.find((each) => each.username === params.get('username')?.trim().toLowerCase());
+    if (!user || params.get('password') !== demoPassword)
+      return loginForm(res, params, 'Incorrect username or password.');
+    const code = random();
+    const challenge = params.get('code_challenge');
+    const redirectUri = params.get('redirect_uri') ?? '';
+    state.codes.set(code, {
+      user,
+      redirectUri,
+      ...(challenge ? { challenge } : {}),
+      scopes: scopesOf(params),
+      expiresAt: state.now() + codeLifetimeMs,
+    });
+    redirect(res, back(redirectUri, params, { code }));
+  });
+}
+
+async function tokensFor(state: HostedUiState, user: DemoUser, scopes: readonly string[]) {
+  const identity = {
+    sub: user.username,
+    username: user.username,
+    email: user.email,
+    groups: [...user.groups],
+  };
+  return {
+    id_token: await state.issuer.token(identity),
+    access_token: await state.issuer.token(identity, { tokenUse: 'access', scopes }),
+    token_type: 'Bearer',
+    expires_in: 3600,
+  };
+}
+
+async function token(state: HostedUiState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const origin = req.headers.origin;
+  if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? ''))
+    return tokenError(res, origin, 'invalid_request');
+  const form = await formOf(req);
+  if (form.get('client_id') !== state.clientId || !settingsOf(state).known)
+    return tokenError(res, origin, 'invalid_client', 401);
+  const grant = form.get('grant_type');
+  if (grant === 'refresh_token') {
+    const user = state.refreshTokens.get(form.get('refresh_token') ?? '');
+    if (!user) return tokenError(res, origin, 'invalid_grant');
+    return json(res, origin, 200, await tokensFor(state, user, ['openid']));
+  }
+  if (grant !== 'authorization_code') return tokenError(res, origin, 'unsupported_grant_type');
+  const code = form.get('code') ?? '';
+  const issued = state.codes.get(code);
+  // A code is redeemed once, whatever the outcome.
+  state.codes.delete(code);
+  if (!issued || issued.expiresAt <= state.now() || issued.redirectUri !== form.get('redirect_uri'))
+    return tokenError(res, origin, 'invalid_grant');
+  if (issued.challenge !== undefined && s256(form.get('code_verifier') ?? '') !== issued.challenge)
+    return tokenError(res, origin, 'invalid_grant');
+  const refresh = random();
+  state.refreshTokens.set(refresh, issued.user);
+  json(res, origin, 200, { ...(await tokensFor(state, issued.user, issued.scopes)), refresh_token: refresh });
+}
+
+function logout(state: HostedUiState, res: ServerResponse, params: Params): void {
+  const logoutUri = params.get('logout_uri') ?? '';
+  if (params.get('client_id') !== state.clientId || !settingsOf(state).logouts.has(logoutUri))
+    return page(
+      res,
+      400,
+      '<h1>An error was encountered with the requested page.</h1><p>The logout_uri is not a sign-out URL of the app client.</p>',
+    );
+  redirect(res, logoutUri);
+}
+
 /**
  * The hosted sign-in of the local issuer.
  *
@@ -124,165 +284,25 @@ export const s256 = (verifier: string): string => createHash('sha256').update(ve
  * ```
  */
 export function createHostedUi(options: HostedUiOptions): HostedUi {
-  const now = options.now ?? Date.now;
-  const codes = new Map<string, IssuedCode>();
-  const refreshTokens = new Map<string, DemoUser>();
-  const clientId = options.issuer.audience;
-  /** The one local app client: the union of the templates' OAuth clients. */
-  const client = () => {
-    const all = options.clients();
-    return {
-      known: all.length > 0,
-      flows: new Set(all.flatMap((each) => each.flows)),
-      scopes: new Set(all.flatMap((each) => each.scopes)),
-      callbacks: new Set(all.flatMap((each) => each.callbackUrls)),
-      logouts: new Set(all.flatMap((each) => each.logoutUrls)),
-    };
+  const state: HostedUiState = {
+    issuer: options.issuer,
+    clientId: options.issuer.audience,
+    clients: options.clients,
+    now: options.now ?? Date.now,
+    codes: new Map(),
+    refreshTokens: new Map(),
   };
-
-  /** The authorize or login request's problem, or undefined; a bad client or callback is an error page. */
-  function checkRequest(params: Params): { page: string } | { redirect: string } | undefined {
-    const settings = client();
-    const redirectUri = params.get('redirect_uri') ?? '';
-    if (params.get('client_id') !== clientId || !settings.known)
-      return { page: 'The client_id is not an app client of this user pool.' };
-    if (!settings.callbacks.has(redirectUri))
-      return { page: 'redirect_mismatch: the redirect_uri is not a callback URL of the app client.' };
-    const back = (error: string) => {
-      const url = new URL(redirectUri);
-      url.searchParams.set('error', error);
-      const state = params.get('state');
-      if (state) url.searchParams.set('state', state);
-      return { redirect: url.toString() };
-    };
-    if (params.get('response_type') !== 'code' || !settings.flows.has('code'))
-      return back('unsupported_response_type');
-    const scopes = (params.get('scope') ?? '').split(/[\s+]+/).filter(Boolean);
-    if (scopes.some((scope) => !settings.scopes.has(scope))) return back('invalid_scope');
-    const method = params.get('code_challenge_method');
-    if (params.get('code_challenge') && method !== 'S256') return back('invalid_request');
-    return undefined;
-  }
-
-  function loginForm(res: ServerResponse, params: Params, message?: string): void {
-    const hidden = [...params]
-      .filter(([name]) => !['username', 'password'].includes(name))
-      .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-      .join('');
-    const users = demoUsers.map((user) => `${user.username} (${user.groups.join(', ')})`).join(', ');
-    page(
-      res,
-      message ? 400 : 200,
-      `<h1>Sign in to Slice</h1>
-      <p>Local sign-in: ${escapeHtml(users)}; password <code>${demoPassword}</code>.</p>
-      ${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
-      <form method="post" action="/login">${hidden}
-        <label>Username <input name="username" autocomplete="username" required></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-        <button type="submit">Sign in</button>
-      </form>`,
-    );
-  }
-
-  function answerRequest(res: ServerResponse, params: Params, then: () => void): void {
-    const problem = checkRequest(params);
-    if (!problem) return then();
-    if ('redirect' in problem) return redirect(res, problem.redirect);
-    page(
-      res,
-      400,
-      `<h1>An error was encountered with the requested page.</h1><p>${escapeHtml(problem.page)}</p>`,
-    );
-  }
-
-  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const params = await formOf(req);
-    answerRequest(res, params, () => {
-      const user = demoUsers.find((each) => each.username === params.get('username')?.trim().toLowerCase());
-      if (!user || params.get('password') !== demoPassword)
-        return loginForm(res, params, 'Incorrect username or password.');
-      const code = random();
-      const challenge = params.get('code_challenge');
-      codes.set(code, {
-        user,
-        redirectUri: params.get('redirect_uri') ?? '',
-        ...(challenge ? { challenge } : {}),
-        scopes: (params.get('scope') ?? '').split(/[\s+]+/).filter(Boolean),
-        expiresAt: now() + codeLifetimeMs,
-      });
-      const url = new URL(params.get('redirect_uri') ?? '');
-      url.searchParams.set('code', code);
-      const state = params.get('state');
-      if (state) url.searchParams.set('state', state);
-      redirect(res, url.toString());
-    });
-  }
-
-  async function tokensFor(user: DemoUser, scopes: readonly string[]) {
-    const identity = {
-      sub: user.username,
-      username: user.username,
-      email: user.email,
-      groups: [...user.groups],
-    };
-    return {
-      id_token: await options.issuer.token(identity),
-      access_token: await options.issuer.token(identity, { tokenUse: 'access', scopes }),
-      token_type: 'Bearer',
-      expires_in: 3600,
-    };
-  }
-
-  async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const origin = req.headers.origin;
-    if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? ''))
-      return tokenError(res, origin, 'invalid_request');
-    const form = await formOf(req);
-    if (form.get('client_id') !== clientId || !client().known)
-      return tokenError(res, origin, 'invalid_client', 401);
-    const grant = form.get('grant_type');
-    if (grant === 'refresh_token') {
-      const user = refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!user) return tokenError(res, origin, 'invalid_grant');
-      return json(res, origin, 200, await tokensFor(user, ['openid']));
-    }
-    if (grant !== 'authorization_code') return tokenError(res, origin, 'unsupported_grant_type');
-    const code = form.get('code') ?? '';
-    const issued = codes.get(code);
-    // A code is redeemed once, whatever the outcome.
-    codes.delete(code);
-    if (!issued || issued.expiresAt <= now() || issued.redirectUri !== form.get('redirect_uri'))
-      return tokenError(res, origin, 'invalid_grant');
-    if (issued.challenge !== undefined && s256(form.get('code_verifier') ?? '') !== issued.challenge)
-      return tokenError(res, origin, 'invalid_grant');
-    const refresh = random();
-    refreshTokens.set(refresh, issued.user);
-    json(res, origin, 200, { ...(await tokensFor(issued.user, issued.scopes)), refresh_token: refresh });
-  }
-
-  function logout(res: ServerResponse, params: Params): void {
-    const logoutUri = params.get('logout_uri') ?? '';
-    if (params.get('client_id') !== clientId || !client().logouts.has(logoutUri))
-      return page(
-        res,
-        400,
-        '<h1>An error was encountered with the requested page.</h1><p>The logout_uri is not a sign-out URL of the app client.</p>',
-      );
-    redirect(res, logoutUri);
-  }
-
   return {
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://auth.localhost');
-      const method = req.method ?? 'GET';
-      const route = `${method} ${url.pathname}`;
+      const route = `${req.method ?? 'GET'} ${url.pathname}`;
       if (route === 'GET /oauth2/authorize')
-        return answerRequest(res, url.searchParams, () => redirect(res, `/login${url.search}`));
+        return answerRequest(state, res, url.searchParams, () => redirect(res, `/login${url.search}`));
       if (route === 'GET /login')
-        return answerRequest(res, url.searchParams, () => loginForm(res, url.searchParams));
-      if (route === 'POST /login') return login(req, res);
-      if (route === 'POST /oauth2/token') return token(req, res);
-      if (route === 'GET /logout') return logout(res, url.searchParams);
+        return answerRequest(state, res, url.searchParams, () => loginForm(res, url.searchParams));
+      if (route === 'POST /login') return login(state, req, res);
+      if (route === 'POST /oauth2/token') return token(state, req, res);
+      if (route === 'GET /logout') return logout(state, res, url.searchParams);
       page(res, 404, '<h1>Not found</h1>');
     },
   };
