@@ -96,10 +96,26 @@ export class PlatformStack extends ServiceStack {
         description: group === 'staff' ? 'May call staff routes.' : 'Customers.',
       });
     }
+    // The platform's one app client: every service and the WebSocket authorizer accept its tokens.
+    // The storefront signs customers in with it through the hosted UI (code grant with PKCE).
+    const storefront = `https://${config.webDomainName}`;
     const client = this.users.addClient('AppClient', {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${storefront}/callback`],
+        logoutUrls: [`${storefront}/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    });
+
+    // The hosted sign-in pages and OAuth 2.0 endpoints (authorize, token, logout) of the pool, for
+    // browser apps such as the storefront, which add their own app clients with their callback URLs.
+    const signIn = this.users.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: config.signInDomainPrefix },
     });
 
     // First: the cheapest rule, and its 403 names the header instead of a managed rule's bare 403.
@@ -160,6 +176,8 @@ export class PlatformStack extends ServiceStack {
       'api-url': `https://${config.domainName}`,
       // Tracking's WebSocket API, on its own domain (the front door maps it), for clients to connect to.
       'ws-url': `wss://${config.webSocketDomainName}`,
+      // The pool's Cognito domain: `<sign-in-url>/oauth2/authorize`, `/oauth2/token`, `/logout`.
+      'sign-in-url': signIn.baseUrl(),
     };
     for (const [name, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Parameter-${name}`, {

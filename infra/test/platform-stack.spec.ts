@@ -90,6 +90,7 @@ describe('SlicePlatform stack', () => {
         'domain-name',
         'event-bus-arn',
         'event-bus-name',
+        'sign-in-url',
         'token-issuer',
         'user-pool-arn',
         'user-pool-client-id',
@@ -108,6 +109,22 @@ describe('SlicePlatform stack', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', {
       Name: '/slice/dev/platform/ws-url',
       Value: 'wss://ws.dev.slice.example.com',
+    });
+  });
+
+  it("gives the user pool the stage's Cognito domain for its hosted sign-in pages", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'slice-dev-example' });
+  });
+
+  it("lets the app client sign customers in with the code grant, back on the stage's storefront only", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://www.dev.slice.example.com/callback'],
+      LogoutURLs: ['https://www.dev.slice.example.com/'],
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
     });
   });
 

@@ -24,12 +24,12 @@ module.exports = {
       },
     ],
   },
-  // middy and jose ship ESM only; jest runs tests as CommonJS, so swc transforms those two as well.
+  // middy, jose and marked ship ESM only; jest runs tests as CommonJS, so swc transforms those as well.
   moduleNameMapper: {
     '^@middy/([a-z-]+)$': join(modules, '@middy/$1/index.js'),
     '^jose$': join(modules, 'jose/dist/webapi/index.js'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|marked)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   clearMocks: true,
   restoreMocks: true,

@@ -78,9 +78,11 @@ const envelope = (suffix: string, occurredAt: string) => ({
  * The preparation workflow of one order (Standard, JSONata): accept the ticket; wait for a cook
  * with a task token (`POST /kitchen/tickets/{id}/start` resumes it), marking the ticket overdue
  * each time the heartbeat runs out; bake for the items' time; mark the ticket READY with a direct
- * DynamoDB update; announce `OrderReady`; notify the customer through SNS. A cancel while waiting
- * (`Kitchen.Cancelled`) or while baking (the READY update's condition fails) ends it cleanly,
- * without `OrderReady`. Transient task errors retry with backoff; anything else marks the ticket
+ * DynamoDB update; announce `OrderReady`; notify the customer through SNS on the ticket's channel.
+ * A cancel while waiting fails the cook step with `Kitchen.Cancelled`, which ends it cleanly
+ * (SUCCEEDED); a cancel while baking stops the execution (`StopExecution`, ABORTED), and the
+ * READY update's condition still ends a bake that finishes as the cancel is written. Never
+ * `OrderReady` for a cancelled ticket. Transient task errors retry with backoff; anything else marks the ticket
  * FAILED, announces `TicketFailed` and fails the execution, which {@link failedAlarm} watches.
  *
  * @example
@@ -100,7 +102,29 @@ export class PreparationWorkflow extends Construct {
     const cancelled = sfn.Succeed.jsonata(this, 'Cancelled', {
       comment: 'The ticket was cancelled: no pizza, no OrderReady.',
     });
+    const bake = this.bakeToReady(props, { failed, cancelled });
+    const waitForCook = this.cookStep(props, { failed, cancelled, bake });
+    const route = sfn.Choice.jsonata(this, 'WhereIsTheTicket')
+      .when(sfn.Condition.jsonata("{% $ticket.status = 'QUEUED' %}"), waitForCook)
+      // A ticket copied from the monolith starts its workflow when a cook takes it.
+      .when(sfn.Condition.jsonata("{% $ticket.status = 'BAKING' %}"), bake)
+      .when(sfn.Condition.jsonata("{% $ticket.status = 'CANCELLED' %}"), cancelled)
+      .otherwise(
+        sfn.Succeed.jsonata(this, 'AlreadyDone', { comment: 'A redelivery found the ticket ended.' }),
+      );
+    this.stateMachine = this.machine(props, this.acceptStep(props, failed).next(route));
+    this.failedAlarm = new cloudwatch.Alarm(this, 'FailedAlarm', {
+      alarmDescription: 'A kitchen ticket failed: its workflow caught an error it cannot handle.',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
 
+  /** Open the ticket (Lambda) and keep what the later states need in `$ticket`. */
+  private acceptStep(props: PreparationWorkflowProps, failed: sfn.IChainable): tasks.LambdaInvoke {
     const accept = tasks.LambdaInvoke.jsonata(this, 'AcceptTicket', {
       lambdaFunction: props.acceptTicket,
       payload: sfn.TaskInput.fromObject({
@@ -123,7 +147,17 @@ export class PreparationWorkflow extends Construct {
         },
       },
     });
+    return accept;
+  }
 
+  /**
+   * Wait for a cook on a task token (the start route resumes it), marking the ticket overdue each
+   * time the heartbeat runs out and waiting again; then the bake.
+   */
+  private cookStep(
+    props: PreparationWorkflowProps,
+    next: { failed: sfn.IChainable; cancelled: sfn.IChainable; bake: sfn.IChainable },
+  ): tasks.LambdaInvoke {
     const waitForCook = tasks.LambdaInvoke.jsonata(this, 'WaitForCook', {
       lambdaFunction: props.awaitCook,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -150,12 +184,26 @@ export class PreparationWorkflow extends Construct {
     markOverdue.addCatch(waitForCook, { errors: ['States.ALL'] });
     markOverdue.next(waitForCook);
     waitForCook.addCatch(markOverdue, { errors: ['States.HeartbeatTimeout'] });
-    waitForCook.addCatch(cancelled, { errors: ['Kitchen.Cancelled'] });
-    waitForCook.addCatch(failed, {
+    waitForCook.addCatch(next.cancelled, { errors: ['Kitchen.Cancelled'] });
+    // A cook took the ticket before this step stored its token: it is BAKING already.
+    waitForCook.addCatch(next.bake, { errors: ['Kitchen.Started'] });
+    waitForCook.addCatch(next.failed, {
       errors: ['States.ALL'],
       assign: { failure: '{% $states.errorOutput %}' },
     });
+    waitForCook.next(next.bake);
+    return waitForCook;
+  }
 
+  /**
+   * Bake for the items' time, mark the ticket READY (direct DynamoDB; its condition finds a ticket
+   * cancelled meanwhile), announce `OrderReady`, notify the customer on the ticket's channel.
+   */
+  private bakeToReady(
+    props: PreparationWorkflowProps,
+    next: { failed: sfn.IChainable; cancelled: sfn.IChainable },
+  ): sfn.Wait {
+    const toFailed = { errors: ['States.ALL'], assign: { failure: '{% $states.errorOutput %}' } };
     const bake = sfn.Wait.jsonata(this, 'Bake', {
       time: sfn.WaitTime.seconds('{% $ticket.bakeSeconds %}'),
       comment: "The items' oven time (bakeSecondsOf in the domain).",
@@ -174,9 +222,8 @@ export class PreparationWorkflow extends Construct {
       },
     });
     retryTransient(markReady, transient.dynamodb);
-    markReady.addCatch(cancelled, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
-    markReady.addCatch(failed, { errors: ['States.ALL'], assign: { failure: '{% $states.errorOutput %}' } });
-
+    markReady.addCatch(next.cancelled, { errors: ['DynamoDB.ConditionalCheckFailedException'] });
+    markReady.addCatch(next.failed, toFailed);
     const announceReady = tasks.EventBridgePutEvents.jsonata(this, 'AnnounceOrderReady', {
       entries: [
         {
@@ -191,11 +238,7 @@ export class PreparationWorkflow extends Construct {
       ],
     });
     retryTransient(announceReady, transient.events);
-    announceReady.addCatch(failed, {
-      errors: ['States.ALL'],
-      assign: { failure: '{% $states.errorOutput %}' },
-    });
-
+    announceReady.addCatch(next.failed, toFailed);
     const notify = tasks.SnsPublish.jsonata(this, 'NotifyCustomer', {
       topic: props.notifications,
       message: sfn.TaskInput.fromText("{% 'Your Slice order ' & $ticket.orderId & ' is ready.' %}"),
@@ -206,49 +249,37 @@ export class PreparationWorkflow extends Construct {
       },
     });
     retryTransient(notify, transient.sns);
-    notify.addCatch(failed, { errors: ['States.ALL'], assign: { failure: '{% $states.errorOutput %}' } });
+    notify.addCatch(next.failed, toFailed);
+    bake
+      .next(outOfOven)
+      .next(markReady)
+      .next(announceReady)
+      .next(notify)
+      .next(sfn.Succeed.jsonata(this, 'Ready'));
+    return bake;
+  }
 
-    const route = sfn.Choice.jsonata(this, 'WhereIsTheTicket')
-      .when(sfn.Condition.jsonata("{% $ticket.status = 'QUEUED' %}"), waitForCook)
-      // A ticket copied from the monolith starts its workflow when a cook takes it.
-      .when(sfn.Condition.jsonata("{% $ticket.status = 'BAKING' %}"), bake)
-      .when(sfn.Condition.jsonata("{% $ticket.status = 'CANCELLED' %}"), cancelled)
-      .otherwise(
-        sfn.Succeed.jsonata(this, 'AlreadyDone', { comment: 'A redelivery found the ticket ended.' }),
-      );
-    waitForCook.next(bake);
-    bake.next(outOfOven);
-    outOfOven.next(markReady);
-    markReady.next(announceReady);
-    announceReady.next(notify);
-    notify.next(sfn.Succeed.jsonata(this, 'Ready'));
-
+  /** The Standard, JSONata state machine with its logs and tracing. */
+  private machine(props: PreparationWorkflowProps, definition: sfn.IChainable): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    const stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       queryLanguage: sfn.QueryLanguage.JSONATA,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(accept.next(route)),
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
       comment: 'One order in the kitchen: accept, wait for a cook, bake, ready, announce, notify.',
       timeout: Duration.hours(12),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     acknowledge(
-      this.stateMachine,
+      stateMachine,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing (xray:PutTraceSegments) and log delivery (logs:CreateLogDelivery...) take no resource narrower than *, as AWS documents for Step Functions.',
     );
-    this.failedAlarm = new cloudwatch.Alarm(this, 'FailedAlarm', {
-      alarmDescription: 'A kitchen ticket failed: its workflow caught an error it cannot handle.',
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    return stateMachine;
   }
 
   /** Mark the ticket FAILED (unless it is READY or cancelled), announce `TicketFailed`, fail. */

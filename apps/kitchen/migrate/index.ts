@@ -3,6 +3,7 @@
  * PLACED order of the monolith's table, read from its status index (one Query, no scan), checked,
  * and stored exactly as the workflow's accept step stores a ticket: QUEUED, in cooking order.
  */
+import { LegacyOrderRow } from '@slice/contracts-monolith';
 import { Order } from '@slice/contracts-orders';
 import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
 import * as z from 'zod';
@@ -16,29 +17,8 @@ import { ticketOf } from '../src/domain/ticket';
  */
 export const migrationCorrelationId = 'migration:monolith';
 
-/** A PLACED `ORDER` row of the monolith's table, as the monolith wrote it (integer cents, ISO times). */
-export const LegacyPlacedOrder = z.object({
-  entity: z.literal('ORDER'),
-  PK: z.string(),
-  SK: z.literal('ORDER'),
-  orderId: z.string(),
-  customerId: z.string().min(1),
-  status: z.literal('PLACED'),
-  lines: z
-    .array(
-      z.object({
-        itemId: z.string(),
-        name: z.string(),
-        quantity: z.number().int().min(1),
-        unitPriceCents: z.number().int().min(0),
-      }),
-    )
-    .min(1),
-  totalCents: z.number().int().min(0),
-  currency: z.string(),
-  deliveryAddress: z.unknown(),
-  placedAt: z.string(),
-});
+/** A PLACED `ORDER` row of the monolith's table: the monolith contract's one schema of it, narrowed. */
+export const LegacyPlacedOrder = LegacyOrderRow.extend({ status: z.literal('PLACED') });
 
 /** A legacy placed order row. */
 export type LegacyPlacedOrder = z.infer<typeof LegacyPlacedOrder>;
@@ -95,7 +75,10 @@ export const mapping = defineMapping({
   targetKey: ['pk', 'sk'],
   map: fromLegacy(LegacyPlacedOrder, (row) => [
     ticketRow(
-      ticketOf(orderOfLegacy(row), { correlationId: migrationCorrelationId, channel: storeDefaults.channel }),
+      ticketOf(orderOfLegacy(row), {
+        correlationId: migrationCorrelationId,
+        defaultChannel: storeDefaults.channel,
+      }),
       storeDefaults.timeZone,
     ),
   ]),

@@ -16,7 +16,7 @@ export const config = {
   timeZone: requireEnv('STORE_TIME_ZONE'),
   /** Minutes a ticket may wait for a cook before the sweep announces it overdue. */
   overdueAfterMinutes: requireIntEnv('OVERDUE_AFTER_MINUTES'),
-  /** Where ready notifications go until Orders carries the customer's preference. */
+  /** Where ready notifications go when the order names no channel (`order.notify`). */
   defaultChannel: NotificationChannel.parse(requireEnv('DEFAULT_NOTIFICATION_CHANNEL')),
 } as const;
 

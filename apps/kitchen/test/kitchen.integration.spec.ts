@@ -8,10 +8,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -94,6 +96,7 @@ beforeEach(() => {
     .resolves({ status: 'RUNNING', startDate: new Date('2026-12-01T18:00:00Z') } as never);
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
+  sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
   bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
 });
 
@@ -222,6 +225,21 @@ describe('the Kitchen queue consumer', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
+  it('cancels a baking ticket whose workflow never started (copied from the monolith): nothing to stop', async () => {
+    const order = orderOf();
+    await acceptTicket({ order, correlationId: 'migration:monolith' }, lambdaContext());
+    await ticketRoute('start', order.id);
+    sfn
+      .on(StopExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }));
+    const result = await takeOrderEvents(
+      { Records: [message('c1', order, 'OrderCancelled')] },
+      lambdaContext(),
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(body(await ticketRoute('ticket', order.id))).toMatchObject({ status: 'CANCELLED' });
+  });
+
   it('cancels the ticket of a cancelled order and fails its waiting workflow step with Kitchen.Cancelled', async () => {
     const order = orderOf();
     const token = await queued(order);
@@ -262,6 +280,18 @@ describe('the workflow steps', () => {
     const again = await acceptTicket({ order, correlationId: 'c' }, lambdaContext());
     expect(first).toEqual(again);
     expect(first).toMatchObject({ ticketId: order.id, status: 'QUEUED', bakeSeconds: 600 });
+  });
+
+  it("takes the customer's channel from the order, and the store's default when it names none", async () => {
+    const emailed = await acceptTicket(
+      { order: { ...orderOf(), notify: 'email' }, correlationId: 'c' },
+      lambdaContext(),
+    );
+    const defaulted = await acceptTicket({ order: orderOf(), correlationId: 'c' }, lambdaContext());
+    expect([emailed, defaulted].map((ticket) => (ticket as unknown as { channel: string }).channel)).toEqual([
+      'email',
+      'sms',
+    ]);
   });
 
   it('refuses an input that is not an order, naming the field', async () => {
@@ -313,14 +343,21 @@ describe('the staff routes', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toBe(order.id);
   });
 
-  it('lets staff cancel a baking ticket: TicketCancelled, and the same answer and event id again', async () => {
+  it('lets staff cancel a baking ticket: its execution stopped, TicketCancelled, and the same answer and event id again', async () => {
     const order = orderOf();
     await queued(order);
     await ticketRoute('start', order.id);
     const cancelled = await ticketRoute('cancel', order.id);
     expect(body(cancelled)).toMatchObject({ status: 'CANCELLED' });
-    // Baking: no token to fail; the workflow's READY update finds it cancelled.
+    // Baking: no token to fail; the execution is stopped in its bake.
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+    expect(sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${order.id}`,
+        error: 'Kitchen.Cancelled',
+        cause: 'Kitchen.Cancelled: STAFF',
+      },
+    ]);
     expect(eventsPut().map((entry) => entry.DetailType)).toEqual(['TicketCancelled']);
     const again = await ticketRoute('cancel', order.id);
     expect(again.statusCode).toBe(200);

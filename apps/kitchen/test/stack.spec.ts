@@ -71,8 +71,10 @@ describe('SliceKitchen stack', () => {
       EventPattern: { source: ['slice.orders'], 'detail-type': ['OrderPlaced', 'OrderCancelled'] },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetters'), 'Arn'] } },
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsQueue'), 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsDeadLetters'), 'Arn'] },
+          },
         }),
       ],
     });
@@ -88,10 +90,11 @@ describe('SliceKitchen stack', () => {
       Dimensions: [
         {
           Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetters'), 'QueueName'] },
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsDeadLetters'), 'QueueName'] },
         },
       ],
-      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
     });
   });
 
@@ -99,7 +102,7 @@ describe('SliceKitchen stack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeOrderEventsQueue'), 'Arn'] },
     });
   });
 
@@ -122,6 +125,7 @@ describe('SliceKitchen stack', () => {
     expect(states.WaitForCook?.Catch?.map((c) => [c.ErrorEquals, c.Next])).toEqual([
       [['States.HeartbeatTimeout'], 'MarkOverdue'],
       [['Kitchen.Cancelled'], 'Cancelled'],
+      [['Kitchen.Started'], 'Bake'],
       [['States.ALL'], 'MarkFailed'],
     ]);
     expect(states.MarkOverdue?.Next).toBe('WaitForCook');
@@ -200,8 +204,23 @@ describe('SliceKitchen stack', () => {
   it('sweeps overdue tickets every 5 minutes and writes the summary daily in the store’s time zone', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } }),
+      Target: Match.objectLike({
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+      }),
     });
+    // Each schedule has its own dead-letter queue, which alarms (ServiceSchedule).
+    for (const schedule of ['OverdueSweep', 'DailySummary'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [Match.stringLikeRegexp(`^Schedules${schedule}DeadLetters`), 'QueueName'],
+            },
+          },
+        ],
+      });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 23 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Amsterdam',
@@ -229,6 +248,13 @@ describe('SliceKitchen stack', () => {
     expect(actionsOf('TakeOrderEvents')).toContain('states:StartExecution');
     expect(actionsOf('GetTicket')).not.toContain('states:StartExecution');
     expect(actionsOf('GetKitchenQueue')).not.toContain('states:StartExecution');
+  });
+
+  it('lets only the cancellers stop an execution (a baking ticket cancelled)', () => {
+    for (const canceller of ['CancelTicket', 'TakeOrderEvents'])
+      expect(actionsOf(canceller)).toContain('states:StopExecution');
+    for (const other of ['StartTicket', 'GetTicket', 'AcceptTicket', 'AwaitCook', 'SweepOverdue'])
+      expect(actionsOf(other)).not.toContain('states:StopExecution');
   });
 
   it('reads the bus name from SSM, not from another stack', () => {

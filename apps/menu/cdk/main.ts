@@ -1,6 +1,6 @@
 /**
  * The Menu service's CDK app: synthesizes `SliceMenu-<stage>` and nothing else.
- * `nx run menu:synth` runs it through `cdk synth`; the stage comes from `-c stage=<stage>`.
+ * `nx run menu:synth` runs it as `cdk synth` would; the stage comes from `-c stage=<stage>`.
  */
 import { App } from 'aws-cdk-lib';
 import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';

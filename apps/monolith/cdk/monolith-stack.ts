@@ -20,6 +20,7 @@ import {
   serviceParameterName,
   ServiceStack,
   ServiceTable,
+  stageCorsOrigins,
 } from '@slice/cdk';
 import type { ServiceStackProps } from '@slice/cdk';
 import { monolithContract } from '@slice/contracts-monolith';
@@ -27,9 +28,6 @@ import type { Construct } from 'constructs';
 
 /** Props of {@link MonolithStack}: a stage and the usual stack props; the service comes from the contract. */
 export type MonolithStackProps = Omit<ServiceStackProps, 'service'>;
-
-/** The origins browsers may call the monolith from. */
-const corsOrigins = ['*'];
 
 const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
   indexName: name,
@@ -90,7 +88,7 @@ export class MonolithStack extends ServiceStack {
         TABLE_NAME: this.table.tableName,
         TOKEN_ISSUER: this.platformValue('token-issuer'),
         TOKEN_AUDIENCE: this.platformValue('user-pool-client-id'),
-        CORS_ALLOWED_ORIGINS: corsOrigins.join(','),
+        CORS_ALLOWED_ORIGINS: stageCorsOrigins(stage).join(','),
         MOVED_BASE_PATHS_PARAMETER: movedBasePathsParameter,
       },
     });
@@ -144,13 +142,14 @@ export class MonolithStack extends ServiceStack {
         throttlingBurstLimit: 200,
       },
       defaultCorsPreflightOptions: {
-        allowOrigins: corsOrigins,
+        // The stage's storefront, as the services allow: parity compares the CORS headers too.
+        allowOrigins: stageCorsOrigins(stage),
         allowHeaders: [...corsAllowHeaders],
         allowMethods: apigateway.Cors.ALL_METHODS,
         maxAge: Duration.hours(1),
       },
     });
-    addProblemResponses(api, corsOrigins);
+    addProblemResponses(api, stageCorsOrigins(stage));
     const integration = new apigateway.LambdaIntegration(live);
     const root = api.root.addMethod('ANY', integration);
     const proxy = api.root.addResource('{proxy+}').addMethod('ANY', integration);

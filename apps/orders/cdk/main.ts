@@ -1,6 +1,6 @@
 /**
  * The Orders service's CDK app: synthesizes `SliceOrders-<stage>` and nothing else.
- * `nx run orders:synth` runs it through `cdk synth`; the stage comes from the target configuration.
+ * `nx run orders:synth` runs it as `cdk synth` would; the stage comes from the target configuration.
  */
 import { App } from 'aws-cdk-lib';
 import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';

@@ -4,9 +4,9 @@
  * stores a new order (keys and both indexes).
  */
 import { type Money } from '@slice/contract';
-import { DeliveryAddress, Order, OrderStatus } from '@slice/contracts-orders';
+import { LegacyOrderRow } from '@slice/contracts-monolith';
+import { Order } from '@slice/contracts-orders';
 import { defineMapping, fromLegacy, LegacyRowRejected } from '@slice/migration';
-import * as z from 'zod';
 import { orderRow } from '../src/adapters/dynamodb-order-repository';
 import { backfillCorrelationId } from '../src/domain/order';
 
@@ -15,35 +15,6 @@ import { backfillCorrelationId } from '../src/domain/order';
  * placed (it is history), but does announce its cancellation later, as for any order.
  */
 export const migrationCorrelationId = backfillCorrelationId;
-
-/** An `ORDER` row of the monolith's table, as the monolith wrote it (integer cents, ISO times). */
-export const LegacyOrder = z.object({
-  entity: z.literal('ORDER'),
-  PK: z.string(),
-  SK: z.literal('ORDER'),
-  orderId: z.string(),
-  customerId: z.string().min(1),
-  status: OrderStatus,
-  lines: z
-    .array(
-      z.object({
-        itemId: z.string(),
-        name: z.string(),
-        quantity: z.number().int().min(1),
-        unitPriceCents: z.number().int().min(0),
-      }),
-    )
-    .min(1),
-  totalCents: z.number().int().min(0),
-  currency: z.string(),
-  deliveryAddress: DeliveryAddress,
-  placedAt: z.string(),
-  cancelledAt: z.string().optional(),
-  version: z.number().int().min(1),
-});
-
-/** A legacy order row. */
-export type LegacyOrder = z.infer<typeof LegacyOrder>;
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 
@@ -58,7 +29,7 @@ const money = (amount: number, currency: string): Money => ({ amount, currency }
  * toOrder(row).total; // { amount: 1800, currency: 'EUR' }
  * ```
  */
-export function toOrder(row: LegacyOrder): Order {
+export function toOrder(row: LegacyOrderRow): Order {
   const lines = row.lines.map((line) => ({
     itemId: line.itemId,
     name: line.name,
@@ -97,5 +68,5 @@ export const mapping = defineMapping({
   },
   sourceKey: ['PK', 'SK'],
   targetKey: ['pk', 'sk'],
-  map: fromLegacy(LegacyOrder, (row) => [orderRow(toOrder(row), migrationCorrelationId)]),
+  map: fromLegacy(LegacyOrderRow, (row) => [orderRow(toOrder(row), migrationCorrelationId)]),
 });

@@ -104,13 +104,18 @@ afterAll(async () => {
 
 const claims = (sub: string, staff = false) => ({ sub, 'cognito:groups': staff ? 'staff' : 'customer' });
 const body = (response: APIGatewayProxyResult) => JSON.parse(response.body) as Record<string, unknown>;
-const place = (sub: string, key: string, items: Array<{ itemId: string; quantity: number }>) =>
+const place = (
+  sub: string,
+  key: string,
+  items: Array<{ itemId: string; quantity: number }>,
+  more: { notify?: 'sms' | 'email' } = {},
+) =>
   handlers.place(
     restApiEvent({
       method: 'POST',
       path: '/orders',
       resource: '/orders',
-      body: { items, deliveryAddress: address },
+      body: { items, deliveryAddress: address, ...more },
       headers: { 'Idempotency-Key': key },
       claims: claims(sub),
     }),
@@ -168,6 +173,23 @@ describe('POST /orders', () => {
     expect(first.headers?.location).toBe(`/orders/${String(body(first).id)}`);
     expect(retry.body).toBe(first.body);
     expect(await storedOrdersOf('alice')).toHaveLength(1);
+  });
+
+  it('keeps the channel the customer chose for the ready notification, and leaves it out when none was chosen', async () => {
+    const chosen = body(
+      await place('gwen', 'gwen-order-0001', [{ itemId: 'margherita', quantity: 1 }], { notify: 'email' }),
+    );
+    const unchosen = body(await place('gwen', 'gwen-order-0002', [{ itemId: 'margherita', quantity: 1 }]));
+    expect(chosen.notify).toBe('email');
+    expect(body(await get('gwen', String(chosen.id)))).toMatchObject({ notify: 'email' });
+    expect(body(await get('gwen', String(unchosen.id)))).not.toHaveProperty('notify');
+    expect(
+      (
+        await place('gwen', 'gwen-order-0003', [{ itemId: 'margherita', quantity: 1 }], {
+          notify: 'fax' as never,
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 
   it('places exactly one order for 20 concurrent identical requests, all answered alike', async () => {

@@ -116,7 +116,9 @@ describe('SliceOrders stack', () => {
     );
     expect(functions).toHaveLength(4);
     for (const [, fn] of functions)
-      expect(fn.Properties.Environment.Variables.CORS_ALLOWED_ORIGINS).toBe('*');
+      expect(fn.Properties.Environment.Variables.CORS_ALLOWED_ORIGINS).toBe(
+        'https://www.dev.slice.example.com',
+      );
   });
 
   it('invokes the live alias from the API, not $LATEST', () => {

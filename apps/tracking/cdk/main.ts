@@ -1,6 +1,6 @@
 /**
  * The Tracking service's CDK app: synthesizes `SliceTracking-<stage>` and nothing else.
- * `nx run tracking:synth` runs it through `cdk synth`; the stage comes from the target configuration.
+ * `nx run tracking:synth` runs it as `cdk synth` would; the stage comes from the target configuration.
  */
 import { App } from 'aws-cdk-lib';
 import { serviceStackName, stageEnvironment, synthesize } from '@slice/cdk';

@@ -14,4 +14,5 @@ export * from './service-table';
 export * from './service-websocket';
 export * from './service-workflow';
 export * from './stages';
+export * from './static-site';
 export * from './synthesize';

@@ -123,11 +123,11 @@ export class ServiceMonitoring extends Construct {
     );
   }
 
-  /** Alarms as soon as a dead-letter queue holds a message: something failed for good. */
-  addDeadLetterQueue(queue: sqs.IQueue, name: string): void {
+  /** Alarms as soon as a dead-letter queue holds a message: something failed for good. Answers the alarm. */
+  addDeadLetterQueue(queue: sqs.IQueue, name: string): cloudwatch.Alarm {
     const metric = queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute });
     this.dashboard.addWidgets(graph(`${name}: dead letters`, [metric]));
-    this.alarm(`${name}DepthAlarm`, {
+    return this.alarm(`${name}DepthAlarm`, {
       alarmName: this.alarmName(kebab(name)),
       alarmDescription: `Messages parked in ${name} on ${this.stage}: each is work that failed for good.`,
       metric,

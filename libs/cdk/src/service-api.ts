@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { addProblemResponses } from './gateway-responses';
 import { acknowledge } from './nag';
 import { isDevelopmentStage, serviceParameterName, ServiceStack } from './service-stack';
+import { stageCorsOrigins } from './stages';
 
 /**
  * Stage-wide request limits of an API.
@@ -116,7 +117,7 @@ export interface ServiceApiProps<R extends Record<string, Route> = Record<string
    * The origins browsers may call the API from; `*` for any. Also given to each handler as
    * `CORS_ALLOWED_ORIGINS`, so the middleware answers CORS the same way.
    *
-   * @default ['*']
+   * @default the stage's storefront origin (`stageCorsOrigins(stage)`); `['*']` for a stage without a stage file
    */
   readonly corsOrigins?: string[];
 
@@ -217,7 +218,7 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
         `ServiceApi ${id}: routes ${needsAuthorizer.map(describe).join(', ')} need signed-in callers; pass userPool.`,
       );
     }
-    const corsOrigins = props.corsOrigins ?? ['*'];
+    const corsOrigins = props.corsOrigins ?? stageCorsOrigins(stage);
     checkOrigins(id, corsOrigins);
     const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
     checkThrottling(id, throttling);
@@ -422,7 +423,8 @@ function checkThrottling(id: string, { rateLimit, burstLimit }: ThrottlingOption
 interface Parameter {
   readonly name: string;
   readonly in: 'path' | 'query' | 'header';
-  readonly required: boolean;
+  /** Absent when false, as OpenAPI's default. */
+  readonly required?: boolean;
 }
 
 /**
@@ -452,7 +454,10 @@ function requestParametersOf(parameters: readonly Parameter[]): Record<string, b
     const name = `method.request.${location[parameter.in]}.${parameter.name}`;
     const key = parameter.in === 'header' ? name.toLowerCase() : name;
     const seen = byKey.get(key);
-    byKey.set(key, { name: seen?.name ?? name, required: (seen?.required ?? false) || parameter.required });
+    byKey.set(key, {
+      name: seen?.name ?? name,
+      required: (seen?.required ?? false) || parameter.required === true,
+    });
   }
   return Object.fromEntries([...byKey.values()].map(({ name, required }) => [name, required]));
 }

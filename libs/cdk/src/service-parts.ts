@@ -65,6 +65,13 @@ export interface TableStreamSubscriptionProps {
    */
   readonly batchSize?: number;
   /**
+   * How long Lambda gathers records before it invokes the function. A window delays every change
+   * by up to its length when traffic is light (one order waits the whole window for company), so
+   * the outbox takes none, as the streams' default: Lambda invokes with what it read.
+   * @default Duration.seconds(0)
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
    * Retries of a failing batch (bisected on each error) before it is parked in the DLQ.
    * @default 10
    */
@@ -100,7 +107,7 @@ export class TableStreamSubscription extends Construct {
       new DynamoEventSource(props.table.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 25,
-        maxBatchingWindow: Duration.seconds(1),
+        maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(0),
         bisectBatchOnError: true,
         retryAttempts: props.retryAttempts ?? 10,
         reportBatchItemFailures: true,

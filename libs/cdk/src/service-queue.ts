@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -43,6 +44,8 @@ export interface ServiceQueueProps {
 export class ServiceQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** The alarm on a message in the dead-letter queue (for a rollout to watch); none outside a {@link ServiceStack}. */
+  readonly deadLetterAlarm: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceQueueProps) {
     super(scope, id);
@@ -65,6 +68,6 @@ export class ServiceQueue extends Construct {
     );
     const monitoring = ServiceStack.find(this)?.monitoring;
     monitoring?.addQueue(this.queue, id);
-    monitoring?.addDeadLetterQueue(this.deadLetterQueue, `${id}DeadLetters`);
+    this.deadLetterAlarm = monitoring?.addDeadLetterQueue(this.deadLetterQueue, `${id}DeadLetters`);
   }
 }

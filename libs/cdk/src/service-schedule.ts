@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -16,11 +17,17 @@ export interface ServiceScheduleProps {
   readonly schedule: scheduler.ScheduleExpression;
   /** What the schedule is for, as its description. */
   readonly description: string;
+  /**
+   * How long a run is retried before it goes to the dead-letter queue: a run worth nothing once
+   * the next one is due takes the schedule's period.
+   * @default 1 hour
+   */
+  readonly maxEventAge?: Duration;
 }
 
 /**
  * An EventBridge Scheduler schedule invoking a function, with what AWS leaves to the caller: a
- * bounded retry policy (3 attempts within an hour), a dead-letter queue for invocations that
+ * bounded retry policy (3 attempts within `maxEventAge`, an hour by default), a dead-letter queue for invocations that
  * still fail, and that queue on the service's dashboard with an alarm.
  *
  * @example
@@ -35,6 +42,8 @@ export interface ServiceScheduleProps {
 export class ServiceSchedule extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly deadLetterQueue: sqs.Queue;
+  /** The alarm on a run in the dead-letter queue; none outside a {@link ServiceStack}. */
+  readonly deadLetterAlarm: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceScheduleProps) {
     super(scope, id);
@@ -60,9 +69,12 @@ export class ServiceSchedule extends Construct {
         role,
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: props.maxEventAge ?? Duration.hours(1),
       }),
     });
-    ServiceStack.find(this)?.monitoring.addDeadLetterQueue(this.deadLetterQueue, `${id}DeadLetters`);
+    this.deadLetterAlarm = ServiceStack.find(this)?.monitoring.addDeadLetterQueue(
+      this.deadLetterQueue,
+      `${id}DeadLetters`,
+    );
   }
 }

@@ -57,6 +57,27 @@ describe('ServiceMonitoring', () => {
     ]);
   });
 
+  it('hands each dead-letter alarm to its queue and schedule, for a rollout to watch, and retries a run for its maxEventAge', () => {
+    const { stack } = pizzasStack('dev');
+    const consumer = new ServiceFunction(stack, 'Consume', { entry: fixtureEntry });
+    const queue = new ServiceQueue(stack, 'Orders', { consumer });
+    const sweep = new ServiceSchedule(stack, 'Sweep', {
+      target: consumer,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(5)),
+      description: 'A sweep',
+      maxEventAge: Duration.minutes(5),
+    });
+
+    const template = Template.fromStack(stack);
+    expect([queue.deadLetterAlarm, sweep.deadLetterAlarm].map((alarm) => alarm?.node.id)).toEqual([
+      'OrdersDeadLettersDepthAlarm',
+      'SweepDeadLettersDepthAlarm',
+    ]);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 } }),
+    });
+  });
+
   it('alarms on failed, timed-out or aborted workflow executions', () => {
     const { stack } = pizzasStack('dev');
     new ServiceWorkflow(stack, 'Bake', { task: new ServiceFunction(stack, 'Step', { entry: fixtureEntry }) });

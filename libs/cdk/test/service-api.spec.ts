@@ -384,11 +384,33 @@ describe('ServiceApi checks', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: '*' }) },
+      Environment: {
+        Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: 'https://www.dev.slice.example.com' }),
+      },
     });
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" }),
-    });
+  });
+
+  it("allows the stage's storefront origin by default, and any origin on a stage without a stage file", () => {
+    const origins = (stage: string) => {
+      const { stack } = pizzasStack(stage);
+      const getPizza = new ServiceFunction(stack, 'GetPizza', { entry: fixtureEntry });
+      new ServiceApi(stack, 'Api', {
+        contract: publicContract,
+        stage,
+        handlers: { getPizza },
+        webAclArn: stack.webAclArn,
+      });
+      return Template.fromStack(stack).findResources('AWS::ApiGateway::GatewayResponse');
+    };
+    const allowed = (stage: string): unknown[] =>
+      Object.values(origins(stage)).map((response) => {
+        const parameters = (response.Properties as { ResponseParameters: Record<string, unknown> })
+          .ResponseParameters;
+        return parameters['gatewayresponse.header.Access-Control-Allow-Origin'];
+      });
+
+    expect(new Set(allowed('prod'))).toEqual(new Set(["'https://www.slice.example.com'"]));
+    expect(new Set(allowed('pr-42'))).toEqual(new Set(["'*'"]));
   });
 
   it('throttles the stage with the limits it is given', () => {

@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import type { ConsumerExpectation, Contract, EventExpectation, Route } from '@slice/contract';
+import {
+  eventJsonSchemas,
+  type ConsumerExpectation,
+  type Contract,
+  type EventExpectation,
+  type Route,
+} from '@slice/contract';
 import { statusesOf, type SuiteCase } from './cases';
 import { ContractViolation, expectStatus } from './context';
 
@@ -20,7 +26,14 @@ function schemaGap(route: Route, field: string): string | undefined {
 
 /** Why a schema does not promise a field (a dot path): not declared, or optional; undefined when it does. */
 function fieldGap(schema: z.core.$ZodType, field: string): string | undefined {
-  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject;
+  return jsonFieldGap(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }), field);
+}
+
+/**
+ * Why a JSON Schema (with its `$defs`) does not promise a field (a dot path): not declared, or
+ * optional unless `optional` allows it of the last step; undefined when it does.
+ */
+function jsonFieldGap(json: JsonObject, field: string, optional = false): string | undefined {
   const defs = (json.$defs ?? {}) as Record<string, JsonObject>;
   const resolve = (schema: JsonObject): JsonObject => {
     let node = schema;
@@ -29,13 +42,16 @@ function fieldGap(schema: z.core.$ZodType, field: string): string | undefined {
   };
   let node: JsonObject = json;
   const walked: string[] = [];
-  for (const { name, each } of field.split('.').map(segmentOf)) {
+  const segments = field.split('.').map(segmentOf);
+  for (const [index, { name, each }] of segments.entries()) {
     node = resolve(node);
     const properties = (node.properties ?? {}) as Record<string, JsonObject>;
     const required = (node.required ?? []) as string[];
     walked.push(name);
     if (!(name in properties)) return `${walked.join('.')} is not declared`;
-    if (!required.includes(name)) return `${walked.join('.')} is optional`;
+    // An optional read may be absent at its last step; the steps to it are still promised.
+    const last = index === segments.length - 1;
+    if (!required.includes(name) && !(optional && last)) return `${walked.join('.')} is optional`;
     node = properties[name] ?? {};
     if (each) {
       node = resolve(node);
@@ -158,8 +174,9 @@ export function expectationCases(
 }
 
 /**
- * What a provider's event no longer promises of a consumer's expectation: the event is gone, or a
- * field is not declared or not required in its detail. Empty when it keeps every promise.
+ * What a provider's event no longer promises of a consumer's expectation: the event is gone or has
+ * another source, or a field is not declared, or a required one is not required, in its published
+ * detail schema. Empty when it keeps every promise.
  *
  * @example
  * ```ts
@@ -167,15 +184,39 @@ export function expectationCases(
  * ```
  */
 export function eventExpectationGaps(contract: Contract, expectation: EventExpectation): string[] {
-  const event = contract.events[expectation.detailType];
+  return publishedEventGaps(eventJsonSchemas(contract), expectation);
+}
+
+/**
+ * {@link eventExpectationGaps} against a provider's published event schemas (the `events` of its
+ * `published/contract.json`: JSON Schema by detail type, with `x-slice-source`), for a consumer
+ * that declared its expectation as data.
+ *
+ * @example
+ * ```ts
+ * publishedEventGaps(publishedOf(kitchenContract).events, ordersEventExpectations[0]); // []
+ * ```
+ */
+export function publishedEventGaps(
+  events: Readonly<Record<string, JsonObject>>,
+  expectation: EventExpectation,
+): string[] {
+  const event = events[expectation.detailType];
   if (!event) return [`${expectation.detailType} is gone`];
-  return expectation.fields.map((field) => fieldGap(event.detail, field)).filter((gap) => gap !== undefined);
+  const source = event['x-slice-source'];
+  if (source !== expectation.source)
+    return [`${expectation.detailType} comes from ${String(source)}, not ${expectation.source}`];
+  return [
+    ...expectation.fields.map((field) => jsonFieldGap(event, field)),
+    ...(expectation.optionalFields ?? []).map((field) => jsonFieldGap(event, field, true)),
+  ].filter((gap) => gap !== undefined);
 }
 
 /**
  * The cases that hold a provider to what consumers of its events declared: every expected field
- * stays declared and required in the event's detail schema (what the provider publishes is parsed
- * against that schema, so the schema is the promise).
+ * stays declared (and required, unless the consumer reads it only when present) in the event's
+ * published detail schema (what the provider publishes is parsed against that schema, so the
+ * schema is the promise).
  *
  * @example
  * ```ts

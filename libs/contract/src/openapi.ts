@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import './locale';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { Contract } from './contract';
 import { errorsOf } from './errors-of';
+import { withMeta } from './meta';
 import { Problem, problemContentType } from './problem';
 import { IdempotencyKey, type Route } from './route';
 
@@ -22,117 +24,103 @@ export interface OpenApiOptions {
   readonly serverUrl?: string;
 }
 
-/** Collects named schemas (`.meta({ id })`) into `components.schemas` while converting. */
-class SchemaCollector {
-  readonly components: Record<string, JsonObject> = {};
-
-  convert(schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject {
-    const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
-    // Named schemas come back under $defs; OpenAPI keeps them in components.
-    const json = JSON.parse(
-      JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
-    ) as JsonObject;
-    const { $schema: _schema, $defs, ...rest } = json;
-    for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, JsonObject>)) {
-      this.components[id] ??= definition;
-    }
-    return rest;
-  }
+/**
+ * The headers the platform adds: the `Idempotency-Key` on the routes that ask for it, the
+ * correlation id on every route. Built on demand, so a handler's bundle that imports the kit
+ * carries none of the documentation.
+ */
+function platformParameters(route: Route): z.core.$ZodType[] {
+  const correlationId = withMeta(z.optional(z.string()), {
+    param: {
+      name: 'X-Correlation-Id',
+      in: 'header',
+      description: 'Ties logs and events to this request; created when absent and echoed back.',
+    },
+  });
+  if (!route.idempotencyKey) return [correlationId];
+  const idempotencyKey = withMeta(IdempotencyKey, {
+    param: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      description: 'Makes the request safe to retry: the same key and body replay the first answer.',
+    },
+  });
+  return [idempotencyKey, correlationId];
 }
 
 const problemResponse = (description: string) => ({
   description,
-  content: { [problemContentType]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  content: { [problemContentType]: { schema: Problem } },
 });
 
-function parametersOf(route: Route, schemas: SchemaCollector): JsonObject[] {
-  const parameters: JsonObject[] = [];
-  for (const location of ['path', 'query', 'headers'] as const) {
-    const object = route.request[location];
-    if (!object) continue;
-    const json = schemas.convert(object, 'input');
-    const properties = (json.properties ?? {}) as Record<string, JsonObject>;
-    const required = new Set((json.required ?? []) as string[]);
-    for (const [name, schema] of Object.entries(properties)) {
-      parameters.push({
-        name,
-        in: location === 'headers' ? 'header' : location,
-        required: location === 'path' || required.has(name),
-        schema,
-      });
-    }
-  }
-  if (route.idempotencyKey) {
-    parameters.push({
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: true,
-      description: 'Makes the request safe to retry: the same key and body replay the first answer.',
-      schema: schemas.convert(IdempotencyKey, 'input'),
-    });
-  }
-  parameters.push({
-    name: 'X-Correlation-Id',
-    in: 'header',
-    required: false,
-    description: 'Ties logs and events to this request; created when absent and echoed back.',
-    schema: { type: 'string' },
-  });
-  return parameters;
-}
-
-function operationOf(route: Route, schemas: SchemaCollector, tag: string): JsonObject {
+function responsesOf(route: Route): ZodOpenApiOperationObject['responses'] {
   const successExamples = route.examples.filter((example) => example.response.status === route.status);
-  const responses: Record<string, JsonObject> = {
+  const examples = Object.fromEntries(
+    successExamples.map((example) => [example.name, { value: example.response.body }]),
+  );
+  return {
     [route.status]: route.response
       ? {
           description: route.summary,
           content: {
             'application/json': {
-              schema: schemas.convert(route.response, 'output'),
-              ...(successExamples.length
-                ? {
-                    examples: Object.fromEntries(
-                      successExamples.map((example) => [example.name, { value: example.response.body }]),
-                    ),
-                  }
-                : {}),
+              schema: route.response,
+              ...(successExamples.length ? { examples } : {}),
             },
           },
         }
       : { description: route.summary },
+    ...Object.fromEntries(
+      Object.entries(errorsOf(route)).map(([status, description]) => [status, problemResponse(description)]),
+    ),
   };
-  for (const [status, description] of Object.entries(errorsOf(route))) {
-    responses[status] = problemResponse(description);
-  }
+}
+
+function operationOf(route: Route, tag: string): ZodOpenApiOperationObject {
+  const { path, query, headers, body } = route.request;
   return {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [tag],
-    ...(route.auth === 'public' ? { security: [] } : { security: [{ cognito: [] }] }),
+    security: route.auth === 'public' ? [] : [{ cognito: [] }],
     ...(route.auth === 'staff' ? { 'x-slice-auth': 'staff' } : {}),
-    parameters: parametersOf(route, schemas),
-    ...(route.request.body
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: schemas.convert(route.request.body, 'input') } },
-          },
-        }
-      : {}),
-    responses,
+    requestParams: { ...(path && { path }), ...(query && { query }), ...(headers && { header: headers }) },
+    parameters: platformParameters(route),
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+    responses: responsesOf(route),
   };
 }
 
-function emptyDocument(info: JsonObject, options: OpenApiOptions): OpenApiDocument {
-  return {
+/** The operations of every route of the contracts, merged by path: one path may have several methods. */
+function pathsOf(contracts: readonly Contract[]): ZodOpenApiPathsObject {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const contract of contracts) {
+    for (const route of Object.values(contract.routes)) {
+      paths[route.path] = {
+        ...paths[route.path],
+        [route.method.toLowerCase()]: operationOf(route, contract.service.name),
+      };
+    }
+  }
+  return paths;
+}
+
+function documentOf(
+  info: JsonObject & { title: string; version: string },
+  contracts: readonly Contract[],
+  options: OpenApiOptions,
+): OpenApiDocument {
+  // The library types a document loosely; this one always has the version, paths and components given here.
+  const document = createDocument({
     openapi: '3.1.1',
     info,
     servers: [{ url: options.serverUrl ?? '/' }],
-    paths: {},
+    tags: contracts.map(({ service }) => ({ name: service.name, description: service.description })),
+    paths: pathsOf(contracts),
     components: {
-      schemas: {},
+      // Every error answer points at Problem, so it is a component even for a route-less contract.
+      schemas: { Problem },
       securitySchemes: {
         cognito: {
           type: 'http',
@@ -142,20 +130,12 @@ function emptyDocument(info: JsonObject, options: OpenApiOptions): OpenApiDocume
         },
       },
     },
-  };
-}
-
-function addContract(document: OpenApiDocument, contract: Contract, schemas: SchemaCollector): void {
-  for (const route of Object.values(contract.routes)) {
-    const operations = (document.paths[route.path] ??= {});
-    operations[route.method.toLowerCase()] = operationOf(route, schemas, contract.service.name);
-  }
-}
-
-function finish(document: OpenApiDocument, schemas: SchemaCollector): OpenApiDocument {
-  schemas.convert(Problem, 'output');
+  }) as unknown as OpenApiDocument;
+  const schemas = document.components.schemas;
   document.components.schemas = Object.fromEntries(
-    Object.entries(schemas.components).sort(([a], [b]) => a.localeCompare(b)),
+    Object.keys(schemas)
+      .sort((a, b) => a.localeCompare(b))
+      .map((id) => [id, schemas[id] as JsonObject]),
   );
   return document;
 }
@@ -171,8 +151,7 @@ function finish(document: OpenApiDocument, schemas: SchemaCollector): OpenApiDoc
  */
 export function toOpenApi(contract: Contract, options: OpenApiOptions = {}): OpenApiDocument {
   const { service } = contract;
-  const schemas = new SchemaCollector();
-  const document = emptyDocument(
+  return documentOf(
     {
       title: service.title,
       version: service.version,
@@ -180,41 +159,25 @@ export function toOpenApi(contract: Contract, options: OpenApiOptions = {}): Ope
       'x-slice-team': service.team,
       'x-slice-base-path': service.basePath,
     },
+    [contract],
     options,
   );
-  document.tags = [{ name: service.name, description: service.description }];
-  addContract(document, contract, schemas);
-  return finish(document, schemas);
 }
 
 /**
  * One OpenAPI 3.1 document for the whole platform domain: every service's routes, tagged by service.
- * Two services declaring a schema of the same name with different shapes is an error.
+ * Two services declaring different schemas under one id is an error: share the schema (a
+ * contract may import another's) or give one of them another id.
  */
 export function toDomainOpenApi(
   contracts: readonly Contract[],
   options: OpenApiOptions = {},
 ): OpenApiDocument {
-  const schemas = new SchemaCollector();
-  const document = emptyDocument(
+  return documentOf(
     { title: 'Slice', version: '1.0.0', description: 'Every Slice service behind the platform domain.' },
+    contracts,
     options,
   );
-  document.tags = contracts.map(({ service }) => ({ name: service.name, description: service.description }));
-  for (const contract of contracts) {
-    const own = new SchemaCollector();
-    addContract(document, contract, own);
-    for (const [id, schema] of Object.entries(own.components)) {
-      const existing = schemas.components[id];
-      if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
-        throw new Error(
-          `Schema ${id} is declared differently by two contracts; give one of them another id.`,
-        );
-      }
-      schemas.components[id] = schema;
-    }
-  }
-  return finish(document, schemas);
 }
 
 /**

@@ -155,10 +155,20 @@ export function defineRoute<
   if (!definition.path.startsWith('/') || definition.path.endsWith('/')) {
     throw new Error(`${where}: path must start with / and not end with one.`);
   }
-  const declared = Object.keys(request.path?._zod.def.shape ?? {}).sort();
+  const pathShape: Record<string, z.core.$ZodType> = request.path?._zod.def.shape ?? {};
+  const declared = Object.keys(pathShape).sort();
   if (declared.join() !== [...pathParameters].sort().join()) {
     throw new Error(
       `${where}: path parameters {${pathParameters.join('}, {')}} must match the path schema (${declared.join(', ') || 'none'}).`,
+    );
+  }
+  const optional = declared.filter((name) => {
+    const schema = pathShape[name];
+    return schema !== undefined && z.safeParse(schema, undefined).success;
+  });
+  if (optional.length) {
+    throw new Error(
+      `${where}: path parameters are always present; ${optional.join(', ')} cannot be optional.`,
     );
   }
   if (request.body && (definition.method === 'GET' || definition.method === 'DELETE')) {

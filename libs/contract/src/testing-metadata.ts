@@ -132,19 +132,25 @@ export function defineExpectations<C extends Contract>(
 }
 
 /**
- * What a consuming service relies on in one event of another service's contract: the detail
- * fields (dot paths such as `order.customerId`) it reads. The provider's contract suite fails
- * when the event's schema stops declaring them or makes one optional.
+ * What a consuming service relies on in one event of another service's contract: the event (its
+ * source and detail type) and the detail fields (dot paths such as `order.customerId`) it reads.
+ * It is plain data, so a consumer can declare it without importing the provider's contract lib.
+ * The provider's contract suite fails when the event's published schema stops declaring them, or
+ * makes a required one optional.
  */
 export interface EventExpectation {
   /** The consuming service: `tracking`. */
   readonly consumer: string;
   /** The providing service: `orders`. */
   readonly provider: string;
+  /** The event's source: `slice.orders`. */
+  readonly source: string;
   /** The provider's event: `OrderPlaced`. */
   readonly detailType: string;
   /** Detail fields the consumer reads; each must be declared and required. */
   readonly fields: readonly string[];
+  /** Detail fields the consumer reads when they are there; each must be declared, and may be optional. */
+  readonly optionalFields?: readonly string[];
   /** Why the consumer needs them, for the provider's reviewers. */
   readonly reason: string;
 }
@@ -164,17 +170,44 @@ export function defineEventExpectations<C extends Contract>(
   consumer: string,
   provider: C,
   expectations: ReadonlyArray<
-    Omit<EventExpectation, 'consumer' | 'provider' | 'detailType'> & {
+    Omit<EventExpectation, 'consumer' | 'provider' | 'source' | 'detailType'> & {
       readonly detailType: keyof C['events'] & string;
     }
   >,
 ): EventExpectation[] {
   return expectations.map((expectation) => {
-    if (!provider.events[expectation.detailType]) {
+    const event = provider.events[expectation.detailType];
+    if (!event) {
       throw new Error(
         `${consumer} expects ${provider.service.name}'s event ${expectation.detailType}, which does not exist.`,
       );
     }
-    return { ...expectation, consumer, provider: provider.service.name };
+    return { ...expectation, consumer, provider: provider.service.name, source: event.source };
+  });
+}
+
+/**
+ * Declares what a consumer relies on in a provider's events as data alone: the provider by name,
+ * each event by source and detail type. For a provider whose contract lib the consumer's cannot
+ * import (Kitchen's contract imports Orders', so Orders' cannot import Kitchen's back); the
+ * contract runner holds the provider's published event schemas to it, as for
+ * {@link defineEventExpectations}.
+ *
+ * @example
+ * ```ts
+ * export const ordersEventExpectations = declareEventExpectations('orders', 'kitchen', [
+ *   { source: 'slice.kitchen', detailType: 'OrderReady', fields: ['ticket.orderId', 'readyAt'], reason: 'Marks the order READY' },
+ * ]);
+ * ```
+ */
+export function declareEventExpectations(
+  consumer: string,
+  provider: string,
+  expectations: ReadonlyArray<Omit<EventExpectation, 'consumer' | 'provider'>>,
+): EventExpectation[] {
+  return expectations.map((expectation) => {
+    if (expectation.fields.length + (expectation.optionalFields?.length ?? 0) === 0)
+      throw new Error(`${consumer} expects ${provider}'s ${expectation.detailType} without naming a field.`);
+    return { ...expectation, consumer, provider };
   });
 }

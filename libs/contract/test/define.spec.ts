@@ -30,6 +30,21 @@ describe('defineRoute', () => {
     ).toThrow(/path parameters \{id\} must match the path schema \(none\)/);
   });
 
+  it('rejects an optional path parameter, which API Gateway never leaves out', () => {
+    expect(() =>
+      defineRoute({
+        method: 'GET',
+        path: '/samples/{id}',
+        operationId: 'getSample',
+        summary: 's',
+        auth: 'public',
+        request: { path: z.strictObject({ id: z.string().optional() }) },
+        status: 200,
+        response: Item,
+      }),
+    ).toThrow(/id cannot be optional/);
+  });
+
   it('rejects a body on a GET', () => {
     expect(() =>
       defineRoute({

@@ -8,7 +8,12 @@ import type {
 import { kitchenContract, kitchenEventExpectations } from '@slice/contracts-kitchen';
 import { menuContract, menuFixtures } from '@slice/contracts-menu';
 import { monolithContract } from '@slice/contracts-monolith';
-import { ordersContract, ordersExpectations, ordersFixtures } from '@slice/contracts-orders';
+import {
+  ordersContract,
+  ordersEventExpectations,
+  ordersExpectations,
+  ordersFixtures,
+} from '@slice/contracts-orders';
 import { trackingContract, trackingExpectations } from '@slice/contracts-tracking';
 
 /** A contract the runner knows, with its fixtures. */
@@ -47,6 +52,7 @@ export const socketContracts: Readonly<Record<string, SocketContract>> = { track
 export const consumerEventExpectations: readonly EventExpectation[] = [
   ...trackingExpectations,
   ...kitchenEventExpectations,
+  ...ordersEventExpectations,
 ];
 
 /**

@@ -43,9 +43,11 @@ describe('cdk.json of each deployable', () => {
       'apps/menu',
       'apps/monolith',
       'apps/orders',
+      'apps/storefront',
       'apps/tracking',
       'infra',
       'infra/front-door',
+      'tools/portal',
     ]);
   });
 

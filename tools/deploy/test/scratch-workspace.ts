@@ -5,7 +5,8 @@
  * `node_modules/.bin/cdk`, which records its arguments. Nx puts `node_modules/.bin` before the
  * caller's PATH, so that is the first `cdk` any task finds, and a stand-in put earlier on PATH would
  * never be reached. The assemblies are small hand-written manifests with a `<name>-dev` and a
- * `<name>-prod` stack per deployable (`Stand<project>`), so nothing is synthesized.
+ * `<name>-prod` stack per deployable (`Stand<project>`), so nothing is synthesized: the `synth`
+ * target (which runs the CDK apps in process, not through `cdk`) is a no-op there.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -121,9 +122,14 @@ async function runNx(dir: string, calls: string, args: string[]): Promise<NxRun>
 export function createScratchWorkspace(): ScratchWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'slice-dry-run-'));
   const calls = join(dir, 'cdk-calls.log');
-  for (const file of ['nx.json', 'package.json', 'tsconfig.base.json']) {
+  for (const file of ['package.json', 'tsconfig.base.json']) {
     cpSync(join(workspaceRoot, file), join(dir, file));
   }
+  const nxJson = JSON.parse(readFileSync(join(workspaceRoot, 'nx.json'), 'utf8')) as {
+    targetDefaults: Record<string, unknown>;
+  };
+  nxJson.targetDefaults.synth = { executor: 'nx:noop' };
+  writeFileSync(join(dir, 'nx.json'), JSON.stringify(nxJson, null, 2));
   cpSync(join(workspaceRoot, 'tools/deploy/src'), join(dir, 'tools/deploy/src'), { recursive: true });
   const deployables: Deployable[] = [];
   for (const folder of sourceFolders.flatMap((name) => projectFolders(join(workspaceRoot, name)))) {

@@ -1,8 +1,9 @@
 /**
  * `npm run invoke` and `npm run logs` against a running local cloud: a REST, an SQS and an
  * EventBridge event (the last two to a probe function that answers what it received, added the
- * way a consuming service's stack would add one), bad input, and the lines of one request across
- * Orders' functions (the HTTP function and the stream outbox function) by its correlation id.
+ * way a consuming service's stack would add one), a stream record to Orders' outbox, bad input,
+ * and the lines of one request across Orders' functions (the HTTP function and the stream outbox
+ * function) by its correlation id.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,6 +115,58 @@ describe('npm run invoke', () => {
     expect(queued.stdout).toContain('"source": "aws:sqs"');
     expect(queued.stdout).toContain('"detailType": "OrderCancelled"');
     expect(queued.stdout).toContain('"correlationId": "c-sqs"');
+  }, 60_000);
+
+  it("sends a stream record of Orders' table to its outbox, which publishes the order", async () => {
+    const orderId = '7d9e6b1c-3f0a-4c8e-9b2d-5a6f7e8d9c01';
+    const order = {
+      id: orderId,
+      customerId: 'invoke-stream',
+      status: 'PLACED',
+      lines: [
+        {
+          itemId: 'margherita',
+          name: 'Margherita',
+          quantity: 1,
+          unitPrice: { amount: 950, currency: 'EUR' },
+          lineTotal: { amount: 950, currency: 'EUR' },
+        },
+      ],
+      total: { amount: 950, currency: 'EUR' },
+      deliveryAddress: {
+        name: 'Ivo',
+        line1: '4 Oven Street',
+        city: 'Utrecht',
+        postcode: '3511AD',
+        country: 'NL',
+      },
+      placedAt: '2026-12-02T06:00:00.000Z',
+    };
+    const row = { pk: `ORDER#${orderId}`, sk: 'ORDER', ...order, correlationId: 'c-stream' };
+    const run = await npmRun('invoke', [
+      'publish-order-events',
+      '--stream',
+      'INSERT',
+      '--new-image',
+      JSON.stringify(row),
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^orders\/publish-order-events \(request [0-9a-f-]{36}/);
+    expect(run.stdout).toContain('"batchItemFailures": []');
+    expect(run.stdout).toMatch(/▸ orders\/publish-order-events ok \d+ ms.*c-stream/);
+    const published = cloud.localEvents({ source: 'slice.orders', detailType: 'OrderPlaced' });
+    expect(published.map((event) => event.detail)).toContainEqual(
+      expect.objectContaining({ correlationId: 'c-stream', order }),
+    );
+  }, 60_000);
+
+  it('refuses a stream record for a function no stream invokes, naming those a stream does', async () => {
+    const run = await npmRun('invoke', ['get-menu-item', '--stream', 'INSERT']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /menu\/get-menu-item reads no DynamoDB stream\. The functions a table's stream invokes: .*orders\/publish-order-events/,
+    );
   }, 60_000);
 
   it('refuses an unknown function, listing the known ones, and an unreadable event', async () => {

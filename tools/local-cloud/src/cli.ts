@@ -19,7 +19,9 @@
  *   npm start -- --inspect get-order that function's environments under Node's inspector on
  *                                    127.0.0.1:9229 (--inspect-port), one at a time, no timeouts
  */
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
 import { DEFAULT_INSPECT_PORT, inspectedFunction } from './debug';
@@ -30,9 +32,12 @@ import {
   describeServices,
   formatMessaging,
   formatServices,
+  formatSites,
   formatStateMachines,
 } from './report';
 import { findSeedFiles, seed } from './seed';
+import { signInHost } from './origins';
+import { demoPassword, demoUsers } from './services/cognito/hosted-ui';
 import { synthesizeAll } from './synth';
 
 const root = resolve(__dirname, '../../..');
@@ -90,6 +95,8 @@ function stopOnSignals(running: { cloud?: LocalCloud; beforeStop?: () => Promise
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+const demoSignIn = `${demoUsers.map((user) => user.username).join(', ')} (password ${demoPassword})`;
+
 function printReady(
   cloud: LocalCloud,
   summary: { seeded: number; iam: string; dataDir?: string; started: number },
@@ -106,8 +113,30 @@ function printReady(
   console.log(
     `Tokens: curl -s -XPOST ${cloud.url}/_local/token -d '{"sub":"alice","groups":["customer"]}'  (or npm run token -- alice)`,
   );
+  const sites = formatSites(
+    cloud.sites.urls(),
+    cloud.url.replace('//localhost', `//${signInHost}`),
+    demoSignIn,
+  );
+  if (sites) console.log(sites);
   console.log(`Started in ${((Date.now() - summary.started) / 1000).toFixed(1)} s.`);
+  console.log(`Developer portal: ${cloud.portalUrl}  (live panels: ${cloud.portalUrl}/live.html)`);
   console.log(`Slice is ready at ${cloud.url}`);
+}
+
+/**
+ * Writes the developer portal (`npm run portal`) from the fresh templates; a failure leaves the
+ * platform running without it. Run as a command: the portal's tool reads the local cloud's, not
+ * the other way round.
+ */
+async function writePortal(): Promise<void> {
+  try {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'portal'], { cwd: root });
+    console.log(`  ${stdout.trim()}`);
+  } catch (error) {
+    const reason = (error as { stderr?: string }).stderr?.trim() || String(error);
+    console.error(`  The developer portal was not written (${reason}); npm run portal shows why.`);
+  }
 }
 
 /**
@@ -136,6 +165,7 @@ export async function startFromFlags(
       throw new Error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
     }
   }
+  await writePortal();
   const running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> } = { ...hooks };
   stopOnSignals(running);
   // Relative to where `npm start` was typed (npm runs the script from the root).

@@ -29,6 +29,10 @@ import {
   streamSourcesPart,
 } from './parts';
 import { createGateway, type Gateway } from './services/apigateway';
+import { handlePortal, isPortalHost, PORTAL_HOST } from './portal';
+import { createStaticSites, type StaticSites } from './services/cloudfront';
+import { createHostedUi, type HostedUi } from './services/cognito/hosted-ui';
+import { localizeOrigins, signInHost } from './origins';
 import { createLocalStepFunctions, type LocalStepFunctions } from './services/stepfunctions/local';
 import {
   createConnectionsService,
@@ -131,6 +135,10 @@ export interface LocalCloud {
   readonly clock: MovableClock;
   /** The state machines of the templates and their executions (as `GET /_local/executions`). */
   readonly stepFunctions: LocalStepFunctions;
+  /** The developer portal of `dist/portal` with its live panels: `http://portal.localhost:<port>`. */
+  readonly portalUrl: string;
+  /** The static sites (CloudFront and S3), each at its own local origin: `http://www.localhost:<port>`. */
+  readonly sites: StaticSites;
   /** The events put on the buses, oldest first, filtered by source and detail type (as `GET /_local/events`). */
   localEvents(filter?: EventFilter): StoredEvent[];
   /**
@@ -203,7 +211,11 @@ function modelLoader(context: StartContext, issuer: LocalIssuer) {
   ]);
   return (from: readonly string[]): LocalModel => {
     // A function's WebSocket callback URL (AWS's execute-api domain) becomes the local domain's.
-    const loaded = localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url);
+    // So are the origins a browser meets (sites, WebSocket and sign-in domains): their local ones.
+    const loaded = localizeOrigins(
+      localizeWebSocketUrls(loadAssemblies(from, { accountId: localAccountId, ssm }), url),
+      url,
+    );
     const transformed = options.transformModel ? options.transformModel(loaded) : loaded;
     return options.inspect ? debugModel(transformed, options.inspect.function) : transformed;
   };
@@ -352,6 +364,8 @@ interface Parts {
   readonly rules: EventRules;
   readonly stepFunctions: LocalStepFunctions;
   readonly messaging: ReturnType<typeof startMessaging>;
+  readonly sites: StaticSites;
+  readonly hostedUi: HostedUi;
   readonly redeploy: (assemblyDir: string) => Promise<RedeploySummary>;
   readonly swapCode: (swaps: readonly CodeSwap[]) => Promise<RedeploySummary>;
   readonly logs: LogStream;
@@ -434,6 +448,8 @@ async function startParts(context: StartContext): Promise<Parts> {
   endpoint.services.register(
     createConnectionsService({ apis: webSockets, accountId: localAccountId, region: model.region }),
   );
+  const sites = createStaticSites(model, context.url);
+  const hostedUi = createHostedUi({ issuer, clients: () => served.current.signIn?.clients ?? [] });
   const redeployer = createRedeployer({
     root: options.root,
     assemblyDirs: () => assemblyDirs(options.root),
@@ -449,6 +465,7 @@ async function startParts(context: StartContext): Promise<Parts> {
       messaging.schedules,
       gatewayPart(gateway),
       webSockets,
+      sites,
       retiredFunctionsPart(runtime),
     ],
     log: (line) => log(`redeploy: ${line}`),
@@ -463,6 +480,8 @@ async function startParts(context: StartContext): Promise<Parts> {
     ...invokers,
     stepFunctions,
     messaging,
+    sites,
+    hostedUi,
     redeploy: (dir) => redeployer.redeploy(dir),
     swapCode: (swaps) => redeployer.swapCode(swaps),
     logs,
@@ -503,6 +522,7 @@ function localCloud(
   let stopped = false;
   return {
     url,
+    portalUrl: url.replace('//localhost:', `//${PORTAL_HOST}:`),
     get model() {
       return parts.served.current;
     },
@@ -515,6 +535,7 @@ function localCloud(
     rules: parts.rules,
     logs: parts.logs,
     stepFunctions: parts.stepFunctions,
+    sites: parts.sites,
     sns: parts.messaging.sns.sns,
     scheduler: parts.messaging.schedules.scheduler,
     clock,
@@ -577,7 +598,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const parts = await startParts(context);
     const admin = adminContext(context, parts);
+    const port = Number(new URL(url).port);
+    const portalDir = join(options.root, 'dist/portal');
     handler = (req, res) => {
+      // A static site or the hosted sign-in, by its own local host name.
+      if (parts.sites.handles(req.headers.host)) return Promise.resolve(parts.sites.handle(req, res));
+      if (req.headers.host?.replace(/:\d+$/, '').toLowerCase() === signInHost)
+        return parts.hostedUi.handle(req, res);
+      // The developer portal (dist/portal) and the read-only admin routes of its live panels.
+      if (isPortalHost(req.headers.host, port)) return handlePortal(admin, portalDir, req, res);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (isWebSocketPath(path)) return forwardToEndpoint(parts.endpoint.url, req, res);
       return isAdminPath(path) ? handleAdmin(admin, req, res) : parts.gateway.handle(req, res);

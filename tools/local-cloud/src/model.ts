@@ -509,8 +509,70 @@ export interface LocalModel {
   readonly schedules?: readonly ScheduleSpec[];
   /** From `AWS::Scheduler::ScheduleGroup` (the `default` group is not listed). @default none */
   readonly scheduleGroups?: readonly ScheduleGroupSpec[];
+  /** From `AWS::CloudFront::Distribution` with an S3 origin a `Custom::CDKBucketDeployment` fills. @default none */
+  readonly staticSites?: readonly StaticSiteSpec[];
+  /** From `AWS::Cognito::UserPoolClient` with OAuth flows, and the pools' `AWS::Cognito::UserPoolDomain`. @default none */
+  readonly signIn?: SignInSpec;
   /** What the templates hold that the local cloud ignores or cannot run, one sentence each. */
   readonly warnings: readonly string[];
+}
+
+/** A `CustomErrorResponses` entry of a distribution. */
+export interface ErrorResponseSpec {
+  /** The origin's status this entry answers. */
+  readonly errorCode: number;
+  /** The status the viewer gets; absent: the origin's. */
+  readonly responseCode?: number;
+  /** The object answered instead (`/index.html`); absent: the origin's error body. */
+  readonly responsePagePath?: string;
+}
+
+/** One source of a bucket deployment: a directory of the assembly and the markers to substitute in its files. */
+export interface SiteSourceSpec {
+  readonly dir: string;
+  /** `<<marker:0xbaba:0>>` → its resolved value. */
+  readonly markers: Readonly<Record<string, string>>;
+  /** Marker values are JSON-escaped (`Source.jsonData`). */
+  readonly jsonEscape: boolean;
+}
+
+/** A CloudFront distribution serving an S3 bucket that a bucket deployment fills, as the local cloud serves it. */
+export interface StaticSiteSpec {
+  readonly id: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  /** `d<id>.cloudfront.net`. */
+  readonly domainName: string;
+  /** The distribution's alternate domain names (`Aliases`). */
+  readonly aliases: readonly string[];
+  readonly defaultRootObject?: string;
+  readonly errorResponses: readonly ErrorResponseSpec[];
+  /** The methods the default behaviour allows (`GET`, `HEAD`, …). */
+  readonly allowedMethods: readonly string[];
+  /** The response headers policy's headers, by name, and whether each overrides the origin's. */
+  readonly headers: Readonly<Record<string, { readonly value: string; readonly override: boolean }>>;
+  /** The deployments' sources, in order: a later one's file wins. */
+  readonly sources: readonly SiteSourceSpec[];
+  /** The deployment's `DestinationBucketKeyPrefix`, '' for the bucket's root. */
+  readonly keyPrefix: string;
+}
+
+/** An app client of a user pool that signs users in through the hosted UI (`AllowedOAuthFlows`). */
+export interface OAuthClientSpec {
+  readonly clientId: string;
+  readonly flows: readonly string[];
+  readonly scopes: readonly string[];
+  readonly callbackUrls: readonly string[];
+  readonly logoutUrls: readonly string[];
+  /** The client has a secret (a confidential client). */
+  readonly hasSecret: boolean;
+}
+
+/** The hosted UI of the templates' user pools: their Cognito domains and OAuth app clients. */
+export interface SignInSpec {
+  /** `https://<prefix>.auth.<region>.amazoncognito.com`, or a custom domain, per `AWS::Cognito::UserPoolDomain`. */
+  readonly domains: readonly string[];
+  readonly clients: readonly OAuthClientSpec[];
 }
 
 /** A standard SNS topic (`AWS::SNS::Topic`); FIFO topics are refused at load. */

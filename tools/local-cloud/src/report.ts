@@ -156,3 +156,22 @@ export function formatMessaging(lines: readonly MessagingLine[]): string {
   const width = Math.max(0, ...lines.map((line) => `${line.kind} ${line.name}`.length));
   return lines.map((line) => `${`${line.kind} ${line.name}`.padEnd(width)}  ${line.detail}`).join('\n');
 }
+
+/**
+ * One line per static site: its stack and its local URL, and where its users sign in.
+ *
+ * @example
+ * ```ts
+ * formatSites([{ site, url: 'http://www.localhost:3000' }], 'http://auth.localhost:3000');
+ * // 'Sites: SliceStorefront-dev at http://www.localhost:3000 (sign in at http://auth.localhost:3000 …)'
+ * ```
+ */
+export function formatSites(
+  sites: readonly { readonly site: { readonly stackName: string }; readonly url: string }[],
+  signInUrl: string,
+  demo: string,
+): string {
+  if (sites.length === 0) return '';
+  const lines = sites.map(({ site, url }) => `  ${site.stackName.padEnd(24)} ${url}`);
+  return ['Sites (each at its own origin):', ...lines, `  sign in at ${signInUrl} as ${demo}`].join('\n');
+}

@@ -1,7 +1,7 @@
 /**
- * The synthesis step of `npm start`: every project's `synth` target through Nx (cached), as many
- * at a time as the machine has cores, with a line per stack as it starts, bundles and finishes,
- * and the time each took, instead of a silent wait.
+ * The synthesis step of `npm start`: every project's `synth` target through Nx (cached; what is
+ * not cached synthesizes in one process, see `tools/deploy/src/synth/executor.ts`), with a line per
+ * stack as it starts, bundles and finishes, and the time each took, instead of a silent wait.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -39,10 +39,12 @@ export interface SynthesizeAllResult {
   readonly tail: readonly string[];
 }
 
-/** A line of Nx's stream output: a task starting (`> nx run menu:synth [local cache]`) … */
+/** Nx naming a task: as it starts, or replaying it (`> nx run infra:synth [local cache]`). */
 const taskStart = /^> nx run ([\w-]+):synth(.*)$/;
-/** … or a line a task printed, prefixed with its project (`menu: Bundled 6 functions …`). */
+/** A line the synth executor printed for a project (`menu: Bundled 6 functions …`). */
 const taskLine = /^([\w-]+): (.*)$/;
+/** The executor's first line for a project it synthesizes (`menu: Synthesizing apps/menu …`). */
+const synthesisStart = /^Synthesizing /;
 /** What a task prints that a person starting the platform wants to see. */
 const worthShowing = /^(Bundled |Synthesized |.*\berror\b|.*\bError\b)/;
 
@@ -70,19 +72,28 @@ export class SynthProgress {
     if (this.tail.length > 40) this.tail.shift();
     const start = taskStart.exec(line);
     if (start?.[1]) {
-      const cached = /cache|existing outputs/i.test(start[2] ?? '');
-      this.started.set(start[1], { at: now, cached });
-      this.log(`  ${start[1]}: ${cached ? 'from the Nx cache' : 'synthesizing…'}`);
+      // A batch's tasks are named after they ran, when Nx prints what each printed: already seen.
+      if (!this.started.has(start[1]))
+        this.begin(start[1], /cache|existing outputs/i.test(start[2] ?? ''), now);
       return;
     }
     const printed = taskLine.exec(line);
-    if (!printed?.[1] || !printed[2] || !this.started.has(printed[1])) return;
+    if (!printed?.[1] || !printed[2]) return;
     const [, project, text] = printed;
     const task = this.started.get(project);
-    if (task?.cached) return;
+    if (!task) {
+      if (synthesisStart.test(text)) this.begin(project, false, now);
+      return;
+    }
+    if (task.cached) return;
     if (worthShowing.test(text)) this.log(`  ${project}: ${text}`);
-    if (task && text.startsWith('Synthesized '))
+    if (text.startsWith('Synthesized ') && !this.finished.has(project))
       this.finished.set(project, { project, cached: false, ms: now - task.at });
+  }
+
+  private begin(project: string, cached: boolean, now: number): void {
+    this.started.set(project, { at: now, cached });
+    this.log(`  ${project}: ${cached ? 'from the Nx cache' : 'synthesizing…'}`);
   }
 
   /** Every project seen, finished or not, with its time so far. */
@@ -109,7 +120,7 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
   const log = options.log ?? ((line: string) => console.log(line));
   const parallel = Math.max(1, options.parallel ?? availableParallelism());
   const started = performance.now();
-  log(`Synthesizing every stack, ${parallel} at a time (Nx caches what did not change)…`);
+  log('Synthesizing every stack (Nx replays what did not change, the rest share one process)…');
   const nx = spawn(
     process.execPath,
     [

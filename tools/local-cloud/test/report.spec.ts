@@ -1,5 +1,5 @@
 import type { LocalModel, StateMachineSpec } from '../src/model';
-import { formatStateMachines } from '../src/report';
+import { formatSites, formatStateMachines } from '../src/report';
 
 const machine = (name: string, type: 'STANDARD' | 'EXPRESS'): StateMachineSpec => ({
   id: `SliceKitchen-dev/${name}`,
@@ -31,5 +31,22 @@ describe('the state machines npm start lists', () => {
 
   it('prints nothing when the templates declare none', () => {
     expect(formatStateMachines(model([]))).toBe('');
+  });
+});
+
+describe('formatSites', () => {
+  it('prints each site with its local URL, and where to sign in', () => {
+    const text = formatSites(
+      [{ site: { stackName: 'SliceStorefront-dev' }, url: 'http://www.localhost:3000' }],
+      'http://auth.localhost:3000',
+      'alice (password slice-demo)',
+    );
+
+    expect(text).toContain('SliceStorefront-dev      http://www.localhost:3000');
+    expect(text).toContain('sign in at http://auth.localhost:3000 as alice (password slice-demo)');
+  });
+
+  it('prints nothing without sites', () => {
+    expect(formatSites([], 'http://auth.localhost:3000', 'alice')).toBe('');
   });
 });

@@ -45,4 +45,34 @@ describe('SynthProgress', () => {
     // Never finished: its time so far.
     expect(progress.projects(250)).toEqual([{ project: 'orders', cached: false, ms: 250 }]);
   });
+
+  it('follows a batch: each project from its first line, the replay Nx prints after it ignored', () => {
+    const shown: string[] = [];
+    const progress = new SynthProgress((line) => shown.push(line));
+
+    // Act: the synth executor runs two projects in one process; Nx names each once it is done.
+    progress.read('> nx run infra:synth  [local cache]', 0);
+    progress.read('NX   Running 2 tasks with @slice/deploy:synth', 10);
+    progress.read('menu: Synthesizing apps/menu (stage dev)…', 100);
+    progress.read('menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 1.1 s', 1_300);
+    progress.read('menu: Synthesized SliceMenu-dev in 2.9 s (built in 2.0 s, written in 0.9 s)', 3_000);
+    progress.read('orders: Synthesizing apps/orders (stage dev)…', 3_000);
+    progress.read('> nx run menu:synth', 3_010);
+    progress.read('Synthesized SliceMenu-dev in 2.9 s (built in 2.0 s, written in 0.9 s)', 3_010);
+    progress.read('orders: Synthesized SliceOrders-dev in 1.5 s (built in 1.0 s, written in 0.5 s)', 4_500);
+
+    expect(shown).toEqual([
+      '  infra: from the Nx cache',
+      '  menu: synthesizing…',
+      '  menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 1.1 s',
+      '  menu: Synthesized SliceMenu-dev in 2.9 s (built in 2.0 s, written in 0.9 s)',
+      '  orders: synthesizing…',
+      '  orders: Synthesized SliceOrders-dev in 1.5 s (built in 1.0 s, written in 0.5 s)',
+    ]);
+    expect(progress.projects(5_000)).toEqual([
+      { project: 'infra', cached: true, ms: 0 },
+      { project: 'menu', cached: false, ms: 2_900 },
+      { project: 'orders', cached: false, ms: 1_500 },
+    ]);
+  });
 });

@@ -34,6 +34,10 @@ export const teams = {
     owners: ['@slice-pizza/tracking'],
     purpose: 'Live order status for customers over a WebSocket API',
   },
+  web: {
+    owners: ['@slice-pizza/web'],
+    purpose: 'The customer storefront: the static site behind CloudFront',
+  },
 } as const satisfies Record<string, Team>;
 
 /** A team: the GitHub handles that review its code and one line on what it owns. */

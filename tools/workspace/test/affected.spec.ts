@@ -76,12 +76,13 @@ describe('nx affected -t deploy', () => {
     expect(deploysAfterChanging('apps/menu/src/config.ts')).toEqual(['menu']);
   });
 
-  it("deploys Menu, its consumers (Orders, and Kitchen and Tracking through Orders' contract) and the monolith that still serves it after a change in Menu's contract", () => {
+  it("deploys Menu, its consumers (Orders, and Kitchen and Tracking through Orders' contract, the storefront that bundles its schemas) and the monolith that still serves it after a change in Menu's contract", () => {
     expect(deploysAfterChanging('libs/contracts/menu/src/index.ts')).toEqual([
       'kitchen',
       'menu',
       'monolith',
       'orders',
+      'storefront',
       'tracking',
     ]);
   });

@@ -6,6 +6,7 @@ import {
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
   type SFNClient,
@@ -85,6 +86,21 @@ export function stepFunctionsWorkflows({
       } catch (error) {
         // A closed token: its step already moved on and finds the ticket cancelled itself.
         if (!isClosedToken(error)) throw error;
+      }
+    },
+
+    async stop(name, cause) {
+      try {
+        await client.send(
+          new StopExecutionCommand({
+            executionArn: executionArnOf(stateMachineArn, name),
+            error: cancelledError,
+            cause,
+          }),
+        );
+      } catch (error) {
+        // No execution (a ticket copied from the monolith, never started): nothing to stop.
+        if (!(error instanceof ExecutionDoesNotExist)) throw error;
       }
     },
 

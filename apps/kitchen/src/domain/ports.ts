@@ -59,8 +59,13 @@ export interface Workflows {
   start(name: string, input: unknown): Promise<boolean>;
   /** Resumes the cook's step (`SendTaskSuccess`); false when the token is no longer open. */
   resume(taskToken: string, output: unknown): Promise<boolean>;
-  /** Fails the cook's step with `Kitchen.Cancelled` (`SendTaskFailure`); false when the token is closed. */
+  /** Fails the cook's step with `Kitchen.Cancelled` (`SendTaskFailure`); nothing when the token is closed. */
   cancel(taskToken: string, cause: string): Promise<void>;
+  /**
+   * Stops the execution of that name with `Kitchen.Cancelled` (`StopExecution`): it ends ABORTED,
+   * wherever it is (a bake's Wait). Nothing when there is none or it has ended.
+   */
+  stop(name: string, cause: string): Promise<void>;
   /** The execution's state, `UNKNOWN` when there is none. */
   describe(name: string): Promise<TicketWorkflow>;
 }
@@ -83,7 +88,7 @@ export interface KitchenDeps {
   readonly events: KitchenEvents;
   readonly metrics: KitchenMetrics;
   readonly now: () => Date;
-  /** The channel a ticket's ready notification goes to (Orders carries no preference yet). */
+  /** The channel of a ready notification when the order names none (`order.notify`). */
   readonly defaultChannel: NotificationChannel;
   /** Minutes a ticket may wait for a cook before the sweep announces it overdue. */
   readonly overdueAfterMinutes: number;

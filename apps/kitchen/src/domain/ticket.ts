@@ -52,16 +52,17 @@ export function bakeSecondsOf(items: readonly Pick<TicketItem, 'quantity'>[]): n
 }
 
 /**
- * The ticket an order opens: QUEUED, its items without prices, the bake time of those items.
+ * The ticket an order opens: QUEUED, its items without prices, the bake time of those items, and
+ * the channel the customer chose (`order.notify`), else the store's default.
  *
  * @example
  * ```ts
- * ticketOf(order, { correlationId, channel: 'sms' }).status; // 'QUEUED'
+ * ticketOf(order, { correlationId, defaultChannel: 'sms' }).status; // 'QUEUED'
  * ```
  */
 export function ticketOf(
   order: Order,
-  options: { correlationId: string; channel: NotificationChannel },
+  options: { correlationId: string; defaultChannel: NotificationChannel },
 ): TicketRecord {
   const items = order.lines.map(({ itemId, name, quantity }) => ({ itemId, name, quantity }));
   return {
@@ -71,7 +72,7 @@ export function ticketOf(
     status: 'QUEUED',
     items,
     bakeSeconds: bakeSecondsOf(items),
-    channel: options.channel,
+    channel: order.notify ?? options.defaultChannel,
     overdue: false,
     placedAt: order.placedAt,
     order,
@@ -141,6 +142,18 @@ export class TicketWasCancelled extends Error {
   override readonly name = 'Kitchen.Cancelled';
   constructor(readonly ticketId: string) {
     super(`Ticket ${ticketId} was cancelled.`);
+  }
+}
+
+/**
+ * Thrown to the workflow's cook step when a cook started the ticket before the step had stored its
+ * token (the start route found no token and set it BAKING): its error name (`Kitchen.Started`) is
+ * what the step's Catch goes on to the bake with.
+ */
+export class TicketAlreadyStarted extends Error {
+  override readonly name = 'Kitchen.Started';
+  constructor(readonly ticketId: string) {
+    super(`Ticket ${ticketId} was started before its workflow waited for a cook.`);
   }
 }
 

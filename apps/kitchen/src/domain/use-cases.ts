@@ -3,6 +3,7 @@ import type { Order } from '@slice/contracts-orders';
 import type { KitchenDeps, KitchenSummary, Page, PageQuery } from './ports';
 import {
   cancelledError,
+  TicketAlreadyStarted,
   TicketNotCancellable,
   TicketNotFound,
   TicketNotStartable,
@@ -57,7 +58,7 @@ export async function acceptTicket(
   const stored = await tickets.open(
     ticketOf(input.order, {
       correlationId: input.correlationId,
-      channel: defaultChannel,
+      defaultChannel,
     }),
   );
   return {
@@ -73,7 +74,8 @@ export async function acceptTicket(
 
 /**
  * The workflow's cook step (`.waitForTaskToken`): keeps the token on the QUEUED ticket for the
- * start route. A ticket cancelled in the meantime fails the step with `Kitchen.Cancelled`.
+ * start route. A ticket cancelled in the meantime fails the step with `Kitchen.Cancelled`; one a
+ * cook started before the token was stored fails it with `Kitchen.Started`, and the workflow bakes.
  */
 export async function awaitCook(
   ticketId: string,
@@ -85,6 +87,7 @@ export async function awaitCook(
   const ticket = await tickets.get(ticketId);
   if (!ticket) throw new TicketNotFound(ticketId);
   if (ticket.status === 'CANCELLED') throw new TicketWasCancelled(ticketId);
+  if (ticket.status === 'BAKING') throw new TicketAlreadyStarted(ticketId);
   throw new TicketNotStartable(ticketId, ticket.status);
 }
 
@@ -138,9 +141,10 @@ export async function startTicket(
 
 /**
  * Cancels an open ticket (staff, or the customer through `OrderCancelled`) in one conditional
- * write and announces `TicketCancelled`. A workflow waiting for a cook is failed with
- * `Kitchen.Cancelled` and ends cleanly; one baking finds the ticket cancelled when the bake ends
- * and ends the same way, without `OrderReady`.
+ * write and announces `TicketCancelled`. A workflow waiting for a cook has its step failed with
+ * `Kitchen.Cancelled` and ends cleanly through its catch (SUCCEEDED); one baking is stopped
+ * (`StopExecution`, ABORTED with `Kitchen.Cancelled`) in its Wait. Either way no `OrderReady`: the
+ * READY update's condition still guards a bake that ends as the cancel is written.
  */
 export async function cancelTicket(
   ticketId: string,
@@ -160,7 +164,9 @@ export async function cancelTicket(
     }
     throw new TicketNotCancellable(ticketId, ticket.status);
   }
-  if (before.taskToken) await workflows.cancel(before.taskToken, `${cancelledError}: ${reason}`);
+  const cause = `${cancelledError}: ${reason}`;
+  if (before.taskToken) await workflows.cancel(before.taskToken, cause);
+  else if (before.status === 'BAKING') await workflows.stop(before.id, cause);
   const { taskToken: _closed, ...rest } = before;
   const cancelled: TicketRecord = { ...rest, status: 'CANCELLED', cancelledAt: at, cancelReason: reason };
   await events.cancelled(cancelled, at, reason);
@@ -189,7 +195,7 @@ export async function dropOrder(
     await cancelTicket(order.id, 'ORDER_CANCELLED', deps);
   } catch (error) {
     if (error instanceof TicketNotFound) {
-      const ticket = ticketOf(order, { correlationId, channel: deps.defaultChannel });
+      const ticket = ticketOf(order, { correlationId, defaultChannel: deps.defaultChannel });
       await deps.tickets.cancelUnopened(ticket, deps.now().toISOString(), 'ORDER_CANCELLED');
       return;
     }

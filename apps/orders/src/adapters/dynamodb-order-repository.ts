@@ -44,6 +44,7 @@ export const orderOf = (row: Record<string, unknown>): Order =>
     placedAt: row.placedAt,
     ...(row.cancelledAt ? { cancelledAt: row.cancelledAt } : {}),
     ...(row.readyAt ? { readyAt: row.readyAt } : {}),
+    ...(row.notify ? { notify: row.notify } : {}),
   });
 
 /**

@@ -27,6 +27,7 @@ export async function placeOrder(
     total,
     deliveryAddress: request.deliveryAddress,
     placedAt: now().toISOString(),
+    ...(request.notify ? { notify: request.notify } : {}),
   };
   await orders.create(order, correlationId);
   return order;

@@ -35,3 +35,31 @@ export function stageEnvironment(stage: string): Environment {
   const { account, region } = stageConfig(stage);
   return { region, ...(account ? { account } : {}) };
 }
+
+/**
+ * The origins browsers may call a stage's REST APIs from: the storefront's (`https://<webDomainName>`).
+ * A stage without a stage file (a preview stage, `local`) allows any origin.
+ *
+ * @example
+ * ```ts
+ * stageCorsOrigins('dev'); // ['https://www.dev.slice.example.com']
+ * ```
+ */
+export function stageCorsOrigins(stage: string): string[] {
+  const config = stages[stage];
+  return config ? [`https://${config.webDomainName}`] : ['*'];
+}
+
+/**
+ * The origin of a stage's hosted sign-in pages and OAuth 2.0 endpoints: the user pool's Cognito
+ * domain, `https://<signInDomainPrefix>.auth.<region>.amazoncognito.com`.
+ *
+ * @example
+ * ```ts
+ * signInOrigin('dev'); // 'https://slice-dev-example.auth.eu-west-1.amazoncognito.com'
+ * ```
+ */
+export function signInOrigin(stage: string): string {
+  const { signInDomainPrefix, region } = stageConfig(stage);
+  return `https://${signInDomainPrefix}.auth.${region}.amazoncognito.com`;
+}

@@ -7,6 +7,10 @@ export const prod: StageConfig = {
   region: 'eu-west-1',
   domainName: 'api.slice.example.com',
   webSocketDomainName: 'ws.slice.example.com',
+  webDomainName: 'www.slice.example.com',
+  // CloudFront's certificates live in us-east-1: issue one for webDomainName there and put its ARN here.
+  webCertificateArn: 'arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000002',
+  signInDomainPrefix: 'slice-example',
   hostedZone: { name: 'slice.example.com', id: 'Z0000000000000000PROD' },
   logRetention: RetentionDays.SIX_MONTHS,
   rollout: { type: 'canary', percent: 10, minutes: 5 },

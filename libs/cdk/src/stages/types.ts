@@ -22,6 +22,21 @@ export interface StageConfig {
    * WebSocket API and REST APIs onto one domain, so it has its own, in the same hosted zone.
    */
   readonly webSocketDomainName: string;
+  /**
+   * The custom domain of the customer storefront (`www.<domain>`): its CloudFront distribution
+   * answers on it, and the services' REST APIs allow it as the one CORS origin.
+   */
+  readonly webDomainName: string;
+  /**
+   * The ACM certificate of {@link webDomainName}, issued in `us-east-1` (CloudFront takes
+   * certificates from that region only, and the stacks deploy in {@link region}).
+   */
+  readonly webCertificateArn: string;
+  /**
+   * The prefix of the user pool's Cognito domain, where the hosted sign-in pages and the OAuth 2.0
+   * endpoints answer: `https://<prefix>.auth.<region>.amazoncognito.com`. Unique across AWS.
+   */
+  readonly signInDomainPrefix: string;
   /** The Route 53 hosted zone the domain, its certificate validation and its alias live in. */
   readonly hostedZone: { readonly name: string; readonly id: string };
   readonly logRetention: RetentionDays;

@@ -3,6 +3,8 @@
  * (`libs/contracts/<service>`) to `dist/openapi/<service>.json`, one for the whole domain to
  * `dist/openapi/slice.json`, and the JSON Schemas of each service's events to
  * `dist/openapi/events/<service>.json`; then validates every document with an OpenAPI 3.1 validator.
+ * A WebSocket service has no OpenAPI document: its messages' JSON Schemas go to
+ * `dist/openapi/sockets/<service>.json`.
  *
  * Contracts are found on disk and loaded dynamically: the kit never imports a team's contract.
  */
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Contract } from '../contract';
 import { eventJsonSchemas, toDomainOpenApi, toOpenApi, type OpenApiDocument } from '../openapi';
+import { socketJsonSchemas, type SocketContract } from '../socket';
 
 const root = process.cwd();
 const contractsDir = join(root, 'libs/contracts');
@@ -19,24 +22,32 @@ const outDir = join(root, 'dist/openapi');
 const isContract = (value: unknown): value is Contract =>
   typeof value === 'object' && value !== null && 'service' in value && 'routes' in value && 'events' in value;
 
-async function loadContracts(): Promise<Contract[]> {
-  if (!existsSync(contractsDir)) return [];
+const isSocketContract = (value: unknown): value is SocketContract =>
+  typeof value === 'object' && value !== null && 'service' in value && 'accepts' in value && 'sends' in value;
+
+async function loadContracts(): Promise<{ contracts: Contract[]; sockets: SocketContract[] }> {
   const contracts: Contract[] = [];
+  const sockets: SocketContract[] = [];
+  if (!existsSync(contractsDir)) return { contracts, sockets };
   for (const name of readdirSync(contractsDir).sort()) {
     const entry = join(contractsDir, name, 'src/index.ts');
     if (!existsSync(entry)) continue;
-    const module = (await import(entry)) as Record<string, unknown>;
-    const found = Object.values(module).filter(isContract);
-    if (found.length !== 1)
-      throw new Error(`${entry} must export exactly one contract, found ${found.length}.`);
-    contracts.push(found[0] as Contract);
+    const module = Object.values((await import(entry)) as Record<string, unknown>);
+    const rest = module.filter(isContract);
+    const socket = module.filter(isSocketContract);
+    if (rest.length + socket.length !== 1) {
+      throw new Error(`${entry} must export exactly one contract, found ${rest.length + socket.length}.`);
+    }
+    contracts.push(...rest);
+    sockets.push(...socket);
   }
-  return contracts;
+  return { contracts, sockets };
 }
 
 async function main(): Promise<void> {
-  const contracts = await loadContracts();
+  const { contracts, sockets } = await loadContracts();
   mkdirSync(join(outDir, 'events'), { recursive: true });
+  mkdirSync(join(outDir, 'sockets'), { recursive: true });
   const documents: Array<[string, OpenApiDocument]> = contracts.map((contract) => [
     `${contract.service.name}.json`,
     toOpenApi(contract),
@@ -58,6 +69,12 @@ async function main(): Promise<void> {
     writeFileSync(
       join(outDir, 'events', `${contract.service.name}.json`),
       `${JSON.stringify(schemas, null, 2)}\n`,
+    );
+  }
+  for (const contract of sockets) {
+    writeFileSync(
+      join(outDir, 'sockets', `${contract.service.name}.json`),
+      `${JSON.stringify(socketJsonSchemas(contract), null, 2)}\n`,
     );
   }
   console.log(

@@ -4,7 +4,8 @@ import { ordersContract } from '@slice/contracts-orders';
 /**
  * What Kitchen reads from Orders' events (`apps/kitchen/src/handlers/take-order-events.ts`): a
  * ticket is opened from `OrderPlaced` (the order's id, customer, what to cook and when it was
- * placed) and cancelled by `OrderCancelled` (the order's id). Orders' contract suite, and this
+ * placed, and the customer's channel when the order names one) and cancelled by `OrderCancelled`
+ * (the order's id). Orders' contract suite, and this
  * lib's tests, fail when Orders' published event schemas stop declaring any of them as required.
  */
 export const kitchenEventExpectations = defineEventExpectations('kitchen', ordersContract, [
@@ -20,7 +21,9 @@ export const kitchenEventExpectations = defineEventExpectations('kitchen', order
       'order.lines[].name',
       'order.lines[].quantity',
     ],
-    reason: 'Opens one ticket per order, with what to cook and how long it bakes.',
+    optionalFields: ['order.notify'],
+    reason:
+      "Opens one ticket per order, with what to cook, how long it bakes and the customer's channel for the ready notification.",
   },
   {
     detailType: 'OrderCancelled',

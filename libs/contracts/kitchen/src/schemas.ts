@@ -1,7 +1,7 @@
 /** The entities of the Kitchen contract. */
 import { withMeta } from '@slice/contract';
 import { MenuItemId } from '@slice/contracts-menu';
-import { OrderId } from '@slice/contracts-orders';
+import { NotificationChannel, OrderId } from '@slice/contracts-orders';
 import * as z from 'zod/mini';
 
 /** A ticket id: the id of the order it cooks (one ticket per order). */
@@ -16,11 +16,8 @@ export const TicketStatus = z.enum(['QUEUED', 'BAKING', 'READY', 'CANCELLED', 'F
 /** A ticket status. */
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
-/** How the customer hears that the order is ready. */
-export const NotificationChannel = z.enum(['sms', 'email']);
-
-/** A notification channel. */
-export type NotificationChannel = z.infer<typeof NotificationChannel>;
+/** How the customer hears that the order is ready: the channel of Orders' contract (`order.notify`). */
+export { NotificationChannel } from '@slice/contracts-orders';
 
 /** What to cook: one line of the order, without prices. */
 export const TicketItem = withMeta(

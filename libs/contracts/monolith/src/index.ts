@@ -220,3 +220,5 @@ export const monolithContract = defineContract({
   routes: { listStores, getStore, putStore, getDailySales },
   events: {},
 });
+
+export * from './legacy-rows';

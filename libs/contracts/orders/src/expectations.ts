@@ -1,4 +1,4 @@
-import { defineExpectations } from '@slice/contract';
+import { declareEventExpectations, defineExpectations } from '@slice/contract';
 import { menuContract } from '@slice/contracts-menu';
 
 /**
@@ -18,5 +18,20 @@ export const ordersExpectations = defineExpectations('orders', menuContract, [
       'missing',
     ],
     reason: 'Prices each order line (name, unit price, currency) and refuses unknown or unavailable items.',
+  },
+]);
+
+/**
+ * What Orders reads from Kitchen's `OrderReady` (`apps/orders/src/handlers/mark-order-ready.ts`):
+ * the order the ticket cooked, when it was ready, and the correlation id it carries on. Declared
+ * as data: Kitchen's contract lib imports this one, so this one cannot import Kitchen's. The
+ * contract runner holds Kitchen's published event schemas to it.
+ */
+export const ordersEventExpectations = declareEventExpectations('orders', 'kitchen', [
+  {
+    source: 'slice.kitchen',
+    detailType: 'OrderReady',
+    fields: ['correlationId', 'ticket.orderId', 'readyAt'],
+    reason: "Marks the order READY at the kitchen's time, in one conditional write.",
   },
 ]);

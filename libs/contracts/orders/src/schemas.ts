@@ -40,6 +40,12 @@ export const OrderLine = withMeta(
 /** An order line. */
 export type OrderLine = z.infer<typeof OrderLine>;
 
+/** How the customer hears that the order is ready: a text message or an email. */
+export const NotificationChannel = withMeta(z.enum(['sms', 'email']), { id: 'NotificationChannel' });
+
+/** A notification channel. */
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+
 /** An order as its owner (or staff) reads it. */
 export const Order = withMeta(
   z.strictObject({
@@ -52,6 +58,8 @@ export const Order = withMeta(
     placedAt: z.iso.datetime({ offset: true }),
     cancelledAt: z.optional(z.iso.datetime({ offset: true })),
     readyAt: z.optional(z.iso.datetime({ offset: true })),
+    /** The channel the customer chose for "your order is ready"; absent: the kitchen's default. */
+    notify: z.optional(NotificationChannel),
   }),
   { id: 'Order' },
 );
@@ -60,8 +68,9 @@ export const Order = withMeta(
 export type Order = z.infer<typeof Order>;
 
 /**
- * What a customer sends to place an order: items and an address. Never prices, status or the
- * customer id: the server sets those, and an unknown field is a 400.
+ * What a customer sends to place an order: items, an address and, optionally, the channel to
+ * hear on when it is ready. Never prices, status or the customer id: the server sets those, and
+ * an unknown field is a 400.
  */
 export const PlaceOrderRequest = withMeta(
   z.strictObject({
@@ -74,6 +83,8 @@ export const PlaceOrderRequest = withMeta(
       )
       .check(z.minLength(1), z.maxLength(20)),
     deliveryAddress: DeliveryAddress,
+    /** Where to hear that the order is ready; absent: the kitchen's default channel. */
+    notify: z.optional(NotificationChannel),
   }),
   { id: 'PlaceOrderRequest' },
 );

@@ -1,4 +1,4 @@
-import type { EventContract, EventExpectation } from '@slice/contract';
+import { declareEventExpectations, type EventContract, type EventExpectation } from '@slice/contract';
 import { OrderReady } from '@slice/contracts-kitchen';
 import { OrderCancelled, OrderPlaced } from '@slice/contracts-orders';
 
@@ -55,13 +55,18 @@ export function trackedEventOf(source: string, detailType: string): TrackedEvent
 
 /**
  * What Tracking relies on in the events it follows: the order id, the owner where the event
- * carries one, and the envelope's `id` (deduplication) and `occurredAt` (ordering). Checked
- * against each provider's schema by this lib's tests and by the provider's contract suite.
+ * carries one, and the envelope's `id` (deduplication) and `occurredAt` (ordering). Declared as
+ * data (source, detail type, paths), like every consumer's expectations on events, and checked
+ * against each provider's published event schemas by this lib's tests and by the provider's
+ * contract suite.
  */
-export const trackingExpectations: EventExpectation[] = trackedEvents.map((tracked: TrackedEvent) => ({
-  consumer: 'tracking',
-  provider: tracked.event.source.replace(/^slice\./, ''),
-  detailType: tracked.event.detailType,
-  fields: ['id', 'occurredAt', tracked.orderId, ...(tracked.customerId ? [tracked.customerId] : [])],
-  reason: `Pushes '${tracked.status}' to the customer tracking the order${tracked.customerId ? ', and keeps who owns it' : ''}.`,
-}));
+export const trackingExpectations: EventExpectation[] = trackedEvents.flatMap((tracked: TrackedEvent) =>
+  declareEventExpectations('tracking', tracked.event.source.replace(/^slice\./, ''), [
+    {
+      source: tracked.event.source,
+      detailType: tracked.event.detailType,
+      fields: ['id', 'occurredAt', tracked.orderId, ...(tracked.customerId ? [tracked.customerId] : [])],
+      reason: `Pushes '${tracked.status}' to the customer tracking the order${tracked.customerId ? ', and keeps who owns it' : ''}.`,
+    },
+  ]),
+);

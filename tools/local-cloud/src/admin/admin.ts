@@ -24,7 +24,14 @@ function send(res: ServerResponse, status: number, contentType: string, body: un
   res.end(text);
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, headers = {}): void {
+/** Answers a problem+json, never cached. */
+export function adminProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  headers = {},
+): void {
   send(res, status, 'application/problem+json', { type: 'about:blank', title, status, detail }, headers);
 }
 
@@ -51,20 +58,34 @@ export async function handleAdmin(
   const refusal = adminRefusal(req.headers, Number(new URL(context.url).port));
   if (refusal !== undefined) {
     req.resume();
-    return problem(res, 403, 'Forbidden', refusals[refusal]);
+    return adminProblem(res, 403, 'Forbidden', refusals[refusal]);
   }
+  return answerAdmin(context, req, res);
+}
+
+/**
+ * Answers an admin route for a request a guard already let through: 404 for an unknown route, 405
+ * for another method. {@link handleAdmin} and the portal's read-only access (`../portal.ts`) share it.
+ */
+export async function answerAdmin(
+  context: AdminContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const routes = [adminRoutes.get(path) ?? []].flat();
   if (routes.length === 0) {
     req.resume();
-    return problem(res, 404, 'Not Found', `No admin route ${path}: see the local cloud's README.`);
+    return adminProblem(res, 404, 'Not Found', `No admin route ${path}: see the local cloud's README.`);
   }
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   const route = routes.find((each) => each.method === method);
   if (!route) {
     const allowed = routes.map((each) => each.method).join(', ');
     req.resume();
-    return problem(res, 405, 'Method Not Allowed', `${path} answers ${allowed} only.`, { allow: allowed });
+    return adminProblem(res, 405, 'Method Not Allowed', `${path} answers ${allowed} only.`, {
+      allow: allowed,
+    });
   }
   const answer = await route.answer(context, req);
   send(res, answer.status, 'application/json', answer.body);

@@ -1,4 +1,5 @@
 import type { LocalModel } from '../model';
+import { keyAttributesOf, type StreamViewType } from '../services/dynamodb/streams';
 import { labelOf, serviceOf, shortNameOf } from '../logs';
 
 /** A REST route that invokes a function. */
@@ -20,8 +21,40 @@ export interface FunctionListing {
   readonly service: string;
   readonly functionName: string;
   readonly routes: readonly FunctionRoute[];
-  /** The tables' streams and queues it reads (their ARNs). */
-  readonly eventSources: readonly { readonly type: 'dynamodb' | 'sqs' | 'other'; readonly arn: string }[];
+  /** The tables' streams and queues it reads (their ARNs), with the table of a stream. */
+  readonly eventSources: readonly EventSourceListing[];
+}
+
+/** An event source of a function; a table's stream names its table, view type and key. */
+export interface EventSourceListing {
+  readonly type: 'dynamodb' | 'sqs' | 'other';
+  readonly arn: string;
+  readonly table?: StreamTableListing;
+}
+
+/** What a stream record of a table is built from: its template's stream view type and key schema. */
+export interface StreamTableListing {
+  readonly tableName: string;
+  readonly viewType: StreamViewType;
+  /** The key attribute names, partition key first. */
+  readonly keyAttributes: readonly string[];
+  /** The type of each key attribute, from `AttributeDefinitions`. */
+  readonly keyTypes: Readonly<Record<string, 'S' | 'N' | 'B'>>;
+}
+
+function streamTableOf(model: LocalModel, streamArn: string): StreamTableListing | undefined {
+  const table = model.tables.find((each) => each.streamArn === streamArn);
+  const viewType = table?.createTableInput.StreamSpecification?.StreamViewType;
+  if (!table || viewType === undefined) return undefined;
+  const keyAttributes = keyAttributesOf(table);
+  const definitions = table.createTableInput.AttributeDefinitions ?? [];
+  const keyTypes = Object.fromEntries(
+    keyAttributes.map((name) => [
+      name,
+      definitions.find((definition) => definition.AttributeName === name)?.AttributeType ?? 'S',
+    ]),
+  );
+  return { tableName: table.tableName, viewType, keyAttributes, keyTypes };
 }
 
 const sourceType = (arn: string) =>
@@ -60,10 +93,11 @@ export function functionsOf(model: LocalModel): { functions: FunctionListing[] }
       ),
       eventSources: model.eventSourceMappings
         .filter((mapping) => mapping.functionId === fn.id && mapping.eventSourceArn !== undefined)
-        .map((mapping) => ({
-          type: sourceType(mapping.eventSourceArn ?? ''),
-          arn: mapping.eventSourceArn ?? '',
-        })),
+        .map((mapping) => {
+          const arn = mapping.eventSourceArn ?? '';
+          const table = sourceType(arn) === 'dynamodb' ? streamTableOf(model, arn) : undefined;
+          return { type: sourceType(arn), arn, ...(table ? { table } : {}) };
+        }),
     })),
   };
 }

@@ -23,6 +23,7 @@ import { messagingOf } from './messaging';
 import { InvalidScheduleExpressionError, parseScheduleExpression } from '../services/scheduler/expressions';
 import { restApisOf } from './rest-api';
 import { webSocketApisOf } from './websocket-api';
+import { signInOf, staticSitesOf } from './static-sites';
 import { stateMachineOf } from './state-machines';
 import { type ResolutionProblem, Resolver, UnresolvableError } from './resolve';
 import { isRecord } from '../json';
@@ -356,6 +357,17 @@ function resourcesOf(
     parameters:
       attempt(() => new Map([...resolver.definedParameters(), ...options.ssm])) ?? new Map<string, string>(),
     secrets: attempt(() => resolver.secretValues()) ?? new Map<string, string>(),
+    staticSites:
+      attempt(() =>
+        staticSitesOf({
+          resolver,
+          stackNames,
+          assetDir: (stackName, key) =>
+            stacks.find((stack) => stack.name === stackName)?.assets.get(key)?.path,
+          warn,
+        }),
+      ) ?? [],
+    signIn: attempt(() => signInOf(resolver, stackNames)) ?? { domains: [], clients: [] },
     ...messaging,
   };
 }

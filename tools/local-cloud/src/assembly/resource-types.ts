@@ -268,6 +268,34 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map<string, 
     },
   ],
   ['AWS::Cognito::UserPoolClient', { physicalId: shortId(26), attributes: { ClientId: id } }],
+  // The prefix of a Cognito domain, or the custom domain's name.
+  ['AWS::Cognito::UserPoolDomain', { physicalId: named('Domain', 253) }],
+  [
+    'AWS::S3::Bucket',
+    {
+      physicalId: (r) => named('BucketName', 63)(r).toLowerCase(),
+      attributes: {
+        Arn: (r) => `arn:aws:s3:::${r.id()}`,
+        DomainName: (r) => `${r.id()}.s3.amazonaws.com`,
+        RegionalDomainName: (r) => `${r.id()}.s3.${r.region}.amazonaws.com`,
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::Distribution',
+    {
+      physicalId: (r) => `E${stableId(seedOf(r), 13).toUpperCase()}`,
+      attributes: { Id: id, DomainName: (r) => `d${stableId(`domain:${seedOf(r)}`, 13)}.cloudfront.net` },
+    },
+  ],
+  [
+    'AWS::CloudFront::ResponseHeadersPolicy',
+    { physicalId: (r) => stableUuid(seedOf(r)), attributes: { Id: id } },
+  ],
+  [
+    'AWS::CloudFront::OriginAccessControl',
+    { physicalId: (r) => `E${stableId(seedOf(r), 13).toUpperCase()}`, attributes: { Id: id } },
+  ],
   [
     'AWS::ApiGatewayV2::Api',
     {

@@ -1,14 +1,17 @@
 /**
  * The events `npm run invoke` sends: a REST API proxy event from a method and path (built by
  * `@slice/emulation` as the local gateway builds it), an EventBridge event of a contract's
- * detail type, and an SQS message carrying one (as an EventBridge rule delivers to a queue).
+ * detail type, an SQS message carrying one (as an EventBridge rule delivers to a queue), and a
+ * DynamoDB stream record of a table's change (as the table's stream writes it).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { restApiEvent, pathParametersOf } from '@slice/emulation';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { streamRecord, type AttributeMap, type StreamRecord } from '../services/dynamodb/streams';
 import { toEventEnvelope, type EventEnvelope } from '../services/events/events';
 import { sqsEventRecord } from '../services/lambda/sqs-event-sources';
-import type { FunctionRoute } from '../admin/functions';
+import type { FunctionRoute, StreamTableListing } from '../admin/functions';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
@@ -120,6 +123,82 @@ export function sqsEvent(body: string, queueName = 'invoke-queue'): { Records: u
       receiptHandle: randomUUID(),
     },
     { arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}` } as Parameters<typeof sqsEventRecord>[1],
+  );
+  return { Records: [record] };
+}
+
+/** A change of an item, its images as plain JSON (what the service's code writes). */
+export interface StreamSampleChange {
+  readonly eventName: StreamRecord['eventName'];
+  readonly newImage?: Readonly<Record<string, unknown>> | undefined;
+  readonly oldImage?: Readonly<Record<string, unknown>> | undefined;
+}
+
+const keySample: Readonly<Record<'S' | 'N' | 'B', unknown>> = {
+  S: { S: 'sample' },
+  N: { N: '1' },
+  B: { B: Buffer.from('sample').toString('base64') },
+};
+
+/** An image in DynamoDB's wire format, as the document client marshalls it. */
+function wireImage(table: StreamTableListing, image: Readonly<Record<string, unknown>>): AttributeMap {
+  const missing = table.keyAttributes.filter((name) => !(name in image));
+  if (missing.length)
+    throw new Error(`The image lacks the ${table.tableName} table's key attribute ${missing.join(', ')}.`);
+  return marshall(image, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+}
+
+const keyOf = (table: StreamTableListing, item: AttributeMap): AttributeMap =>
+  Object.fromEntries(table.keyAttributes.map((name) => [name, item[name]]));
+
+/** The wire images of a change; an image not given is the item's key alone. */
+function wireImages(table: StreamTableListing, change: StreamSampleChange) {
+  const { eventName } = change;
+  if (eventName === 'INSERT' && change.oldImage) throw new Error('An INSERT has no old image.');
+  if (eventName === 'REMOVE' && change.newImage) throw new Error('A REMOVE has no new image.');
+  const newImage = change.newImage && wireImage(table, change.newImage);
+  const oldImage = change.oldImage && wireImage(table, change.oldImage);
+  if (
+    newImage &&
+    oldImage &&
+    JSON.stringify(keyOf(table, newImage)) !== JSON.stringify(keyOf(table, oldImage))
+  )
+    throw new Error('The old and the new image must be of one item: their keys differ.');
+  const given = newImage ?? oldImage;
+  const key = given
+    ? keyOf(table, given)
+    : Object.fromEntries(table.keyAttributes.map((name) => [name, keySample[table.keyTypes[name] ?? 'S']]));
+  return {
+    newItem: eventName === 'REMOVE' ? undefined : (newImage ?? key),
+    oldItem: eventName === 'INSERT' ? undefined : (oldImage ?? key),
+  };
+}
+
+/**
+ * The DynamoDB stream event of one change of an item of `table`, as its stream's event source
+ * delivers it: the keys from the table's key schema, the images its view type keeps, in
+ * DynamoDB's wire format. An image not given is the item's key alone.
+ *
+ * @example
+ * ```ts
+ * streamEvent(streamArn, table, { eventName: 'INSERT', newImage: { pk: 'ORDER#1', sk: 'ORDER', status: 'PLACED' } });
+ * // { Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'ORDER#1' }, sk: { S: 'ORDER' } }, NewImage: {...}, StreamViewType: 'NEW_AND_OLD_IMAGES', ... }, ... }] }
+ * ```
+ */
+export function streamEvent(
+  streamArn: string,
+  table: StreamTableListing,
+  change: StreamSampleChange,
+): { Records: StreamRecord[] } {
+  const now = Date.now();
+  const record = streamRecord(
+    { streamArn, viewType: table.viewType, keyAttributes: table.keyAttributes },
+    wireImages(table, change),
+    {
+      region: streamArn.split(':')[3] ?? REGION,
+      sequenceNumber: String(now).padStart(21, '0'),
+      arrivedAt: now,
+    },
   );
   return { Records: [record] };
 }

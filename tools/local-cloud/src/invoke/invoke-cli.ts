@@ -6,6 +6,7 @@
  *   npm run invoke -- place-order --as alice --body '{"items":[...],...}'  as alice (a Cognito user)
  *   npm run invoke -- record-menu-changes --eventbridge OrderPlaced        an EventBridge event from the contract
  *   npm run invoke -- record-menu-changes --sqs OrderPlaced                that event in an SQS message
+ *   npm run invoke -- publish-order-events --stream INSERT --new-image '{"pk":"ORDER#1",...}'  a table's stream record
  *   npm run invoke -- get-order --event event.json                         any event (`-`: standard input)
  */
 import { randomUUID } from 'node:crypto';
@@ -17,13 +18,13 @@ import type { FunctionListing } from '../admin/functions';
 import { formatEntry, type LogEntry, matchesName } from '../logs';
 import type { InvokeResult } from '../model';
 import { localCloudUrl, NoLocalCloudError } from '../redeploy-cli';
-import { eventBridgeEvent, restEvent, sqsEvent } from './events';
+import { eventBridgeEvent, restEvent, sqsEvent, streamEvent } from './events';
 import { eventContract, loadContracts, sampleDetail } from './samples';
 
 const root = resolve(__dirname, '../../../..');
 
 const USAGE =
-  'Usage: npm run invoke -- <function> [--event file.json|-] [--method GET --path /menu/items/margherita] [--body JSON] [--as alice] [--eventbridge <DetailType>] [--sqs <DetailType>]';
+  'Usage: npm run invoke -- <function> [--event file.json|-] [--method GET --path /menu/items/margherita] [--body JSON] [--as alice] [--eventbridge <DetailType>] [--sqs <DetailType>] [--stream INSERT|MODIFY|REMOVE [--new-image JSON] [--old-image JSON]]';
 
 const flags = {
   event: { type: 'string' },
@@ -36,6 +37,9 @@ const flags = {
   groups: { type: 'string', default: 'customer' },
   eventbridge: { type: 'string' },
   sqs: { type: 'string' },
+  stream: { type: 'string' },
+  'new-image': { type: 'string' },
+  'old-image': { type: 'string' },
   'correlation-id': { type: 'string' },
   logs: { type: 'string', default: 'pretty' },
 } as const;
@@ -105,13 +109,55 @@ async function callerOf(url: string, user: string, groups: string) {
   return { token, claims: claimsOf(payload) };
 }
 
+/** A JSON flag's value, or an error naming the flag. */
+function jsonFlag(flag: string, text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--${flag} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`--${flag} must be a JSON object: the item as the service writes it.`);
+  return value as Record<string, unknown>;
+}
+
+const streamEventNames = new Set(['INSERT', 'MODIFY', 'REMOVE']);
+
+/** The stream record of `--stream` for the table whose stream the function reads. */
+function streamEventFor(fn: FunctionListing, functions: readonly FunctionListing[], values: Values) {
+  const eventName = values.stream?.toUpperCase() ?? '';
+  if (!streamEventNames.has(eventName)) throw new Error('--stream takes INSERT, MODIFY or REMOVE.');
+  const streams = fn.eventSources.filter((source) => source.type === 'dynamodb');
+  const [source] = streams;
+  if (source?.table === undefined) {
+    const readers = functions
+      .filter((each) => each.eventSources.some((other) => other.table !== undefined))
+      .map((each) => each.label)
+      .sort();
+    throw new Error(
+      `${fn.label} reads no DynamoDB stream. The functions a table's stream invokes: ${readers.join(', ') || 'none'}.`,
+    );
+  }
+  if (streams.length > 1)
+    throw new Error(`${fn.label} reads ${streams.length} streams: give the event with --event.`);
+  return streamEvent(source.arn, source.table, {
+    eventName: eventName as 'INSERT' | 'MODIFY' | 'REMOVE',
+    newImage: jsonFlag('new-image', values['new-image']),
+    oldImage: jsonFlag('old-image', values['old-image']),
+  });
+}
+
 async function eventFor(
   url: string,
   fn: FunctionListing,
+  functions: readonly FunctionListing[],
   values: Values,
   correlationId: string,
 ): Promise<unknown> {
   if (values.event !== undefined) return readEvent(values.event);
+  if (values.stream !== undefined) return streamEventFor(fn, functions, values);
   const detailType = values.eventbridge ?? values.sqs;
   if (detailType !== undefined) {
     const contract = eventContract(await loadContracts(root), detailType);
@@ -124,7 +170,7 @@ async function eventFor(
   }
   if (fn.routes.length === 0)
     throw new Error(
-      `${fn.label} is not behind a REST API: give --event <file>, --eventbridge <DetailType> or --sqs <DetailType>.`,
+      `${fn.label} is not behind a REST API: give --event <file>, --eventbridge <DetailType>, --sqs <DetailType> or --stream INSERT|MODIFY|REMOVE.`,
     );
   return restEvent(fn.routes, {
     method: values.method,
@@ -170,7 +216,7 @@ async function main(): Promise<void> {
         .join(', ')}.`,
     );
   const correlationId = values['correlation-id'] ?? `invoke-${randomUUID()}`;
-  const event = await eventFor(url, fn, values, correlationId);
+  const event = await eventFor(url, fn, functions, values, correlationId);
   const answer = await admin<{ result: InvokeResult; logs: LogEntry[] }>(url, '/_local/invoke', {
     function: fn.id,
     event,

@@ -104,10 +104,37 @@ describe('the log stream', () => {
     expect(logs.query({ after: logs.last - 2 })).toHaveLength(2);
   });
 
+  it("files a request under the correlation id its structured lines carry, in either key's spelling", () => {
+    const logs = new LogStream({ functionOf });
+    const line = (requestId: string, fields: object) =>
+      logs.add({ functionId: outbox.id, requestId, stream: 'stdout', text: JSON.stringify(fields) });
+    line('r-8', { level: 'INFO', message: 'published', correlationId: 'c-8' });
+    line('r-9', { level: 'INFO', message: 'published', correlation_id: 'c-9' });
+    line('r-9', { _aws: { CloudWatchMetrics: [] }, Published: 1 });
+    for (const requestId of ['r-8', 'r-9'])
+      logs.settle({ functionId: outbox.id, requestId, event: {}, result: ok(null) });
+
+    expect(logs.query({ correlationId: 'c-8' }).map((entry) => entry.requestId)).toEqual(['r-8', 'r-8']);
+    expect(logs.query({ correlationId: 'c-9' })).toHaveLength(3);
+  });
+
   it('keeps at most maxEntries, the newest', () => {
     const logs = new LogStream({ functionOf, maxEntries: 3 });
     record(logs);
     expect(logs.query().map((entry) => entry.seq)).toEqual([logs.last - 2, logs.last - 1, logs.last]);
+  });
+
+  it('keeps the newest maxEntries as entries keep coming, long after the first ones were dropped', () => {
+    const logs = new LogStream({ functionOf, maxEntries: 4 });
+    const seen: number[][] = [];
+    for (let i = 0; i < 30; i++) {
+      logs.add({ functionId: placeOrder.id, stream: 'stdout', text: `line ${i}` });
+      seen.push(logs.query().map((entry) => entry.seq));
+    }
+
+    expect(seen[2]).toEqual([1, 2, 3]);
+    expect(seen.slice(3).every((seqs, i) => seqs.join() === [i + 1, i + 2, i + 3, i + 4].join())).toBe(true);
+    expect(logs.query({ limit: 2 }).map((entry) => entry.text)).toEqual(['line 28', 'line 29']);
   });
 
   it('is read back from the data directory at the next start', () => {

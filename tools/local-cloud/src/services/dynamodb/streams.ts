@@ -112,13 +112,16 @@ const pick = (item: AttributeMap, names: readonly string[]): AttributeMap =>
 type StreamChange = Parameters<TableStream['append']>[0];
 
 /** The key attribute names of a table, partition key first. */
-const keyAttributesOf = (table: TableSpec): string[] =>
+export const keyAttributesOf = (table: TableSpec): string[] =>
   [...(table.createTableInput.KeySchema ?? [])]
     .sort((a, b) => (a.KeyType === 'HASH' ? -1 : b.KeyType === 'HASH' ? 1 : 0))
     .flatMap((key) => (key.AttributeName === undefined ? [] : [key.AttributeName]));
 
-/** The record DynamoDB Streams writes for a change of an item (old and new item not both absent). */
-function streamRecord(
+/**
+ * The record DynamoDB Streams writes for a change of an item (old and new item not both absent):
+ * the keys, and the images the view type keeps. `npm run invoke` builds its samples with it too.
+ */
+export function streamRecord(
   stream: Pick<TableStream, 'streamArn' | 'viewType' | 'keyAttributes'>,
   { oldItem, newItem, userIdentity }: StreamChange,
   at: { readonly region: string; readonly sequenceNumber: string; readonly arrivedAt: number },

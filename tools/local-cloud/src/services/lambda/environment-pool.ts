@@ -24,8 +24,13 @@ export interface EnvironmentPoolLimits {
 export class EnvironmentPool {
   private readonly live = new Set<ExecutionEnvironment>();
   private readonly idleByDeployment = new Map<Deployment, ExecutionEnvironment[]>();
-  /** Idle environments, the least recently used first, with the timer that stops each. */
-  private readonly idleSince = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  /** Idle environments, the least recently used first, with when each was parked (`performance.now()`). */
+  private readonly idleSince = new Map<ExecutionEnvironment, number>();
+  /**
+   * The one timer that stops idle environments, due when the least recently used one times out:
+   * parking an environment after each invocation costs no timer of its own.
+   */
+  private reclaimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly limits: EnvironmentPoolLimits) {
     if (!Number.isInteger(limits.maxEnvironments) || limits.maxEnvironments < 1)
@@ -58,9 +63,8 @@ export class EnvironmentPool {
     const idle = this.idleByDeployment.get(environment.deployment) ?? [];
     idle.push(environment);
     this.idleByDeployment.set(environment.deployment, idle);
-    const timer = setTimeout(() => this.retire(environment), this.limits.idleTimeoutMs);
-    timer.unref();
-    this.idleSince.set(environment, timer);
+    this.idleSince.set(environment, performance.now());
+    if (this.reclaimer === undefined) this.scheduleReclaim(this.limits.idleTimeoutMs);
   }
 
   /**
@@ -107,11 +111,25 @@ export class EnvironmentPool {
     return count;
   }
 
+  /** Stops the environments idle for the idle timeout; runs again when the next one is due. */
+  private reclaim(): void {
+    this.reclaimer = undefined;
+    const now = performance.now();
+    for (const [environment, since] of this.idleSince) {
+      const due = since + this.limits.idleTimeoutMs;
+      // The least recently used first: the first not yet due is the next one due.
+      if (due > now) return this.scheduleReclaim(due - now);
+      this.retire(environment);
+    }
+  }
+
+  private scheduleReclaim(ms: number): void {
+    this.reclaimer = setTimeout(() => this.reclaim(), ms);
+    this.reclaimer.unref();
+  }
+
   private forgetIdle(environment: ExecutionEnvironment): void {
-    const timer = this.idleSince.get(environment);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.idleSince.delete(environment);
+    if (!this.idleSince.delete(environment)) return;
     const idle = this.idleByDeployment.get(environment.deployment);
     const at = idle?.indexOf(environment) ?? -1;
     if (idle && at !== -1) idle.splice(at, 1);

@@ -164,10 +164,11 @@ async function invoke(message: InvokeMessage): Promise<void> {
     };
   }
   currentRequestId = undefined;
-  // The marker follows everything the handler wrote, so the parent prints END after it. The answer
-  // does not wait for the write: stdout keeps its order, and the parent waits for the marker itself.
+  // The answer goes first: the client's response waits on it, not on the log. The marker follows
+  // everything the handler wrote on stdout, so the parent prints END and REPORT after it.
+  const sent = send(result);
   process.stdout.write(`${END_OF_INVOCATION}${requestId}\n`);
-  await send(result);
+  await sent;
 }
 
 patchConsole();

@@ -1,0 +1,81 @@
+/**
+ * One `synth` task: a project's CDK app run in this process (see {@link runApp}), with what it
+ * prints kept for Nx (the task's terminal output, replayed from the cache) and, in a batch, shown
+ * as it comes with the project's name in front of each line.
+ */
+import { require as tsxRequire } from 'tsx/cjs/api';
+import { cdkAppOf } from './cdk-app';
+import { runApp } from './run-app';
+
+/** A `synth` task to run: which project, from where, for which stage. */
+export interface SynthJob {
+  /** The Nx task id (`menu:synth:prod`). */
+  readonly id: string;
+  readonly project: string;
+  readonly projectRoot: string;
+  readonly stage: string;
+}
+
+/** What Nx records of a task (`TaskResult` of `@nx/devkit`). */
+export interface SynthTaskResult {
+  readonly success: boolean;
+  readonly terminalOutput: string;
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
+/**
+ * Runs `run` with what it writes to stdout and stderr also kept, and, with a `prefix`, each line
+ * shown with it (a batch prints several projects into one stream, as Nx prefixes its own).
+ */
+function capturing<T>(prefix: string | undefined, run: () => T): { value: T; output: string } {
+  let output = '';
+  let atLineStart = true;
+  const intercept = (stream: NodeJS.WriteStream) => {
+    const original = stream.write.bind(stream);
+    stream.write = (chunk: string | Uint8Array): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      output += text;
+      if (prefix === undefined) return original(chunk);
+      const shown = text.replace(/^(?=.)/gm, (_, offset: number) =>
+        offset > 0 || atLineStart ? prefix : '',
+      );
+      atLineStart = text.endsWith('\n');
+      return original(shown);
+    };
+    return () => {
+      stream.write = original;
+    };
+  };
+  const restores = [intercept(process.stdout), intercept(process.stderr)];
+  try {
+    return { value: run(), output };
+  } finally {
+    for (const restore of restores) restore();
+  }
+}
+
+/**
+ * Synthesizes `job`'s project here. `prefixed` shows each line under the project's name (several
+ * projects print into one stream); the terminal output Nx keeps has no prefix.
+ *
+ * @example
+ * ```ts
+ * const result = synthesizeProject(root, { id: 'menu:synth', project: 'menu', projectRoot: 'apps/menu', stage: 'dev' });
+ * ```
+ */
+export function synthesizeProject(workspaceRoot: string, job: SynthJob, prefixed = false): SynthTaskResult {
+  const startTime = Date.now();
+  const { value: run, output } = capturing(prefixed ? `${job.project}: ` : undefined, () => {
+    process.stderr.write(`Synthesizing ${job.projectRoot} (stage ${job.stage})…\n`);
+    const result = runApp(cdkAppOf(workspaceRoot, job.projectRoot), {
+      stage: job.stage,
+      load: (entry) => {
+        tsxRequire(entry, __filename);
+      },
+    });
+    if (!result.ok) process.stderr.write(`${result.problems.join('\n')}\n`);
+    return result;
+  });
+  return { success: run.ok, terminalOutput: output, startTime, endTime: Date.now() };
+}

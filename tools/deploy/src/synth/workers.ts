@@ -1,0 +1,86 @@
+/**
+ * Runs synth jobs in a few child processes at once, each taking the next job as it finishes one:
+ * a machine with two cores builds one stack's bundles while it constructs another's, and each
+ * child loads aws-cdk-lib, tsx and the template validator once for all the jobs it takes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { SynthJob, SynthTaskResult } from './synthesize-project';
+import type { WorkerRequest, WorkerResult } from './worker';
+
+/** Pipes a child's output to ours a whole line at a time, so two children never share a line. */
+function forwardLines(from: NodeJS.ReadableStream | null, to: NodeJS.WriteStream): void {
+  if (from) createInterface({ input: from }).on('line', (line) => to.write(`${line}\n`));
+}
+
+function startWorker(workspaceRoot: string): ChildProcess {
+  // The workspace's tsx, as `npx tsx` would find it (this module's own `require` is tsx's).
+  const tsx = createRequire(join(workspaceRoot, 'package.json')).resolve('tsx');
+  const child = fork(join(__dirname, 'worker.ts'), [workspaceRoot], {
+    cwd: workspaceRoot,
+    execArgv: ['--import', pathToFileURL(tsx).href],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  forwardLines(child.stdout, process.stdout);
+  forwardLines(child.stderr, process.stderr);
+  return child;
+}
+
+/** A failed result for a job whose worker died before answering. */
+const lost = (job: SynthJob, output: string): SynthTaskResult => ({
+  success: false,
+  terminalOutput: `${job.project}: the synth worker exited before it finished (${output}).\n`,
+  startTime: Date.now(),
+  endTime: Date.now(),
+});
+
+/**
+ * Synthesizes `jobs` in up to `workers` child processes, yielding each result as it arrives.
+ *
+ * @example
+ * ```ts
+ * for await (const { id, result } of synthesizeInWorkers(root, jobs, 2)) report(id, result);
+ * ```
+ */
+export async function* synthesizeInWorkers(
+  workspaceRoot: string,
+  jobs: readonly SynthJob[],
+  workers: number,
+): AsyncGenerator<WorkerResult> {
+  const queue = [...jobs];
+  const results: WorkerResult[] = [];
+  let wake: (() => void) | undefined;
+  const arrived = (result: WorkerResult) => {
+    results.push(result);
+    wake?.();
+  };
+  let running = Math.min(workers, jobs.length);
+  const children = Array.from({ length: running }, () => startWorker(workspaceRoot));
+  for (const child of children) {
+    let current: SynthJob | undefined;
+    const next = () => {
+      current = queue.shift();
+      child.send({ job: current ?? null } satisfies WorkerRequest);
+    };
+    child.on('message', (message: WorkerResult | { ready: true }) => {
+      if ('id' in message) {
+        current = undefined;
+        arrived(message);
+      }
+      next();
+    });
+    child.once('exit', (code, signal) => {
+      const why = `code ${code}, signal ${signal}`;
+      if (current) arrived({ id: current.id, result: lost(current, why) });
+      // The last worker gone: nobody is left to take what is queued.
+      if (--running === 0) for (const job of queue.splice(0)) arrived({ id: job.id, result: lost(job, why) });
+    });
+  }
+  for (let received = 0; received < jobs.length; received++) {
+    while (results.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    yield results.shift() as WorkerResult;
+  }
+}
