@@ -108,7 +108,9 @@ describe('http() idempotency with slow or failing storage', () => {
   });
 
   it('answers 20 concurrent identical requests with one order when the first write answers too late', async () => {
-    const { fn, post, faults } = pizzaOrders({ delayMs: 100 });
+    // The duplicates wait for the first as long as the function may run: on a loaded machine (or
+    // under a mutation run's instrumentation) 20 requests on one local database take seconds.
+    const { fn, post, faults } = pizzaOrders({ delayMs: 100, waitMs: 9_000 });
     faults.next('PutItemCommand', 'commit-then-timeout');
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => post('slow-burst-0001')));
