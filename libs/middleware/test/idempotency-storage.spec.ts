@@ -118,7 +118,7 @@ describe('http() idempotency with slow or failing storage', () => {
     expect(fn).toHaveBeenCalledTimes(1);
     expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((response) => response.body)).size).toBe(1);
-  });
+  }, 20_000);
 
   it('answers a duplicate of a request still running 409 with a Retry-After until its record expires', async () => {
     // Prepare: the first request runs 1.5 s in a 10 s function; the duplicate waits only 200 ms.
