@@ -6,7 +6,7 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeConnection, tokenOf } from '../src/domain/authorize';
 import type { TrackedOrder, TrackingDeps, TrackingStore } from '../src/domain/ports';
 import { stringAt } from '../src/domain/rules';
-import { announceEvent, parseTrackRequest, trackOrder } from '../src/domain/use-cases';
+import { announceEvent, parseTrackRequest, trackOrder, unknownAction } from '../src/domain/use-cases';
 
 const orderId = '0b7c3f52-1f4e-4d59-9a55-2f1d9c4c6a10';
 const alice = { connectionId: 'conn-alice', customerId: 'alice' };
@@ -107,6 +107,51 @@ describe('authorizeConnection', () => {
   });
 });
 
+describe('messages', () => {
+  it('names the invalid fields of a track message, and refuses what is not JSON', () => {
+    expect(parseTrackRequest('{"action":"track","orderId":"nope"}')).toEqual({
+      error: expect.objectContaining({
+        code: 'invalid-message',
+        fields: [expect.objectContaining({ path: 'orderId' })],
+      }),
+    });
+    expect(parseTrackRequest('{"action":"track","orderId":"' + orderId + '","customerId":"bob"}')).toEqual({
+      error: expect.objectContaining({ code: 'invalid-message' }),
+    });
+    expect(parseTrackRequest('track please')).toEqual({
+      error: expect.objectContaining({ code: 'invalid-message', message: 'A message is a JSON object.' }),
+    });
+  });
+
+  it('answers an unknown action with the actions the API accepts', () => {
+    expect(unknownAction('{"action":"dance"}')).toEqual({
+      type: 'error',
+      code: 'unknown-action',
+      message: 'Unknown action "dance"; this API accepts: track.',
+    });
+    expect(unknownAction('{}')).toMatchObject({
+      code: 'unknown-action',
+      message: expect.stringMatching(/^No action/),
+    });
+    expect(unknownAction('null')).toEqual({
+      type: 'error',
+      code: 'unknown-action',
+      message: 'No action; this API accepts: track.',
+    });
+    expect(unknownAction('<xml/>')).toEqual({
+      type: 'error',
+      code: 'invalid-message',
+      message: 'A message is a JSON object with an action; this API accepts: track.',
+    });
+  });
+
+  it('quotes at most 40 characters of an unknown action', () => {
+    expect(unknownAction(JSON.stringify({ action: 'x'.repeat(100) })).message).toBe(
+      `Unknown action "${'x'.repeat(40)}"; this API accepts: track.`,
+    );
+  });
+});
+
 describe('parseTrackRequest', () => {
   it('answers what is not JSON with an invalid-message error', () => {
     const error = { type: 'error', code: 'invalid-message', message: 'A message is a JSON object.' };
@@ -127,11 +172,17 @@ describe('parseTrackRequest', () => {
 });
 
 describe('trackOrder', () => {
-  it('answers pending for an order whose owner is known but no status yet', async () => {
+  it('answers pending for an order whose owner is known but no status yet, or no time of it', async () => {
     const { store } = scriptedStore([{ orderId, customerId: 'alice' }]);
     await expect(trackOrder({ action: 'track', orderId }, alice, deps(store))).resolves.toMatchObject({
       type: 'pending',
     });
+    const untimed = scriptedStore([{ orderId, customerId: 'alice', status: 'placed' }]);
+    await expect(trackOrder({ action: 'track', orderId }, alice, deps(untimed.store))).resolves.toMatchObject(
+      {
+        type: 'pending',
+      },
+    );
   });
 
   it("refuses another customer's order before watching it, also on a full connection", async () => {
