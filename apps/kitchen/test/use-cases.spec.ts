@@ -7,6 +7,7 @@ import type { Order } from '@slice/contracts-orders';
 import type { KitchenDeps, KitchenSummary, TicketRepository, Workflows } from '../src/domain/ports';
 import {
   ticketOf,
+  ticketRef,
   TicketNotCancellable,
   TicketNotFound,
   TicketNotStartable,
@@ -374,5 +375,26 @@ describe('writeDailySummary', () => {
       pizzas: 2,
     });
     expect(summaries).toEqual([summary]);
+  });
+});
+
+describe('the ticket problems and references', () => {
+  it('say what is wrong with the ticket', () => {
+    expect(new TicketNotFound('o-1').message).toBe('There is no ticket o-1.');
+    expect(new TicketNotStartable('o-1', 'BAKING').message).toBe(
+      'Ticket o-1 is BAKING; only a QUEUED ticket can be started.',
+    );
+    expect(new TicketNotCancellable('o-1', 'READY').message).toBe(
+      'Ticket o-1 is READY; only a QUEUED or BAKING ticket can be cancelled.',
+    );
+    expect(new TicketWasCancelled('o-1').message).toBe('Ticket o-1 was cancelled.');
+  });
+
+  it('refer to a ticket in events by its id, order and customer only', () => {
+    expect(ticketRef(queued('o-1', { taskToken: 'secret' }))).toEqual({
+      id: 'o-1',
+      orderId: 'o-1',
+      customerId: 'alice',
+    });
   });
 });
