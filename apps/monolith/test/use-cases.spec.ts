@@ -5,6 +5,7 @@ import type { Store } from '@slice/contracts-monolith';
 import type { Order } from '@slice/contracts-orders';
 import {
   ItemNotOrderable,
+  MenuItemExists,
   MenuItemNotFound,
   OrderNotCancellable,
   OrderNotFound,
@@ -309,5 +310,18 @@ describe('salesOf', () => {
       ['diavola', 1],
       ['funghi', 1],
     ]);
+  });
+});
+
+describe('the monolith problems', () => {
+  it("say what is wrong in the services' words", () => {
+    expect(new MenuItemNotFound('calzone').message).toBe('There is no menu item calzone.');
+    expect(new StaleMenuItem('margherita', 2).message).toBe(
+      'Menu item margherita changed since version 2 was read; read it again and retry.',
+    );
+    expect(new MenuItemExists('margherita').message).toBe('Menu item margherita exists already.');
+    expect(new OrderNotFound('o-1').message).toBe('There is no order o-1.');
+    expect(new StoreNotFound('rotterdam').message).toBe('There is no store rotterdam.');
+    expect(new ItemNotOrderable('calzone', 'unknown', 0).message).toBe('Menu item calzone does not exist.');
   });
 });
