@@ -241,7 +241,10 @@ describe('the monolith orders', () => {
 
   it('cancels a placed order of its owner, and answers a retried cancel the same', async () => {
     const { orders } = memoryOrders([placed('alice')]);
+    const read = jest.spyOn(orders, 'get');
     const cancelled = await cancelOrder('order-of-alice', alice, { orders, ...clock });
+    // The conditional write answers the cancelled order: no read after it.
+    expect(read).not.toHaveBeenCalled();
     expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelledAt: at.toISOString() });
     await expect(cancelOrder('order-of-alice', alice, { orders, ...clock })).resolves.toEqual(cancelled);
   });
