@@ -38,7 +38,8 @@ async function mutate(
     jsonReporter: { fileName: `dist/mutation/${project.name}/mutation.json` },
     // Outside dist/: the jest preset ignores every test under a dist/ folder.
     tempDirName: `.stryker-tmp/${project.name}`,
-    ignorePatterns: ['dist', '.nx', 'cdk.out', '**/cdk.out', 'tmp'],
+    // And the sandboxes an interrupted run of another project left behind.
+    ignorePatterns: ['dist', '.nx', 'cdk.out', '**/cdk.out', 'tmp', '.stryker-tmp'],
     jest: {
       projectType: 'custom',
       enableFindRelatedTests: false,
