@@ -148,6 +148,8 @@ describe('currentTraceHeader', () => {
     const { currentTraceHeader } = middleware;
     delete process.env._X_AMZN_TRACE_ID;
     expect(currentTraceHeader()).toBeUndefined();
+    process.env._X_AMZN_TRACE_ID = '';
+    expect(currentTraceHeader()).toBeUndefined();
 
     process.env._X_AMZN_TRACE_ID = 'Root=1-67891233-abcdef012345678912345678;Sampled=1';
     expect(currentTraceHeader()).toBe('Root=1-67891233-abcdef012345678912345678;Sampled=1');
