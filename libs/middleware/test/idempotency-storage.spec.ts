@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http, IdempotencyStore } from '../src';
+import { http, IdempotencyStore, logger } from '../src';
 import { orderPizza } from './sample';
 
 /**
@@ -189,5 +189,38 @@ describe('http() idempotency with slow or failing storage', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(9);
     expect(retryAfter).toBeLessThanOrEqual(10);
     expect(body(refused)).not.toHaveProperty('detail');
+  });
+  it('answers 503 and leaves the key free when the in-progress record can be neither written nor released', async () => {
+    // Prepare: the write commits and then times out on every attempt; so does every delete.
+    const { fn, post, faults } = pizzaOrders();
+    faults.next('PutItemCommand', 'commit-then-timeout', 3);
+    faults.next('DeleteItemCommand', 'timeout', 3);
+    const logged = jest.spyOn(logger, 'error');
+
+    // Act
+    const refused = await post('slow-release-01');
+
+    // Assess: an answer, and the record left to the log (it blocks the key until it expires).
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers?.['retry-after']).toBe('1');
+    expect(logged).toHaveBeenCalledWith('Idempotency record not released', expect.anything());
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('answers 503 when the answer cannot be stored, and frees the key for the retry', async () => {
+    // Prepare: the use-case runs; every attempt to store its answer times out.
+    const { fn, post, faults } = pizzaOrders();
+    faults.next('UpdateItemCommand', 'timeout', 3);
+
+    // Act
+    const refused = await post('slow-save-00001');
+    const retry = await post('slow-save-00001');
+
+    // Assess
+    expect(refused.statusCode).toBe(503);
+    expect(body(refused)).toMatchObject({ type: 'urn:slice:problem:unavailable', status: 503 });
+    // No answer was stored, so the retry runs the use-case again: at least once, never locked out.
+    expect(retry.statusCode).toBe(201);
+    expect(fn).toHaveBeenCalledTimes(2);
   });
 });
