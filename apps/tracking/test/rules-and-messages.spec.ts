@@ -214,11 +214,12 @@ describe('announceEvent', () => {
       detailType: 'OrderPlaced',
       detail: { id: 'e-1', occurredAt: '2026-12-01T10:00:00Z', order: { id: orderId, customerId: 'alice' } },
     };
-    const refused = deps(store, { push: () => Promise.reject(new Error('nope')) });
+    const refused = deps(store, { push: () => Promise.reject(denied) });
     await expect(announceEvent(placed, refused)).rejects.toThrow(
-      `1 of 1 pushes of ${orderId} failed (Error).`,
+      `1 of 1 pushes of ${orderId} failed (AccessDeniedException).`,
     );
-    const thrown = deps(store, { push: () => Promise.reject('AccessDenied') });
+    // A rejection with something other than an Error, as a hand-written client might make.
+    const thrown = deps(store, { push: jest.fn().mockRejectedValue('AccessDenied') });
     await expect(announceEvent(placed, thrown)).rejects.toThrow(
       `1 of 1 pushes of ${orderId} failed (Error).`,
     );
