@@ -2,12 +2,16 @@ import * as z from 'zod';
 
 /**
  * What every domain event's detail carries besides its entity: a unique id (consumers dedupe on
- * it), when it happened, the correlation id of the request that caused it, and the schema version.
+ * it), when it happened, the correlation id of the request that began the flow, the causation id of
+ * what caused this event (the triggering event's or message's id, or the HTTP request's id), and
+ * the schema version. Producers always set `causationId`; consumers accept an event without it
+ * from a producer deployed before it (docs/decisions.md, 2026-12-02).
  */
 export const EventEnvelope = z.strictObject({
   id: z.string().min(1),
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string().min(1),
+  causationId: z.string().min(1).optional(),
   version: z.number().int().min(1),
 });
 
