@@ -52,6 +52,7 @@ export const ticketRow = (ticket: TicketRecord, timeZone: string): Record<string
 const StoredTicket = Ticket.omit({ workflow: true }).extend({
   order: Order,
   correlationId: z.string(),
+  causationId: z.string().optional(),
   taskToken: z.string().optional(),
   cancelReason: z.enum(['ORDER_CANCELLED', 'STAFF']).optional(),
   overdueAnnouncedAt: z.string().optional(),

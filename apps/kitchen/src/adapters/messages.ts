@@ -34,5 +34,9 @@ export function orderEventOf(message: OrderEventMessage): OrderEvent {
       };
 }
 
-/** What the preparation workflow's execution input is: the order and its correlation id. */
-export const WorkflowInputSchema = z.object({ order: Order, correlationId: z.string().min(1) });
+/** What the preparation workflow's execution input is: the order, its correlation and causation ids. */
+export const WorkflowInputSchema = z.object({
+  order: Order,
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).optional(),
+});
