@@ -66,6 +66,7 @@ const envelope = (suffix: string, occurredAt: string) => ({
   id: `{% $ticket.ticketId & ':${suffix}' %}`,
   occurredAt,
   correlationId: '{% $ticket.correlationId %}',
+  causationId: '{% $ticket.causationId %}',
   version: 1,
   ticket: {
     id: '{% $ticket.ticketId %}',
@@ -130,6 +131,8 @@ export class PreparationWorkflow extends Construct {
       payload: sfn.TaskInput.fromObject({
         order: '{% $states.input.order %}',
         correlationId: '{% $states.input.correlationId %}',
+        causationId:
+          '{% $exists($states.input.causationId) ? $states.input.causationId : $states.input.order.id %}',
       }),
       assign: { ticket: '{% $states.result.Payload %}' },
       outputs: '{% $states.result.Payload %}',
@@ -144,6 +147,8 @@ export class PreparationWorkflow extends Construct {
           orderId: '{% $states.input.order.id %}',
           customerId: '{% $states.input.order.customerId %}',
           correlationId: '{% $states.input.correlationId %}',
+          causationId:
+            '{% $exists($states.input.causationId) ? $states.input.causationId : $states.input.order.id %}',
         },
       },
     });

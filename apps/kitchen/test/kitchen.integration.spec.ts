@@ -49,7 +49,7 @@ type Fn<I, O> = (event: I, context: ReturnType<typeof lambdaContext>) => Promise
 let db: Dynalite;
 let http: Record<'queue' | 'ticket' | 'start' | 'cancel', Http>;
 let takeOrderEvents: Fn<SQSEvent, SQSBatchResponse>;
-let acceptTicket: Fn<unknown, { status: string; bakeSeconds: number; ticketId: string }>;
+let acceptTicket: Fn<unknown, { status: string; bakeSeconds: number; ticketId: string; causationId: string }>;
 let awaitCook: Fn<unknown, void>;
 let sweepOverdue: Fn<unknown, void>;
 let writeDailySummary: Fn<unknown, void>;
@@ -192,7 +192,12 @@ describe('the Kitchen queue consumer', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
     const starts = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
     expect(starts.map((input) => input.name)).toEqual([first.id, second.id]);
-    expect(JSON.parse(starts[0]?.input ?? '{}')).toEqual({ order: first, correlationId: `corr-${first.id}` });
+    // The workflow's events name the OrderPlaced that started it as their cause.
+    expect(JSON.parse(starts[0]?.input ?? '{}')).toEqual({
+      order: first,
+      correlationId: `corr-${first.id}`,
+      causationId: `${first.id}:placed`,
+    });
     expect(starts[0]?.stateMachineArn).toBe(stateMachineArn);
   });
 
@@ -258,6 +263,7 @@ describe('the Kitchen queue consumer', () => {
     expect(JSON.parse(eventsPut()[0]?.Detail ?? '{}')).toMatchObject({
       reason: 'ORDER_CANCELLED',
       ticket: { id: order.id },
+      causationId: `${order.id}:cancelled`,
     });
     expect(body(await ticketRoute('ticket', order.id))).toMatchObject({ status: 'CANCELLED' });
   });
@@ -280,6 +286,21 @@ describe('the workflow steps', () => {
     const again = await acceptTicket({ order, correlationId: 'c' }, lambdaContext());
     expect(first).toEqual(again);
     expect(first).toMatchObject({ ticketId: order.id, status: 'QUEUED', bakeSeconds: 600 });
+  });
+
+  it('hands on the cause of its execution, the OrderPlaced, and names the ticket itself when there was none', async () => {
+    const [placed, migrated] = [orderOf(), orderOf()];
+    const accepted = await acceptTicket(
+      { order: placed, correlationId: 'c', causationId: `${placed.id}:placed` },
+      lambdaContext(),
+    );
+    const retried = await acceptTicket({ order: placed, correlationId: 'c' }, lambdaContext());
+    const uncaused = await acceptTicket({ order: migrated, correlationId: 'c' }, lambdaContext());
+    expect([accepted, retried, uncaused].map((ticket) => ticket.causationId)).toEqual([
+      `${placed.id}:placed`,
+      `${placed.id}:placed`,
+      migrated.id,
+    ]);
   });
 
   it("takes the customer's channel from the order, and the store's default when it names none", async () => {
@@ -347,7 +368,15 @@ describe('the staff routes', () => {
     const order = orderOf();
     await queued(order);
     await ticketRoute('start', order.id);
-    const cancelled = await ticketRoute('cancel', order.id);
+    const cancelled = await call(
+      'cancel',
+      `/kitchen/tickets/${order.id}/cancel`,
+      '/kitchen/tickets/{ticketId}/cancel',
+      {
+        pathParameters: { ticketId: order.id },
+        requestId: 'request-cancel-1',
+      },
+    );
     expect(body(cancelled)).toMatchObject({ status: 'CANCELLED' });
     // Baking: no token to fail; the execution is stopped in its bake.
     expect(sfn.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
@@ -359,6 +388,8 @@ describe('the staff routes', () => {
       },
     ]);
     expect(eventsPut().map((entry) => entry.DetailType)).toEqual(['TicketCancelled']);
+    // Caused by the staff's request.
+    expect(JSON.parse(eventsPut()[0]?.Detail ?? '{}').causationId).toBe('request-cancel-1');
     const again = await ticketRoute('cancel', order.id);
     expect(again.statusCode).toBe(200);
     // Announced again, with the same event id: a consumer dedupes it; a lost first attempt is made good.
@@ -393,6 +424,7 @@ describe('the schedules', () => {
     await sweepOverdue({ id: 'sweep-2' }, lambdaContext());
     const overdue = eventsPut().filter((entry) => JSON.parse(entry.Detail ?? '{}').ticket?.id === late.id);
     expect(overdue.map((entry) => entry.DetailType)).toEqual(['TicketOverdue']);
+    expect(JSON.parse(overdue[0]?.Detail ?? '{}')).toMatchObject({ causationId: 'sweep-1' });
     expect(JSON.parse(overdue[0]?.Detail ?? '{}').waitedMinutes).toBeGreaterThanOrEqual(45);
   });
 

@@ -154,7 +154,13 @@ describe('SliceKitchen stack', () => {
           {
             Source: 'slice.kitchen',
             DetailType: 'OrderReady',
-            Detail: { id: "{% $ticket.ticketId & ':ready' %}", version: 1, readyAt: '{% $readyAt %}' },
+            Detail: {
+              id: "{% $ticket.ticketId & ':ready' %}",
+              // Caused by the OrderPlaced that started the execution (the accept step keeps it).
+              causationId: '{% $ticket.causationId %}',
+              version: 1,
+              readyAt: '{% $readyAt %}',
+            },
           },
         ],
       },
@@ -181,8 +187,14 @@ describe('SliceKitchen stack', () => {
     }
     expect(states.MarkFailed?.Next).toBe('AnnounceTicketFailed');
     expect(states.AnnounceTicketFailed).toMatchObject({
-      Arguments: { Entries: [{ DetailType: 'TicketFailed' }] },
+      Arguments: {
+        Entries: [{ DetailType: 'TicketFailed', Detail: { causationId: '{% $ticket.causationId %}' } }],
+      },
     });
+    // A failed accept has no ticket: the cause is the execution's, else the order's own id.
+    expect(JSON.stringify(states.AcceptTicket?.Catch)).toContain(
+      '$exists($states.input.causationId) ? $states.input.causationId : $states.input.order.id',
+    );
     expect(states.TicketFailed).toMatchObject({ Type: 'Fail', Error: 'Kitchen.TicketFailed' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ExecutionsFailed',

@@ -1,8 +1,12 @@
 /** Menu against a real local database (dynalite) with the tables of the synthesized stack. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { createCursorCodec } from '@slice/dynamodb';
+import { createEventPublisher, stream, withCausationId } from '@slice/middleware';
 import {
   createTable,
+  lambdaContext,
   startDynalite,
   tableInputFromTemplate,
   tableLogicalIds,
@@ -11,7 +15,9 @@ import {
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MenuStack } from '../cdk/menu-stack';
-import { dynamoMenuRepository } from '../src/adapters/dynamodb-menu-repository';
+import { mockClient } from 'aws-sdk-client-mock';
+import { dynamoMenuRepository, itemFromImage } from '../src/adapters/dynamodb-menu-repository';
+import { menuEvents } from '../src/adapters/menu-events';
 import { StaleMenuItem } from '../src/domain/menu-item';
 import type { MenuDeps } from '../src/domain/ports';
 import {
@@ -174,5 +180,57 @@ describe('history', () => {
       { change: 'CHANGED', item: v2 },
       { change: 'CHANGED', item: v2 },
     ]);
+  });
+});
+
+describe('the outbox (table stream → bus)', () => {
+  const bus = mockClient(EventBridgeClient);
+  afterAll(() => bus.restore());
+
+  it('names the request that wrote an item as the cause of its MenuItemChanged; a write with none clears it', async () => {
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const rowOf = async () =>
+      (
+        await db.documentClient.send(
+          new GetCommand({ TableName: 'menu', Key: { pk: 'ITEM#outbox-test', sk: 'ITEM' } }),
+        )
+      ).Item ?? {};
+    const v1 = await withCausationId('request-add-1', () => add('outbox-test', 'pizza'));
+    const added = await rowOf();
+    await withCausationId('request-update-1', () =>
+      updateMenuItem(v1.id, { ...v1, description: 'New', version: 1 }, deps),
+    );
+    const updated = await rowOf();
+    await updateMenuItem(v1.id, { ...v1, description: 'Newer', version: 2 }, deps);
+
+    const events = menuEvents(
+      createEventPublisher({ busName: 'slice-test', client: new EventBridgeClient({}) }),
+    );
+    const outbox = stream(async ({ oldImage, newImage }) => {
+      const after = itemFromImage(newImage);
+      if (after) await recordMenuChange(itemFromImage(oldImage), after, { ...deps, events });
+    });
+    const record = (
+      n: number,
+      oldImage: Record<string, unknown> | undefined,
+      newImage: Record<string, unknown>,
+    ) => ({
+      eventID: `stream-${n}`,
+      eventName: oldImage ? ('MODIFY' as const) : ('INSERT' as const),
+      dynamodb: {
+        Keys: marshall({ pk: newImage.pk, sk: newImage.sk }) as never,
+        ...(oldImage ? { OldImage: marshall(oldImage) as never } : {}),
+        NewImage: marshall(newImage) as never,
+        SequenceNumber: `${n}00`,
+      },
+    });
+    await outbox({ Records: [record(1, undefined, added), record(2, added, updated)] }, lambdaContext());
+
+    const causes = bus
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => (JSON.parse(entry.Detail ?? '{}') as { causationId?: string }).causationId);
+    expect(causes).toEqual(['request-add-1', 'request-update-1']);
+    expect((await rowOf()).causationId).toBeUndefined();
   });
 });

@@ -121,4 +121,9 @@ describe('slugOf', () => {
     expect(slugOf('Quattro Formaggi')).toBe('quattro-formaggi');
     expect(slugOf('  Crème Brûlée! ')).toBe('creme-brulee');
   });
+
+  it('joins words with single dashes and keeps at most 48 characters', () => {
+    expect(slugOf('Salt & -- Pepper!!')).toBe('salt-pepper');
+    expect(slugOf('a'.repeat(60))).toBe('a'.repeat(48));
+  });
 });

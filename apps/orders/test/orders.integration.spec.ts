@@ -4,8 +4,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { MenuItem } from '@slice/contracts-menu';
 import {
   createTable,
@@ -137,7 +139,7 @@ const list = (sub: string, query: Record<string, string> = {}, staff = false) =>
     restApiEvent({ method: 'GET', path: '/orders', resource: '/orders', query, claims: claims(sub, staff) }),
     lambdaContext(),
   );
-const cancel = (sub: string, orderId: string) =>
+const cancel = (sub: string, orderId: string, requestId?: string) =>
   handlers.cancel(
     restApiEvent({
       method: 'POST',
@@ -145,6 +147,7 @@ const cancel = (sub: string, orderId: string) =>
       resource: '/orders/{orderId}/cancel',
       pathParameters: { orderId },
       claims: claims(sub),
+      ...(requestId ? { requestId } : {}),
     }),
     lambdaContext(),
   );
@@ -351,5 +354,73 @@ describe("Kitchen's OrderReady", () => {
     await expect(
       markReady({ ...broken, detail: { ...broken.detail, readyAt: 'soon' } }, lambdaContext()),
     ).rejects.toThrow();
+  });
+});
+
+describe('the outbox (table stream → bus)', () => {
+  const bus = mockClient(EventBridgeClient);
+  let publishOrderEvents: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+  beforeAll(async () => {
+    publishOrderEvents = (await import('../src/handlers/publish-order-events')).handler as never;
+  });
+  afterAll(() => bus.restore());
+
+  const rowOf = async (orderId: string) =>
+    (
+      await db.documentClient.send(
+        new GetCommand({ TableName: 'orders', Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' } }),
+      )
+    ).Item ?? {};
+  const change = (
+    n: number,
+    oldImage: Record<string, unknown> | undefined,
+    newImage: Record<string, unknown>,
+  ) => ({
+    eventID: `stream-${n}`,
+    eventName: oldImage ? 'MODIFY' : 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: marshall({ pk: newImage.pk, sk: newImage.sk }),
+      ...(oldImage ? { OldImage: marshall(oldImage) } : {}),
+      NewImage: marshall(newImage),
+      SequenceNumber: `${n}00`,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  });
+  const published = () =>
+    bus.commandCalls(PutEventsCommand).flatMap((call) =>
+      (call.args[0].input.Entries ?? []).map((entry) => ({
+        detailType: entry.DetailType,
+        ...(JSON.parse(entry.Detail ?? '{}') as { id: string; causationId?: string }),
+      })),
+    );
+
+  it('names the request that placed or cancelled an order as the cause of its event', async () => {
+    bus.reset();
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const response = await handlers.place(
+      restApiEvent({
+        method: 'POST',
+        path: '/orders',
+        resource: '/orders',
+        body: { items: [{ itemId: 'margherita', quantity: 1 }], deliveryAddress: address },
+        headers: { 'Idempotency-Key': 'alice-outbox-0001' },
+        claims: claims('alice'),
+        requestId: 'request-place-1',
+      }),
+      lambdaContext({ timeoutMs: 10_000 }),
+    );
+    const orderId = body(response).id as string;
+    const placedRow = await rowOf(orderId);
+    await cancel('alice', orderId, 'request-cancel-1');
+    const cancelledRow = await rowOf(orderId);
+
+    await publishOrderEvents({ Records: [change(1, undefined, placedRow)] }, lambdaContext());
+    await publishOrderEvents({ Records: [change(2, placedRow, cancelledRow)] }, lambdaContext());
+
+    expect(published().map(({ detailType, id, causationId }) => [detailType, id, causationId])).toEqual([
+      ['OrderPlaced', `${orderId}:placed`, 'request-place-1'],
+      ['OrderCancelled', `${orderId}:cancelled`, 'request-cancel-1'],
+    ]);
   });
 });

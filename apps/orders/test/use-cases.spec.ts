@@ -7,8 +7,16 @@ import {
   MixedCurrencies,
   OrderNotCancellable,
   OrderNotFound,
+  priceLines,
 } from '../src/domain/order';
-import { announceOrderChange, cancelOrder, getOrder, listOrders, placeOrder } from '../src/domain/use-cases';
+import {
+  announceOrderChange,
+  cancelOrder,
+  getOrder,
+  listOrders,
+  markOrderReady,
+  placeOrder,
+} from '../src/domain/use-cases';
 import { address, diavola, fixedMenu, margherita, testDeps } from './fakes';
 
 const alice = { id: 'alice', isStaff: false };
@@ -139,8 +147,11 @@ describe('cancelOrder', () => {
   it('cancels a PLACED order of its owner, and answers a retried cancel with the same order', async () => {
     const deps = testDeps();
     const order = await placeOne(alice, deps);
+    const read = jest.spyOn(deps.orders, 'get');
     const cancelled = await cancelOrder(order.id, alice, 'c', deps);
     expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    // The conditional write answers the cancelled order: no read after it.
+    expect(read).not.toHaveBeenCalled();
     await expect(cancelOrder(order.id, alice, 'c', deps)).resolves.toEqual(cancelled);
   });
 
@@ -169,6 +180,7 @@ describe('announceOrderChange', () => {
     await announceOrderChange(undefined, order, 'c', { events: { placed, cancelled } });
     await announceOrderChange(order, gone, 'c', { events: { placed, cancelled } });
     await announceOrderChange(gone, gone, 'c', { events: { placed, cancelled } });
+    await announceOrderChange(order, { ...order, status: 'READY' }, 'c', { events: { placed, cancelled } });
     expect(placed).toHaveBeenCalledTimes(1);
     expect(cancelled).toHaveBeenCalledTimes(1);
   });
@@ -183,5 +195,35 @@ describe('announceOrderChange', () => {
     await announceOrderChange(order, gone, 'cancel-request', { events: { placed, cancelled } });
     expect(placed).not.toHaveBeenCalled();
     expect(cancelled).toHaveBeenCalledWith(gone, 'cancel-request');
+  });
+});
+
+describe('markOrderReady', () => {
+  it('makes a PLACED order READY once, and leaves a cancelled one alone', async () => {
+    const deps = testDeps();
+    const order = await placeOne(alice, deps);
+    const ready = await markOrderReady(order.id, '2026-11-27T12:30:00.000Z', 'c', deps);
+    expect(ready).toMatchObject({ status: 'READY', readyAt: '2026-11-27T12:30:00.000Z' });
+    await expect(markOrderReady(order.id, '2026-11-27T12:31:00.000Z', 'c', deps)).resolves.toBeUndefined();
+  });
+});
+
+describe('the order problems', () => {
+  it('say what is wrong in the words the monolith uses', () => {
+    expect(new OrderNotFound('o-1').message).toBe('There is no order o-1.');
+    expect(new OrderNotCancellable('o-1', 'READY').message).toBe(
+      'Order o-1 is READY; only a PLACED order can be cancelled.',
+    );
+    expect(new MixedCurrencies().message).toBe('The ordered items are priced in different currencies.');
+    expect(new ItemNotOrderable('hawaii', 'unavailable', 1)).toMatchObject({
+      errors: [{ path: 'body.items.1.itemId', message: 'Not available.' }],
+    });
+    expect(() => listOrders({ limit: 10, status: 'PLACED' }, alice, testDeps())).toThrow(
+      'Only staff may list orders by status.',
+    );
+  });
+
+  it('total an order without lines as zero euros', () => {
+    expect(priceLines([], new Map()).total).toEqual({ amount: 0, currency: 'EUR' });
   });
 });

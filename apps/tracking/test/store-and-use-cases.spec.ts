@@ -13,14 +13,7 @@ import {
 import { dynamoTrackingStore } from '../src/adapters/dynamodb-tracking-store';
 import type { Pusher, TrackingDeps } from '../src/domain/ports';
 import { maxOrdersPerConnection } from '../src/domain/rules';
-import {
-  announceEvent,
-  closeConnection,
-  openConnection,
-  parseTrackRequest,
-  trackOrder,
-  unknownAction,
-} from '../src/domain/use-cases';
+import { announceEvent, closeConnection, openConnection, trackOrder } from '../src/domain/use-cases';
 import { trackingTemplate } from './template';
 
 let db: Dynalite;
@@ -240,35 +233,5 @@ describe('connections', () => {
       clock = new Date('2026-12-01T10:00:00.000Z');
     }
     expect(sent).toEqual([]);
-  });
-});
-
-describe('messages', () => {
-  it('names the invalid fields of a track message, and refuses what is not JSON', () => {
-    expect(parseTrackRequest('{"action":"track","orderId":"nope"}')).toEqual({
-      error: expect.objectContaining({
-        code: 'invalid-message',
-        fields: [expect.objectContaining({ path: 'orderId' })],
-      }),
-    });
-    expect(parseTrackRequest('{"action":"track","orderId":"' + orderId + '","customerId":"bob"}')).toEqual({
-      error: expect.objectContaining({ code: 'invalid-message' }),
-    });
-    expect(parseTrackRequest('track please')).toEqual({
-      error: expect.objectContaining({ code: 'invalid-message', message: 'A message is a JSON object.' }),
-    });
-  });
-
-  it('answers an unknown action with the actions the API accepts', () => {
-    expect(unknownAction('{"action":"dance"}')).toEqual({
-      type: 'error',
-      code: 'unknown-action',
-      message: 'Unknown action "dance"; this API accepts: track.',
-    });
-    expect(unknownAction('{}')).toMatchObject({
-      code: 'unknown-action',
-      message: expect.stringMatching(/^No action/),
-    });
-    expect(unknownAction('<xml/>')).toMatchObject({ code: 'invalid-message' });
   });
 });

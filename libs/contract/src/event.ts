@@ -3,12 +3,16 @@ import './locale';
 
 /**
  * What every domain event's detail carries besides its entity: a unique id (consumers dedupe on
- * it), when it happened, the correlation id of the request that caused it, and the schema version.
+ * it), when it happened, the correlation id of the request that began the flow, the causation id of
+ * what caused this event (the triggering event's or message's id, or the HTTP request's id), and
+ * the schema version. Producers always set `causationId`; consumers accept an event without it
+ * from a producer deployed before it (docs/decisions.md, 2026-12-02).
  */
 export const EventEnvelope = z.strictObject({
   id: z.string().check(z.minLength(1)),
   occurredAt: z.iso.datetime({ offset: true }),
   correlationId: z.string().check(z.minLength(1)),
+  causationId: z.optional(z.string().check(z.minLength(1))),
   version: z.number().check(z.int(), z.minimum(1)),
 });
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 const store = new AsyncLocalStorage<string>();
+const causes = new AsyncLocalStorage<string>();
 
 /** The header that carries a correlation id across HTTP hops. */
 export const correlationHeader = 'x-correlation-id';
@@ -31,6 +32,31 @@ export function currentCorrelationId(): string | undefined {
  */
 export function withCorrelationId<T>(correlationId: string, fn: () => T): T {
   return store.run(correlationId, fn);
+}
+
+/**
+ * The causation id of the invocation (or record) being handled: the id of what caused it (the
+ * event or message it handles, or the HTTP request's id), which the events it publishes carry.
+ *
+ * @example
+ * ```ts
+ * publisher.publish([{ event: OrderPlaced, id, occurredAt, causationId: currentCausationId(), entity }]);
+ * ```
+ */
+export function currentCausationId(): string | undefined {
+  return causes.getStore();
+}
+
+/**
+ * Runs `fn` with `causationId` as the current causation id.
+ *
+ * @example
+ * ```ts
+ * await withCausationId(detail.id, () => handleOrderPlaced(detail));
+ * ```
+ */
+export function withCausationId<T>(causationId: string, fn: () => T): T {
+  return causes.run(causationId, fn);
 }
 
 /**

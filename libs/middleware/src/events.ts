@@ -18,7 +18,7 @@ import type {
   DynamoDBBatchResponse,
 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { correlationIdFrom, withCorrelationId } from './correlation';
+import { correlationIdFrom, withCausationId, withCorrelationId } from './correlation';
 import { logger, metrics } from './observability';
 
 const observed = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
@@ -43,17 +43,25 @@ function parseDetail<E extends EventContract>(event: E, detail: unknown): Detail
 }
 
 /**
- * Runs `fn` under `correlationId`, which every log line of it carries (`correlationId` key), as
- * the http() stack does for requests; the invocation's keys are reset after it.
+ * Runs `fn` under `correlationId` and `causationId` (the id of what is being handled), which every
+ * log line of it carries (`correlationId`, `causationId` keys) and every event it publishes
+ * carries in its envelope, as the http() stack does for requests; the invocation's keys are reset
+ * after it.
  */
-const correlated = <T>(correlationId: string, fn: () => Promise<T>): Promise<T> =>
-  withCorrelationId(correlationId, () => {
-    logger.appendKeys({ correlationId });
-    return fn();
-  });
+const correlated = <T>(correlationId: string, causationId: string, fn: () => Promise<T>): Promise<T> =>
+  withCorrelationId(correlationId, () =>
+    withCausationId(causationId, () => {
+      logger.appendKeys({ correlationId, causationId });
+      return fn();
+    }),
+  );
 
-const correlationOf = (detail: unknown): string =>
-  correlationIdFrom((detail as { correlationId?: unknown } | null)?.correlationId);
+const field = (value: unknown, key: string): string | undefined => {
+  const found = (value as Record<string, unknown> | null | undefined)?.[key];
+  return typeof found === 'string' && found !== '' ? found : undefined;
+};
+
+const correlationOf = (detail: unknown): string => correlationIdFrom(field(detail, 'correlationId'));
 
 /** One change from a DynamoDB stream, with its images unmarshalled. */
 export interface StreamChange {
@@ -102,7 +110,10 @@ export function stream(fn: (change: StreamChange, record: DynamoDBRecord) => Pro
     for (const record of event.Records) {
       const change = streamChangeOf(record);
       try {
-        await correlated(correlationOf(change.newImage ?? change.oldImage), () => fn(change, record));
+        // A row names the cause of its change (the request that wrote it); else the record is it.
+        const row = change.newImage ?? change.oldImage;
+        const cause = field(row, 'causationId') ?? record.eventID ?? change.sequenceNumber;
+        await correlated(correlationOf(row), cause, () => fn(change, record));
       } catch (error) {
         logger.error('Stream record failed; it and the records after it will be retried', {
           error: error instanceof Error ? error : String(error),
@@ -145,9 +156,10 @@ export function sqs<T>(options: SqsOptions<T>, fn: (message: T, record: SQSRecor
       if (!parsed.success) throw new ValidationError(fieldErrorsFrom('body', parsed.error));
       message = parsed.data;
     }
-    await correlated(correlationOf((body as { detail?: unknown })?.detail ?? body), () =>
-      fn(message, record),
-    );
+    // An EventBridge event in the body is the cause (its envelope id); else the message itself.
+    const carried = (body as { detail?: unknown } | null)?.detail;
+    const cause = field(carried, 'id') ?? record.messageId;
+    await correlated(correlationOf(carried ?? body), cause, () => fn(message, record));
   };
   return observed<SQSEvent, SQSBatchResponse>((event, context) =>
     processPartialResponse(event, recordHandler, processor, { context }),
@@ -183,7 +195,7 @@ export function eventbridge<E extends EventContract>(
       );
     }
     const detail = parseDetail(event, raw.detail);
-    await correlated(detail.correlationId, () => fn(detail, raw));
+    await correlated(detail.correlationId, detail.id, () => fn(detail, raw));
   });
 }
 
@@ -198,7 +210,7 @@ export function eventbridge<E extends EventContract>(
  */
 export function schedule(fn: (event: ScheduledEvent, context: Context) => Promise<void>) {
   return observed<ScheduledEvent, void>((event, context) =>
-    correlated(correlationIdFrom(event.id), () => fn(event, context)),
+    correlated(correlationIdFrom(event.id), event.id, () => fn(event, context)),
   );
 }
 
@@ -217,6 +229,8 @@ export function task<I, O>(schema: z.core.$ZodType<I>, fn: (input: I, context: C
   return observed<unknown, O>(async (payload, context) => {
     const parsed = z.safeParse(schema, payload);
     if (!parsed.success) throw new ValidationError(fieldErrorsFrom('input', parsed.error));
-    return correlated(correlationOf(payload), () => fn(parsed.data, context));
+    // The workflow passes on the cause of its execution; else the task's invocation is it.
+    const cause = field(payload, 'causationId') ?? context.awsRequestId;
+    return correlated(correlationOf(payload), cause, () => fn(parsed.data, context));
   });
 }

@@ -15,7 +15,14 @@ import {
 } from '@slice/contract';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { correlationHeader, correlationIdFrom, currentCorrelationId, withCorrelationId } from './correlation';
+import {
+  correlationHeader,
+  correlationIdFrom,
+  currentCausationId,
+  currentCorrelationId,
+  withCausationId,
+  withCorrelationId,
+} from './correlation';
 import type { HttpIdempotency } from './idempotency';
 import { logger, metrics } from './observability';
 import { problemResponse } from './problem';
@@ -151,7 +158,7 @@ function correlation(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResul
   };
   return {
     before: () => {
-      logger.appendKeys({ correlationId: currentCorrelationId() });
+      logger.appendKeys({ correlationId: currentCorrelationId(), causationId: currentCausationId() });
     },
     after: ({ response }) => echo(response),
     onError: ({ response }) => echo(response),
@@ -279,17 +286,21 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
   }
 
   const waitMs = idempotency?.waitMs ?? 0;
+  const answer = async (event: APIGatewayProxyEvent, context: Context) => {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const answered = await chain(event, context);
+      const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
+      const waited = Date.now() - started;
+      if (!idempotency || !isInProgress(response) || waited >= waitMs) return response;
+      // A duplicate of a request still running: wait for it and replay its answer.
+      await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
+    }
+  };
+  // The request's id (API Gateway's, else the invocation's) is the cause of what it publishes.
   const handler = (event: APIGatewayProxyEvent, context: Context) =>
-    withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), async () => {
-      const started = Date.now();
-      for (let attempt = 0; ; attempt++) {
-        const answered = await chain(event, context);
-        const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
-        const waited = Date.now() - started;
-        if (!idempotency || !isInProgress(response) || waited >= waitMs) return response;
-        // A duplicate of a request still running: wait for it and replay its answer.
-        await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
-      }
-    });
+    withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), () =>
+      withCausationId(event.requestContext?.requestId || context.awsRequestId, () => answer(event, context)),
+    );
   return Object.assign(handler, { route: route });
 }

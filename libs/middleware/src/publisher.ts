@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DetailOf, EventContract, EventEnvelope } from '@slice/contract';
 import type * as z from 'zod/mini';
-import { currentCorrelationId } from './correlation';
+import { currentCausationId, currentCorrelationId } from './correlation';
 
 /** One event to publish: the contract event, its entity fields and its envelope. */
 export interface OutgoingEvent<E extends EventContract = EventContract> {
@@ -11,6 +11,8 @@ export interface OutgoingEvent<E extends EventContract = EventContract> {
   readonly occurredAt: string;
   /** @default the current correlation id, else the event id */
   readonly correlationId?: string;
+  /** The id of what caused this event. @default the current causation id, else the event id */
+  readonly causationId?: string;
   readonly entity: E extends EventContract<infer S> ? z.input<z.ZodMiniObject<S>> : never;
 }
 
@@ -33,10 +35,11 @@ export interface EventPublisherOptions {
 
 /** The whole detail of an outgoing event, validated against the contract. */
 export function detailOf<E extends EventContract>(outgoing: OutgoingEvent<E>): DetailOf<E> {
-  const envelope: EventEnvelope = {
+  const envelope: Required<EventEnvelope> = {
     id: outgoing.id,
     occurredAt: outgoing.occurredAt,
     correlationId: outgoing.correlationId ?? currentCorrelationId() ?? outgoing.id,
+    causationId: outgoing.causationId ?? currentCausationId() ?? outgoing.id,
     version: outgoing.event.version,
   };
   const parsed = outgoing.event.detail.safeParse({ ...envelope, ...outgoing.entity });
@@ -51,7 +54,7 @@ export function detailOf<E extends EventContract>(outgoing: OutgoingEvent<E>): D
 /**
  * A publisher of contract events to the platform EventBridge bus. Every detail is checked against
  * its contract before it leaves, and carries the envelope (`id`, `occurredAt`, `correlationId`,
- * `version`). A partly failed `PutEvents` throws, naming the failed events, so a stream handler
+ * `causationId`, `version`). A partly failed `PutEvents` throws, naming the failed events, so a stream handler
  * reports the record and it is retried.
  *
  * @example

@@ -1,6 +1,8 @@
 import { lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http } from '../src';
+import { defineRoute } from '@slice/contract';
+import * as z from 'zod';
+import { http, parseJsonBody, parseRequest } from '../src';
 import { orderPizza } from './sample';
 
 const customer = { sub: 'alice', 'cognito:groups': 'customer' };
@@ -57,9 +59,28 @@ describe('http() request bodies', () => {
     expect(body(response).errors?.map((error) => error.path)).toEqual(['body.quantity']);
   });
 
-  it('answers 415 for another content type', async () => {
-    const response = await post('name=M', { 'Content-Type': 'application/x-www-form-urlencoded' });
+  it('answers 415 for another content type, naming it without its parameters', async () => {
+    const response = await post('name=M', {
+      'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+    });
     expect(response.statusCode).toBe(415);
+    expect(body(response).detail).toBe(
+      'The body must be application/json, not application/x-www-form-urlencoded.',
+    );
+    expect(body(await post('{}', {})).detail).toBe('The body must be application/json, not untyped.');
+  });
+
+  it('reads a base64-encoded body as UTF-8', () => {
+    const event = restApiEvent({
+      method: 'POST',
+      path: '/pizzas',
+      resource: '/pizzas',
+      body: Buffer.from('{"name":"Margherita ✓","quantity":1}').toString('base64'),
+      // parseJsonBody reads lower-cased headers, as http() hands them on.
+      headers: { 'content-type': 'application/json' },
+      claims: customer,
+    });
+    expect(parseJsonBody({ ...event, isBase64Encoded: true })).toEqual({ name: 'Margherita ✓', quantity: 1 });
   });
 
   it('accepts a JSON content type with a charset', async () => {
@@ -82,5 +103,44 @@ describe('http() request bodies', () => {
     const response = await post(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`);
     expect(response.statusCode).toBe(400);
     expect(body(response).detail).toMatch(/nested deeper/);
+  });
+});
+
+describe('parseRequest headers', () => {
+  const route = defineRoute({
+    method: 'PUT',
+    path: '/pizzas/{pizzaId}',
+    operationId: 'replacePizza',
+    summary: 'Replace a pizza',
+    auth: 'staff',
+    request: {
+      path: z.strictObject({ pizzaId: z.string() }),
+      headers: z.strictObject({ 'If-Match': z.string().regex(/^\d+$/) }),
+    },
+    status: 204,
+  });
+  const event = (headers: Record<string, string>) =>
+    restApiEvent({
+      method: 'PUT',
+      path: '/pizzas/p-1',
+      resource: '/pizzas/{pizzaId}',
+      pathParameters: { pizzaId: 'p-1' },
+      headers,
+    });
+
+  it('validates only the headers the route declares, read by their lower-cased names', () => {
+    expect(parseRequest(route, event({ 'if-match': '3', 'x-other': 'x' })).headers).toEqual({
+      'If-Match': '3',
+    });
+  });
+
+  it('names a declared header that is missing', () => {
+    let refused: unknown;
+    try {
+      parseRequest(route, event({}));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ status: 400, errors: [{ path: 'headers.If-Match' }] });
   });
 });

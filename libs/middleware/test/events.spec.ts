@@ -3,7 +3,16 @@ import { defineEvent } from '@slice/contract';
 import { lambdaContext } from '@slice/testing';
 import type { DynamoDBRecord, DynamoDBStreamEvent, EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { currentCorrelationId, eventbridge, schedule, sqs, stream, type StreamChange } from '../src';
+import {
+  currentCausationId,
+  currentCorrelationId,
+  eventbridge,
+  schedule,
+  sqs,
+  stream,
+  task,
+  type StreamChange,
+} from '../src';
 
 const PizzaBaked = defineEvent({
   source: 'slice.kitchen',
@@ -165,5 +174,58 @@ describe('schedule()', () => {
       lambdaContext(),
     );
     expect(seen).toBe('sched-1');
+  });
+});
+
+describe('the causation id of each trigger', () => {
+  const causeSeen = () => {
+    const seen: Array<string | undefined> = [];
+    return { seen, record: () => void seen.push(currentCausationId()) };
+  };
+
+  it('is the envelope id of the event an EventBridge target handles', async () => {
+    const { seen, record } = causeSeen();
+    await eventbridge(PizzaBaked, () => Promise.resolve(record()))(bridgeEvent(), lambdaContext());
+    expect(seen).toEqual(['e-1']);
+  });
+
+  it('is the event an SQS message carries, else the message itself', async () => {
+    const { seen, record } = causeSeen();
+    const handler = sqs({}, () => Promise.resolve(record()));
+    const message = (id: string, body: unknown) => ({
+      messageId: id,
+      receiptHandle: id,
+      body: JSON.stringify(body),
+      attributes: {} as never,
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:tickets',
+      awsRegion: 'us-east-1',
+    });
+    await handler(
+      { Records: [message('m1', bridgeEvent()), message('m2', { ticket: 't2' })] },
+      lambdaContext(),
+    );
+    expect(seen).toEqual(['e-1', 'm2']);
+  });
+
+  it('is the cause a stream row names (the request that wrote it), else the stream record', async () => {
+    const { seen, record } = causeSeen();
+    const written = streamRecord('a');
+    written.dynamodb = {
+      ...written.dynamodb,
+      NewImage: marshall({ pk: 'PIZZA#a', causationId: 'request-1' }) as never,
+    };
+    await stream(() => Promise.resolve(record()))({ Records: [written, streamRecord('b')] }, lambdaContext());
+    expect(seen).toEqual(['request-1', 'b']);
+  });
+
+  it('is the cause a workflow passes to its task, else the task invocation', async () => {
+    const { seen, record } = causeSeen();
+    const handler = task(z.object({ causationId: z.string().optional() }), () => Promise.resolve(record()));
+    await handler({ causationId: 'order-1:placed' }, lambdaContext());
+    await handler({}, { ...lambdaContext(), awsRequestId: 'invocation-2' });
+    expect(seen).toEqual(['order-1:placed', 'invocation-2']);
   });
 });

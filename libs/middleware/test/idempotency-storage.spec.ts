@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { http, idempotency, IdempotencyStore } from '../src';
+import { http, idempotency, IdempotencyStore, logger } from '../src';
 import { orderPizza } from './sample';
 
 /**
@@ -110,7 +110,9 @@ describe('http() idempotency with slow or failing storage', () => {
   });
 
   it('answers 20 concurrent identical requests with one order when the first write answers too late', async () => {
-    const { fn, post, faults } = pizzaOrders({ delayMs: 100 });
+    // The duplicates wait for the first as long as the function may run: on a loaded machine (or
+    // under a mutation run's instrumentation) 20 requests on one local database take seconds.
+    const { fn, post, faults } = pizzaOrders({ delayMs: 100, waitMs: 9_000 });
     faults.next('PutItemCommand', 'commit-then-timeout');
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => post('slow-burst-0001')));
@@ -118,7 +120,7 @@ describe('http() idempotency with slow or failing storage', () => {
     expect(fn).toHaveBeenCalledTimes(1);
     expect(new Set(responses.map((response) => response.statusCode))).toEqual(new Set([201]));
     expect(new Set(responses.map((response) => response.body)).size).toBe(1);
-  });
+  }, 20_000);
 
   it('answers a duplicate of a request still running 409 with a Retry-After until its record expires', async () => {
     // Prepare: the first request runs 1.5 s in a 10 s function; the duplicate waits only 200 ms.
@@ -189,5 +191,38 @@ describe('http() idempotency with slow or failing storage', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(9);
     expect(retryAfter).toBeLessThanOrEqual(10);
     expect(body(refused)).not.toHaveProperty('detail');
+  });
+  it('answers 503 and leaves the key free when the in-progress record can be neither written nor released', async () => {
+    // Prepare: the write commits and then times out on every attempt; so does every delete.
+    const { fn, post, faults } = pizzaOrders();
+    faults.next('PutItemCommand', 'commit-then-timeout', 3);
+    faults.next('DeleteItemCommand', 'timeout', 3);
+    const logged = jest.spyOn(logger, 'error');
+
+    // Act
+    const refused = await post('slow-release-01');
+
+    // Assess: an answer, and the record left to the log (it blocks the key until it expires).
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers?.['retry-after']).toBe('1');
+    expect(logged).toHaveBeenCalledWith('Idempotency record not released', expect.anything());
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('answers 503 when the answer cannot be stored, and frees the key for the retry', async () => {
+    // Prepare: the use-case runs; every attempt to store its answer times out.
+    const { fn, post, faults } = pizzaOrders();
+    faults.next('UpdateItemCommand', 'timeout', 3);
+
+    // Act
+    const refused = await post('slow-save-00001');
+    const retry = await post('slow-save-00001');
+
+    // Assess
+    expect(refused.statusCode).toBe(503);
+    expect(body(refused)).toMatchObject({ type: 'urn:slice:problem:unavailable', status: 503 });
+    // No answer was stored, so the retry runs the use-case again: at least once, never locked out.
+    expect(retry.statusCode).toBe(201);
+    expect(fn).toHaveBeenCalledTimes(2);
   });
 });

@@ -70,6 +70,7 @@ describe('correlation ids in log lines', () => {
           resource: '/pizzas/{pizzaId}',
           pathParameters: { pizzaId: 'margherita' },
           headers: { 'x-correlation-id': 'corr-http-1' },
+          requestId: 'request-1',
         }),
         lambdaContext(),
       ),
@@ -78,6 +79,7 @@ describe('correlation ids in log lines', () => {
     // Assess
     expect(lines.map((line) => line.message)).toEqual(['Looking up the pizza', 'Still looking']);
     expect(lines.map((line) => line.correlationId)).toEqual(['corr-http-1', 'corr-http-1']);
+    expect(lines.map((line) => line.causationId)).toEqual(['request-1', 'request-1']);
   });
 
   it('puts the event’s correlation id on every line an EventBridge handler logs', async () => {
@@ -106,7 +108,9 @@ describe('correlation ids in log lines', () => {
 
     const lines = await logLinesOf(() => handler(event, lambdaContext()));
 
-    expect(lines).toEqual([expect.objectContaining({ message: 'Pizza baked', correlationId: 'corr-bus-1' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'Pizza baked', correlationId: 'corr-bus-1', causationId: 'e-1' }),
+    ]);
   });
 
   it('gives each SQS message’s lines that message’s correlation id, not the previous one’s', async () => {
@@ -147,6 +151,8 @@ describe('currentTraceHeader', () => {
   it('is the invocation’s X-Ray trace header, and nothing outside an invocation', () => {
     const { currentTraceHeader } = middleware;
     delete process.env._X_AMZN_TRACE_ID;
+    expect(currentTraceHeader()).toBeUndefined();
+    process.env._X_AMZN_TRACE_ID = '';
     expect(currentTraceHeader()).toBeUndefined();
 
     process.env._X_AMZN_TRACE_ID = 'Root=1-67891233-abcdef012345678912345678;Sampled=1';

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { defineEvent } from '@slice/contract';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as z from 'zod';
-import { createEventPublisher, withCorrelationId } from '../src';
+import { createEventPublisher, withCausationId, withCorrelationId } from '../src';
 
 const PizzaBaked = defineEvent({
   source: 'slice.kitchen',
@@ -39,9 +39,24 @@ describe('createEventPublisher', () => {
       id: 'p-1',
       occurredAt: '2026-11-27T10:00:00.000Z',
       correlationId: 'corr-9',
+      causationId: 'p-1',
       version: 2,
       pizza: { id: 'p-1' },
     });
+  });
+
+  it('names the cause being handled as the causation id, unless the event names its own', async () => {
+    bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const publisher = createEventPublisher({ busName: 'slice-dev', client: new EventBridgeClient({}) });
+
+    await withCausationId('order-1:placed', () =>
+      publisher.publish([baked('p-1'), { ...baked('p-2'), causationId: 'ticket-2:accepted' }]),
+    );
+
+    const details = (bridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? []).map(
+      (entry) => JSON.parse(entry.Detail ?? '{}') as { causationId?: string },
+    );
+    expect(details.map((sent) => sent.causationId)).toEqual(['order-1:placed', 'ticket-2:accepted']);
   });
 
   it('sends at most ten entries per call', async () => {

@@ -160,7 +160,12 @@ describe('Kitchen through the local cloud', () => {
     expect(ready.workflow).toMatchObject({ name: orderId });
     await succeeded(orderId);
     await sleep(500); // a duplicate would show up by now
+    const [readyEvent] = await eventsOf('OrderReady', orderId);
     expect(await eventsOf('OrderReady', orderId)).toHaveLength(1);
+    // One flow, one correlation id; OrderReady names the OrderPlaced that started the workflow.
+    const [placedEvent] = await eventsOf('OrderPlaced', orderId);
+    expect(at(readyEvent, 'detail.causationId')).toBe(at(placedEvent, 'detail.id'));
+    expect(at(readyEvent, 'detail.correlationId')).toBe(at(placedEvent, 'detail.correlationId'));
     const notifications = ((await admin('/_local/notifications')).notifications as Json[]).filter((sent) =>
       JSON.stringify(sent).includes(orderId),
     );

@@ -52,6 +52,7 @@ export const ticketRow = (ticket: TicketRecord, timeZone: string): Record<string
 const StoredTicket = z.extend(z.omit(Ticket, { workflow: true }), {
   order: Order,
   correlationId: z.string(),
+  causationId: z.optional(z.string()),
   taskToken: z.optional(z.string()),
   cancelReason: z.optional(z.enum(['ORDER_CANCELLED', 'STAFF'])),
   overdueAnnouncedAt: z.optional(z.string()),

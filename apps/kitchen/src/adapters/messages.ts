@@ -34,8 +34,9 @@ export function orderEventOf(message: OrderEventMessage): OrderEvent {
       };
 }
 
-/** What the preparation workflow's execution input is: the order and its correlation id. */
+/** What the preparation workflow's execution input is: the order, its correlation and causation ids. */
 export const WorkflowInputSchema = z.object({
   order: Order,
   correlationId: z.string().check(z.minLength(1)),
+  causationId: z.optional(z.string().check(z.minLength(1))),
 });

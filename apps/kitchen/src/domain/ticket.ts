@@ -16,6 +16,8 @@ import type { Order } from '@slice/contracts-orders';
 export interface TicketRecord extends Omit<Ticket, 'workflow'> {
   readonly order: Order;
   readonly correlationId: string;
+  /** The id of the event that opened it (`OrderPlaced`), which its workflow's events name as their cause. */
+  readonly causationId?: string;
   /** The token `SendTaskSuccess` resumes the workflow with, while it waits for a cook. */
   readonly taskToken?: string;
   /** Why it was cancelled. */
@@ -62,7 +64,7 @@ export function bakeSecondsOf(items: readonly Pick<TicketItem, 'quantity'>[]): n
  */
 export function ticketOf(
   order: Order,
-  options: { correlationId: string; defaultChannel: NotificationChannel },
+  options: { correlationId: string; causationId?: string; defaultChannel: NotificationChannel },
 ): TicketRecord {
   const items = order.lines.map(({ itemId, name, quantity }) => ({ itemId, name, quantity }));
   return {
@@ -77,6 +79,7 @@ export function ticketOf(
     placedAt: order.placedAt,
     order,
     correlationId: options.correlationId,
+    ...(options.causationId ? { causationId: options.causationId } : {}),
   };
 }
 

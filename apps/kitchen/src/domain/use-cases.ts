@@ -16,10 +16,14 @@ import {
 
 type Deps<K extends keyof KitchenDeps> = Pick<KitchenDeps, K>;
 
-/** What the preparation workflow starts with: the order and the correlation id of its event. */
+/**
+ * What the preparation workflow starts with: the order, the correlation id of its event and the
+ * event's id, the cause its own events name (absent for a migrated ticket a cook starts).
+ */
 export interface WorkflowInput {
   readonly order: Order;
   readonly correlationId: string;
+  readonly causationId?: string;
 }
 
 /** What the accept step hands the rest of the workflow. */
@@ -31,6 +35,8 @@ export interface AcceptedTicket {
   readonly bakeSeconds: number;
   readonly channel: TicketRecord['channel'];
   readonly correlationId: string;
+  /** The cause of the workflow's events: the event that opened the ticket, else the ticket itself. */
+  readonly causationId: string;
 }
 
 /**
@@ -40,10 +46,10 @@ export interface AcceptedTicket {
  */
 export async function takeOrder(
   order: Order,
-  correlationId: string,
+  cause: { readonly correlationId: string; readonly causationId: string },
   { workflows }: Deps<'workflows'>,
 ): Promise<boolean> {
-  const input: WorkflowInput = { order, correlationId };
+  const input: WorkflowInput = { order, correlationId: cause.correlationId, causationId: cause.causationId };
   return workflows.start(order.id, input);
 }
 
@@ -58,6 +64,7 @@ export async function acceptTicket(
   const stored = await tickets.open(
     ticketOf(input.order, {
       correlationId: input.correlationId,
+      ...(input.causationId ? { causationId: input.causationId } : {}),
       defaultChannel,
     }),
   );
@@ -69,6 +76,7 @@ export async function acceptTicket(
     bakeSeconds: stored.bakeSeconds,
     channel: stored.channel,
     correlationId: stored.correlationId,
+    causationId: stored.causationId ?? input.causationId ?? stored.id,
   };
 }
 

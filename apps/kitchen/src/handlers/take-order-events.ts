@@ -12,7 +12,11 @@ import { dropOrder, takeOrder } from '../domain/use-cases';
 export const handler = sqs({ schema: OrderEventMessage }, async (message) => {
   const event = orderEventOf(message);
   if (event.type === OrderPlaced.detailType)
-    await takeOrder(event.detail.order, event.detail.correlationId, { workflows });
+    await takeOrder(
+      event.detail.order,
+      { correlationId: event.detail.correlationId, causationId: event.detail.id },
+      { workflows },
+    );
   else if (event.type === OrderCancelled.detailType)
     await dropOrder(event.detail.order, event.detail.correlationId, {
       defaultChannel,

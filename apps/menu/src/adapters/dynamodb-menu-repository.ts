@@ -11,6 +11,7 @@ import {
   updateVersioned,
   type CursorCodecSource,
 } from '@slice/dynamodb';
+import { currentCausationId } from '@slice/middleware';
 import { MenuItemExists, StaleMenuItem } from '../domain/menu-item';
 import type { MenuRepository } from '../domain/ports';
 
@@ -43,6 +44,7 @@ const replaceable = [
   'updatedAt',
   'gsi1pk',
   'gsi1sk',
+  'causationId',
 ] as const;
 
 const listingOf = (item: MenuItem) =>
@@ -104,7 +106,8 @@ export function dynamoMenuRepository(
       try {
         await putNew(client, {
           TableName: tableName,
-          Item: menuItemRow(item),
+          // The request being handled is the cause the stream's MenuItemChanged carries.
+          Item: { ...menuItemRow(item), causationId: currentCausationId() },
         });
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
@@ -116,6 +119,7 @@ export function dynamoMenuRepository(
 
     async replace(item, readVersion) {
       const listing = listingOf(item);
+      const causationId = currentCausationId();
       try {
         await updateVersioned(client, {
           TableName: tableName,
@@ -129,9 +133,10 @@ export function dynamoMenuRepository(
             available: item.available,
             updatedAt: item.updatedAt,
             ...listing,
+            ...(causationId ? { causationId } : {}),
           },
           allowed: replaceable,
-          remove: item.available ? [] : ['gsi1pk', 'gsi1sk'],
+          remove: [...(item.available ? [] : ['gsi1pk', 'gsi1sk']), ...(causationId ? [] : ['causationId'])],
         });
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

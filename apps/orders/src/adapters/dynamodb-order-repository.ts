@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { ConflictError } from '@slice/contract';
 import { Order, type OrderStatus } from '@slice/contracts-orders';
 import { key, mapErrors, putNew, queryPage, type CursorCodecSource } from '@slice/dynamodb';
+import { currentCausationId } from '@slice/middleware';
 import type { OrderRepository, PageQuery } from '../domain/ports';
 
 /**
@@ -31,6 +32,20 @@ export const orderRow = (order: Order, correlationId: string): Record<string, un
   gsi2pk: orderKeys.byStatus.pk(order.status),
   gsi2sk: orderKeys.newestFirst(order),
 });
+
+/**
+ * What a write sets besides the order: the correlation id and the causation id of the request or
+ * event being handled, which the outbox's events carry; a write with no cause removes the old one.
+ */
+const traced = (set: string, correlationId: string) => {
+  const causationId = currentCausationId();
+  return {
+    UpdateExpression: causationId
+      ? `${set}, correlationId = :correlationId, causationId = :causationId`
+      : `${set}, correlationId = :correlationId REMOVE causationId`,
+    values: { ':correlationId': correlationId, ...(causationId ? { ':causationId': causationId } : {}) },
+  };
+};
 
 /** Reads an order back out of a stored row: only the contract's fields, checked. */
 export const orderOf = (row: Record<string, unknown>): Order =>
@@ -78,7 +93,12 @@ export function dynamoOrderRepository(
     // Ids are fresh UUIDs, so a failed `attribute_not_exists` means this very put already
     // committed (an SDK retry after a lost answer): that is success, not a conflict.
     create: (order, correlationId) =>
-      ignoreOwnRetry(putNew(client, { TableName: tableName, Item: orderRow(order, correlationId) })),
+      ignoreOwnRetry(
+        putNew(client, {
+          TableName: tableName,
+          Item: { ...orderRow(order, correlationId), causationId: currentCausationId() },
+        }),
+      ),
 
     async get(orderId) {
       const { Item } = await mapErrors(() =>
@@ -101,6 +121,10 @@ export function dynamoOrderRepository(
       page(orderKeys.byStatus.index, orderKeys.byStatus.pk(status), `orders:status:${status}`, query),
 
     async cancel(orderId, customerId, at, correlationId) {
+      const cancelWrite = traced(
+        'SET #status = :cancelled, cancelledAt = :at, gsi2pk = :statusKey',
+        correlationId,
+      );
       try {
         const { Attributes } = await mapErrors(() =>
           client.send(
@@ -108,8 +132,7 @@ export function dynamoOrderRepository(
               TableName: tableName,
               Key: orderKeys.order(orderId),
               ConditionExpression: 'attribute_exists(pk) AND customerId = :customer AND #status = :placed',
-              UpdateExpression:
-                'SET #status = :cancelled, cancelledAt = :at, gsi2pk = :statusKey, correlationId = :correlationId',
+              UpdateExpression: cancelWrite.UpdateExpression,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':customer': customerId,
@@ -117,7 +140,7 @@ export function dynamoOrderRepository(
                 ':cancelled': 'CANCELLED',
                 ':at': at,
                 ':statusKey': orderKeys.byStatus.pk('CANCELLED'),
-                ':correlationId': correlationId,
+                ...cancelWrite.values,
               },
               ReturnValues: 'ALL_NEW',
             }),
@@ -131,6 +154,7 @@ export function dynamoOrderRepository(
     },
 
     async markReady(orderId, at, correlationId) {
+      const readyWrite = traced('SET #status = :ready, readyAt = :at, gsi2pk = :statusKey', correlationId);
       try {
         const { Attributes } = await mapErrors(() =>
           client.send(
@@ -138,15 +162,14 @@ export function dynamoOrderRepository(
               TableName: tableName,
               Key: orderKeys.order(orderId),
               ConditionExpression: 'attribute_exists(pk) AND #status = :placed',
-              UpdateExpression:
-                'SET #status = :ready, readyAt = :at, gsi2pk = :statusKey, correlationId = :correlationId',
+              UpdateExpression: readyWrite.UpdateExpression,
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':placed': 'PLACED',
                 ':ready': 'READY',
                 ':at': at,
                 ':statusKey': orderKeys.byStatus.pk('READY'),
-                ':correlationId': correlationId,
+                ...readyWrite.values,
               },
               ReturnValues: 'ALL_NEW',
             }),

@@ -129,7 +129,7 @@ export const kitchenContract = defineContract({
     name: 'kitchen',
     team: 'kitchen',
     basePath: '/kitchen',
-    version: '1.1.0',
+    version: '1.2.0',
     title: 'Slice Kitchen',
     description:
       'The cooking queue: a ticket per order, its preparation workflow, and the cook and staff actions on it.',

@@ -151,7 +151,7 @@ export const menuContract = defineContract({
     name: 'menu',
     team: 'menu',
     basePath: '/menu',
-    version: '1.1.0',
+    version: '1.2.0',
     title: 'Slice Menu',
     description: 'The menu: items, categories, prices and availability.',
   },

@@ -102,7 +102,7 @@ export const ordersContract = defineContract({
     name: 'orders',
     team: 'orders',
     basePath: '/orders',
-    version: '2.1.0',
+    version: '2.2.0',
     title: 'Slice Orders',
     description: 'Placing, reading and cancelling orders.',
   },

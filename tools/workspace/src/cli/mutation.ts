@@ -32,12 +32,14 @@ async function mutate(
     timeoutMS: 20_000,
     incremental: true,
     incrementalFile: `dist/mutation/${project.name}/incremental.json`,
-    reporters: ['clear-text', 'html', 'json'],
+    // progress-append-only: a line every few seconds, also in CI logs, where the bar of `progress` is noise.
+    reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
     htmlReporter: { fileName: `dist/mutation/${project.name}/index.html` },
     jsonReporter: { fileName: `dist/mutation/${project.name}/mutation.json` },
     // Outside dist/: the jest preset ignores every test under a dist/ folder.
     tempDirName: `.stryker-tmp/${project.name}`,
-    ignorePatterns: ['dist', '.nx', 'cdk.out', '**/cdk.out', 'tmp'],
+    // And the sandboxes an interrupted run of another project left behind.
+    ignorePatterns: ['dist', '.nx', 'cdk.out', '**/cdk.out', 'tmp', '.stryker-tmp'],
     jest: {
       projectType: 'custom',
       enableFindRelatedTests: false,

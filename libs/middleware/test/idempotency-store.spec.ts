@@ -1,0 +1,98 @@
+/** The idempotency store's own parts, against a mocked DynamoDB: what it writes and what a refusal carries. */
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyItemAlreadyExistsError,
+} from '@aws-lambda-powertools/idempotency';
+import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { defaultIdempotencyStore } from '../src/idempotency';
+import { asRecordOwner, IdempotencyStore, secondsUntilUnlocked } from '../src/idempotency-store';
+
+const dynamo = mockClient(DynamoDBClient);
+beforeEach(() => dynamo.reset());
+
+const storeOf = () =>
+  new IdempotencyStore({ tableName: 'idempotency', client: new DynamoDBClient({ region: 'eu-west-1' }) });
+
+describe('secondsUntilUnlocked', () => {
+  const inProgress = (inProgressExpiryTimestamp?: number) =>
+    new IdempotencyAlreadyInProgressError(
+      'in progress',
+      new IdempotencyRecord({ idempotencyKey: 'k', status: 'INPROGRESS', inProgressExpiryTimestamp }),
+    );
+
+  it('is the whole seconds until the record stops blocking the key, at least one', () => {
+    expect(secondsUntilUnlocked(inProgress(10_500), 1_000)).toBe(10);
+    expect(secondsUntilUnlocked(inProgress(1_000), 5_000)).toBe(1);
+  });
+
+  it('is unknown without an in-progress record that names its expiry', () => {
+    expect(secondsUntilUnlocked(inProgress(undefined), 1_000)).toBeUndefined();
+    expect(secondsUntilUnlocked(new IdempotencyAlreadyInProgressError('no record'), 1_000)).toBeUndefined();
+    expect(secondsUntilUnlocked(new Error('other'), 1_000)).toBeUndefined();
+  });
+});
+
+describe('IdempotencyStore', () => {
+  it("refuses an attempt's write over another request's record with that record", async () => {
+    dynamo.on(PutItemCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: marshall({
+          id: 'stored-key',
+          status: 'INPROGRESS',
+          expiration: 1_800_000_000,
+          in_progress_expiration: 1_800_000_000_500,
+          validation: 'hash',
+        }),
+      }),
+    );
+
+    const attempt = asRecordOwner(() => storeOf().saveInProgress({ order: 1 }, 10_000));
+
+    await expect(attempt).rejects.toBeInstanceOf(IdempotencyItemAlreadyExistsError);
+    await expect(attempt).rejects.toMatchObject({
+      existingRecord: {
+        idempotencyKey: 'stored-key',
+        expiryTimestamp: 1_800_000_000,
+        inProgressExpiryTimestamp: 1_800_000_000_500,
+        payloadHash: 'hash',
+      },
+    });
+  });
+
+  it('writes as its owner inside an attempt, and as Powertools does outside one', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+
+    await asRecordOwner(() => storeOf().saveInProgress({ order: 1 }, 10_000));
+    await storeOf().saveInProgress({ order: 2 }, 10_000);
+
+    const [owned, plain] = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+    expect(owned?.Item).toHaveProperty('owner');
+    expect(owned?.ConditionExpression).toMatch(/#owner = :owner$/);
+    expect(plain?.Item).not.toHaveProperty('owner');
+    expect(plain?.ConditionExpression).not.toMatch(/owner/);
+  });
+});
+
+describe('defaultIdempotencyStore', () => {
+  const saved = process.env.IDEMPOTENCY_TABLE_NAME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.IDEMPOTENCY_TABLE_NAME;
+    else process.env.IDEMPOTENCY_TABLE_NAME = saved;
+  });
+
+  it('needs IDEMPOTENCY_TABLE_NAME, and is one store for the function', () => {
+    delete process.env.IDEMPOTENCY_TABLE_NAME;
+    expect(() => defaultIdempotencyStore()).toThrow(
+      'IDEMPOTENCY_TABLE_NAME is required for routes that take an Idempotency-Key.',
+    );
+    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
+    const store = defaultIdempotencyStore();
+    expect(store).toBeInstanceOf(IdempotencyStore);
+    expect(defaultIdempotencyStore()).toBe(store);
+  });
+});
