@@ -46,7 +46,7 @@ const orderOf = (id: string, quantity = 2, placedAt = '2026-12-01T18:00:00.000Z'
   placedAt,
 });
 const queued = (id: string, extra: Partial<TicketRecord> = {}): TicketRecord => ({
-  ...ticketOf(orderOf(id), { correlationId: `corr-${id}`, channel: 'sms' }),
+  ...ticketOf(orderOf(id), { correlationId: `corr-${id}`, defaultChannel: 'sms' }),
   ...extra,
 });
 const running: TicketWorkflow = { name: 'o-1', status: 'RUNNING' };
@@ -107,6 +107,7 @@ function memoryWorkflows(names: string[] = [], open: string[] = []) {
   const tokens = new Set(open);
   const resumed: Array<[string, unknown]> = [];
   const cancelled: Array<[string, string]> = [];
+  const stopped: Array<[string, string]> = [];
   const workflows: Workflows = {
     start: (name, input) => Promise.resolve(!started.has(name) && !!started.set(name, input)),
     resume: (taskToken, output) => {
@@ -115,10 +116,11 @@ function memoryWorkflows(names: string[] = [], open: string[] = []) {
       return Promise.resolve(true);
     },
     cancel: (taskToken, cause) => Promise.resolve(void cancelled.push([taskToken, cause])),
+    stop: (name, cause) => Promise.resolve(void stopped.push([name, cause])),
     describe: (name) =>
       Promise.resolve(started.has(name) ? { ...running, name } : { name, status: 'UNKNOWN' }),
   };
-  return { workflows, started, resumed, cancelled };
+  return { workflows, started, resumed, cancelled, stopped };
 }
 
 function kitchen(initial: TicketRecord[] = [], workflows = memoryWorkflows()) {
@@ -147,9 +149,10 @@ function kitchen(initial: TicketRecord[] = [], workflows = memoryWorkflows()) {
 describe('takeOrder and acceptTicket', () => {
   it("starts the order's workflow named after it, once however often the event comes", async () => {
     const { deps, started } = kitchen();
-    await expect(takeOrder(orderOf('o-1'), 'corr-1', deps)).resolves.toBe(true);
-    await expect(takeOrder(orderOf('o-1'), 'corr-1', deps)).resolves.toBe(false);
-    expect(started.get('o-1')).toEqual({ order: orderOf('o-1'), correlationId: 'corr-1' });
+    const cause = { correlationId: 'corr-1', causationId: 'placed-1' };
+    await expect(takeOrder(orderOf('o-1'), cause, deps)).resolves.toBe(true);
+    await expect(takeOrder(orderOf('o-1'), cause, deps)).resolves.toBe(false);
+    expect(started.get('o-1')).toEqual({ order: orderOf('o-1'), ...cause });
   });
 
   it('opens a QUEUED ticket on the default channel and hands the later states what they need', async () => {
@@ -163,6 +166,8 @@ describe('takeOrder and acceptTicket', () => {
       bakeSeconds: 600,
       channel: 'sms',
       correlationId: 'corr-1',
+      // No cause in the input (a ticket copied from the monolith): the ticket names itself.
+      causationId: 'o-1',
     });
     expect(all.get('o-1')).toMatchObject({
       status: 'QUEUED',
