@@ -118,6 +118,18 @@ async function runNx(dir: string, calls: string, args: string[]): Promise<NxRun>
   return { output: `${stdout}\n${stderr}`, cdkCalls: recorded };
 }
 
+/**
+ * Nothing is built in the scratch workspace: a project's own `generate` target (the portal writes
+ * its site before its synth) becomes a no-op, as `synth` does through the target defaults.
+ */
+function noopBuildTargets(projectJson: string): void {
+  if (!existsSync(projectJson)) return;
+  const project = JSON.parse(readFileSync(projectJson, 'utf8')) as { targets?: Record<string, unknown> };
+  if (!project.targets?.generate) return;
+  project.targets.generate = { executor: 'nx:noop' };
+  writeFileSync(projectJson, JSON.stringify(project, null, 2));
+}
+
 /** Builds the scratch workspace (a temporary folder; `remove()` deletes it). */
 export function createScratchWorkspace(): ScratchWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'slice-dry-run-'));
@@ -138,6 +150,7 @@ export function createScratchWorkspace(): ScratchWorkspace {
     for (const file of projectFiles.filter((name) => existsSync(join(folder, name)))) {
       cpSync(join(folder, file), join(dir, projectRoot, file));
     }
+    noopBuildTargets(join(dir, projectRoot, 'project.json'));
     const project = readProject(folder);
     if (project?.deploys) deployables.push({ project: project.name, root: projectRoot });
   }

@@ -57,9 +57,10 @@ export async function devLoopFigure(root: string): Promise<LoadFigure> {
     for (let edit = 1; edit <= EDITS; edit += 1) {
       const wanted = `Margherita ${edit}`;
       const text = original.replace(
-        'getMenuItem(path.itemId, deps))',
-        `getMenuItem(path.itemId, deps).then((item) => ({ ...item, name: '${wanted}' })))`,
+        'getMenuItem(path.itemId, { menu }),',
+        `getMenuItem(path.itemId, { menu }).then((item) => ({ ...item, name: '${wanted}' })),`,
       );
+      if (text === original) throw new Error(`${HANDLER} no longer holds the call this figure edits.`);
       loads.push(loadavg()[0] ?? 0);
       times.push(await editToAnswer(file, text, url, wanted));
     }

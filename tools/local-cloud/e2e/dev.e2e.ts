@@ -50,8 +50,8 @@ test('a saved handler edit answers without a restart; a syntax error keeps the o
   const pid = dev.child.pid;
 
   const edited = original.replace(
-    'getMenuItem(path.itemId, deps))',
-    "getMenuItem(path.itemId, deps).then((item) => ({ ...item, name: 'Hot Margherita' })))",
+    'getMenuItem(path.itemId, { menu }),',
+    "getMenuItem(path.itemId, { menu }).then((item) => ({ ...item, name: 'Hot Margherita' })),",
   );
   expect(edited).not.toBe(original);
   const before = dev.output().length;

@@ -72,8 +72,10 @@ function deploysAfterChanging(file: string): string[] {
 }
 
 describe('nx affected -t deploy', () => {
-  it("deploys only Menu after a change in Menu's code", () => {
-    expect(deploysAfterChanging('apps/menu/src/config.ts')).toEqual(['menu']);
+  // The portal is generated from every deployable's synthesized templates (its generate target
+  // depends on their synth), so whatever may change a template redeploys it too.
+  it("deploys only Menu, and the portal derived from its template, after a change in Menu's code", () => {
+    expect(deploysAfterChanging('apps/menu/src/config.ts')).toEqual(['menu', 'portal']);
   });
 
   it("deploys Menu, its consumers (Orders, and Kitchen and Tracking through Orders' contract, the storefront that bundles its schemas) and the monolith that still serves it after a change in Menu's contract", () => {
@@ -82,6 +84,7 @@ describe('nx affected -t deploy', () => {
       'menu',
       'monolith',
       'orders',
+      'portal',
       'storefront',
       'tracking',
     ]);
@@ -93,12 +96,13 @@ describe('nx affected -t deploy', () => {
       'menu',
       'monolith',
       'orders',
+      'portal',
       'tracking',
     ]);
   });
 
-  it('deploys the front door after a change in the routing manifest, and nothing else', () => {
-    expect(deploysAfterChanging('infra/front-door/src/routing.ts')).toEqual(['front-door']);
+  it('deploys the front door and the portal (its route map) after a change in the routing manifest, and nothing else', () => {
+    expect(deploysAfterChanging('infra/front-door/src/routing.ts')).toEqual(['front-door', 'portal']);
   });
 
   it('deploys nothing after a README change', () => {
