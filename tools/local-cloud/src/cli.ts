@@ -20,7 +20,8 @@
  *                                    127.0.0.1:9229 (--inspect-port), one at a time, no timeouts
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { startLocalCloud, type LocalCloud } from './cloud';
@@ -125,7 +126,7 @@ function printReady(
 }
 
 /**
- * Writes the developer portal (`npm run portal`) from the fresh templates; a failure leaves the
+ * Writes the developer portal (`npm run portal`) from the templates in dist/; a failure leaves the
  * platform running without it. Run as a command: the portal's tool reads the local cloud's, not
  * the other way round.
  */
@@ -165,7 +166,9 @@ export async function startFromFlags(
       throw new Error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
     }
   }
-  await writePortal();
+  // `nx run-many -t synth` wrote it (portal:generate, cached with the templates it reads); only a
+  // --no-synth start on a workspace that never had it writes it here.
+  if (!existsSync(join(root, 'dist/portal/index.html'))) await writePortal();
   const running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> } = { ...hooks };
   stopOnSignals(running);
   // Relative to where `npm start` was typed (npm runs the script from the root).
