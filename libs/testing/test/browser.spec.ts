@@ -44,8 +44,10 @@ describeInBrowser('browser kit', () => {
     const context = await browser.newContext();
     const watch = watchPages(context);
     const page = await context.newPage();
+    // Wait from before the navigation: the page's fetch can be answered before `goto` resolves.
+    const missing = page.waitForResponse(`${origin}/missing`);
     await page.goto(`${origin}/broken`);
-    await page.waitForResponse(`${origin}/missing`);
+    await missing;
 
     expect(watch.problems).toEqual(
       expect.arrayContaining([
