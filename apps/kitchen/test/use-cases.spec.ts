@@ -8,6 +8,7 @@ import type { KitchenDeps, KitchenSummary, TicketRepository, Workflows } from '.
 import {
   ticketOf,
   ticketRef,
+  TicketAlreadyStarted,
   TicketNotCancellable,
   TicketNotFound,
   TicketNotStartable,
@@ -264,6 +265,25 @@ describe('startTicket', () => {
     const { deps, started } = kitchen([queued('o-1')]);
     await expect(startTicket('o-1', deps)).resolves.toMatchObject({ status: 'BAKING' });
     expect(started.get('o-1')).toEqual({ order: orderOf('o-1'), correlationId: 'corr-o-1' });
+  });
+
+  it('starts a ticket whose running workflow has not stored its token yet: the cook step then finds it BAKING', async () => {
+    // Prepare: the execution runs (it is in its cook step's Lambda), the ticket has no token yet
+    const { deps, all } = kitchen([queued('o-1')], memoryWorkflows(['o-1']));
+
+    // Act
+    const ticket = await startTicket('o-1', deps);
+
+    // Assess: started, and the cook step that stores the token next bakes at once
+    expect(ticket).toMatchObject({ status: 'BAKING', workflow: { status: 'RUNNING' } });
+    expect(all.get('o-1')).toMatchObject({ status: 'BAKING', startedAt: at.toISOString() });
+    await expect(awaitCook('o-1', 'token-1', deps)).rejects.toThrow(new TicketAlreadyStarted('o-1'));
+  });
+
+  it('keeps a ticket started when its token closed but the workflow runs on (its heartbeat ran out)', async () => {
+    const { deps, all } = kitchen([queued('o-1', { taskToken: 'timed-out' })], memoryWorkflows(['o-1']));
+    await expect(startTicket('o-1', deps)).resolves.toMatchObject({ status: 'BAKING' });
+    expect(all.get('o-1')?.status).toBe('BAKING');
   });
 
   it('puts the ticket back when the workflow no longer waits on its token', async () => {

@@ -1,6 +1,6 @@
-import type { Ticket } from '@slice/contracts-kitchen';
+import type { Ticket, TicketWorkflow } from '@slice/contracts-kitchen';
 import type { Order } from '@slice/contracts-orders';
-import type { KitchenDeps, KitchenSummary, Page, PageQuery } from './ports';
+import type { KitchenDeps, KitchenSummary, Page, PageQuery, Workflows } from './ports';
 import {
   cancelledError,
   TicketAlreadyStarted,
@@ -122,7 +122,9 @@ export async function getTicket(
  * `POST /kitchen/tickets/{ticketId}/start`: a cook takes a QUEUED ticket. The ticket becomes
  * BAKING in one conditional write, then the workflow's cook step is resumed (`SendTaskSuccess`)
  * and bakes. A ticket copied from the monolith has no workflow yet: its workflow starts now,
- * and finds the ticket BAKING. A token the workflow no longer waits on puts the ticket back.
+ * and finds the ticket BAKING. A start that races the cook step (no token stored yet, or a token
+ * whose heartbeat has just run out) holds while the execution runs: the step finds the ticket
+ * BAKING. A token of an execution that has ended puts the ticket back.
  */
 export async function startTicket(
   ticketId: string,
@@ -138,13 +140,22 @@ export async function startTicket(
   const taken = before.taskToken
     ? await workflows.resume(before.taskToken, { startedAt: at })
     : await workflows.start(before.id, { order: before.order, correlationId: before.correlationId });
-  if (!taken) {
+  // Not taken, but the execution runs on: it has not stored its token yet, or its heartbeat has
+  // just run out. Either way its cook step comes (back) to the ticket, finds it BAKING and bakes.
+  const workflow = taken ? await workflows.describe(before.id) : await runningWorkflow(before.id, workflows);
+  if (!workflow) {
     await tickets.unstart(ticketId);
     throw new TicketNotStartable(ticketId, 'QUEUED');
   }
   const started: TicketRecord = { ...before, status: 'BAKING', startedAt: at };
   const { taskToken: _resumed, ...view } = started;
-  return ticketView(view, await workflows.describe(before.id));
+  return ticketView(view, workflow);
+}
+
+/** The execution of that name when it is still running, else `undefined`. */
+async function runningWorkflow(name: string, workflows: Workflows): Promise<TicketWorkflow | undefined> {
+  const workflow = await workflows.describe(name);
+  return workflow.status === 'RUNNING' ? workflow : undefined;
 }
 
 /**
