@@ -258,13 +258,17 @@ export class StaticSite extends Construct {
           }))
         : [],
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'distribution/',
       ...(props.domain
-        ? { domainNames: [props.domain.domainName], certificate: props.domain.certificate }
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate: props.domain.certificate,
+            // A TLS policy applies to a custom certificate only; the default one's is CloudFront's.
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
         : {}),
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
     });
