@@ -211,109 +211,32 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
     const { contract, stage } = props;
     const service = contract.service.name;
     const routes = Object.values(contract.routes);
-    checkHandlers(id, routes, props.handlers);
-    const needsAuthorizer = routes.filter((route) => route.auth !== 'public');
-    if (needsAuthorizer.length > 0 && !props.userPool) {
-      throw new Error(
-        `ServiceApi ${id}: routes ${needsAuthorizer.map(describe).join(', ')} need signed-in callers; pass userPool.`,
-      );
-    }
-    const corsOrigins = props.corsOrigins ?? stageCorsOrigins(stage);
-    checkOrigins(id, corsOrigins);
-    const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
-    checkThrottling(id, throttling);
-    const removalPolicy = isDevelopmentStage(stage) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const { corsOrigins, throttling } = checkedProps(id, routes, props);
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy,
+      removalPolicy: isDevelopmentStage(stage) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-
     const parameters = parametersByOperation(contract);
-    const headerNames = unique([
-      ...corsAllowHeaders,
-      ...Object.values(parameters).flatMap((list) =>
-        list.filter((p) => p.in === 'header').map((p) => p.name),
-      ),
-    ]);
-
-    this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: `slice-${service}-${stage}`,
-      description: `${contract.service.title} ${contract.service.version} (${service}, ${stage})`,
-      endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // The platform domain is the only way in: its routing rules, the WAF and the stage limits
-      // apply to every request, and the header guard cannot be bypassed through execute-api.
-      disableExecuteApiEndpoint: true,
-      // The account-level CloudWatch role is the platform's: one per account and region, not
-      // one per service stack (they would overwrite each other).
-      cloudWatchRole: false,
-      deploy: true,
-      retainDeployments: false,
-      deployOptions: {
-        stageName: stage,
-        description: `Stage ${stage} of ${service}`,
-        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: apigateway.AccessLogFormat.custom(accessLogFormat(service)),
-        tracingEnabled: true,
-        metricsEnabled: true,
-        loggingLevel: props.loggingLevel ?? apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        throttlingRateLimit: throttling.rateLimit,
-        throttlingBurstLimit: throttling.burstLimit,
-      },
-      defaultCorsPreflightOptions: {
-        allowOrigins: corsOrigins,
-        allowHeaders: headerNames,
-        allowMethods: apigateway.Cors.ALL_METHODS,
-        maxAge: Duration.hours(1),
-      },
+    this.api = restApi(this, {
+      contract,
+      stage,
+      corsOrigins,
+      throttling,
+      parameters,
+      accessLogGroup: this.accessLogGroup,
+      loggingLevel: props.loggingLevel ?? apigateway.MethodLoggingLevel.ERROR,
     });
     this.deploymentStage = this.api.deploymentStage;
     this.url = this.api.url;
-    acknowledge(
-      this.api.node.defaultChild as Construct,
-      'AwsSolutions-APIG2',
-      'The gateway validates required parameters; bodies are validated by the handler middleware against the same contract, which answers problem+json naming each invalid field.',
-    );
-
-    addProblemResponses(this.api, corsOrigins);
-
-    const validator = this.api.addRequestValidator('ParameterValidator', {
-      validateRequestParameters: true,
-      validateRequestBody: false,
+    this.methods = routeMethods<R>(this, this.api, {
+      service,
+      routes,
+      handlers: props.handlers,
+      parameters,
+      corsOrigins,
+      userPool: props.userPool,
     });
-    const authorizer =
-      needsAuthorizer.length > 0 && props.userPool
-        ? new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-            cognitoUserPools: [props.userPool],
-          })
-        : undefined;
-
-    const methods: Record<string, apigateway.Method> = {};
-    for (const route of routes) {
-      const handler = props.handlers[route.operationId as keyof R & string];
-      // A `live` alias invokes its function: the setting goes on the function behind it.
-      const target = handler instanceof lambda.Alias ? handler.version.lambda : handler;
-      if (target instanceof lambda.Function)
-        target.addEnvironment('CORS_ALLOWED_ORIGINS', corsOrigins.join(','));
-      const integration = new apigateway.LambdaIntegration(handler);
-      const method = this.api.root.resourceForPath(route.path).addMethod(route.method, integration, {
-        operationName: route.operationId,
-        requestParameters: requestParametersOf(parameters[route.operationId] ?? []),
-        requestValidator: validator,
-        ...(route.auth === 'public'
-          ? { authorizationType: apigateway.AuthorizationType.NONE }
-          : { authorizationType: apigateway.AuthorizationType.COGNITO, authorizer }),
-      });
-      if (route.auth === 'public') {
-        const cfnMethod = method.node.defaultChild as Construct;
-        const reason = `${route.operationId} is a public route of the ${service} contract; anyone may call it.`;
-        acknowledge(cfnMethod, 'AwsSolutions-APIG4', reason);
-        acknowledge(cfnMethod, 'AwsSolutions-COG4', reason);
-      }
-      methods[route.operationId] = method;
-    }
-    this.methods = methods as Record<keyof R & string, apigateway.Method>;
 
     if (props.webAclArn !== undefined) {
       // The stage ARN refers to the stage, so the association waits for it.
@@ -322,64 +245,242 @@ export class ServiceApi<R extends Record<string, Route> = Record<string, Route>>
         webAclArn: props.webAclArn,
       });
     }
+    publishApiParameters(this, stage, service, this.api);
 
-    new ssm.StringParameter(this, 'ApiIdParameter', {
-      parameterName: serviceParameterName(stage, service, 'api-id'),
-      stringValue: this.api.restApiId,
-      description: `The REST API id of ${service} on ${stage}, for the platform's routing rules.`,
+    const alarms = apiAlarms(this, {
+      service,
+      stage,
+      deploymentStage: this.deploymentStage,
+      accessLogGroup: this.accessLogGroup,
+      thresholds: props.alarmThresholds ?? {},
     });
-    new ssm.StringParameter(this, 'StageNameParameter', {
-      parameterName: serviceParameterName(stage, service, 'stage-name'),
-      stringValue: this.deploymentStage.stageName,
-      description: `The API Gateway stage of ${service} on ${stage}.`,
-    });
-
-    const thresholds = props.alarmThresholds ?? {};
-    const alarmName = (what: string) => `slice-${service}-${stage}-api-${what}`;
-    const window = { evaluationPeriods: 5, datapointsToAlarm: 3 };
-    this.serverErrorAlarm = new cloudwatch.Alarm(this, 'ServerErrorAlarm', {
-      alarmName: alarmName('5xx-rate'),
-      alarmDescription: `Share of ${service} API requests answered with a 5xx on ${stage}.`,
-      metric: this.deploymentStage.metricServerError({ statistic: 'Average', period: Duration.minutes(1) }),
-      threshold: thresholds.serverErrorRate ?? 0.05,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      ...window,
-    });
-    this.latencyAlarm = new cloudwatch.Alarm(this, 'LatencyAlarm', {
-      alarmName: alarmName('p99-latency'),
-      alarmDescription: `p99 latency of the ${service} API on ${stage}, in milliseconds.`,
-      metric: this.deploymentStage.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }),
-      threshold: (thresholds.p99Latency ?? Duration.seconds(3)).toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      ...window,
-    });
-    // REST APIs publish no throttling metric (429s are folded into 4XXError with every client
-    // error), so the access logs are counted instead.
-    const throttled = this.accessLogGroup.addMetricFilter('ThrottledRequests', {
-      filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
-      metricNamespace: 'Slice',
-      metricName: 'ThrottledRequests',
-      metricValue: '1',
-      dimensions: { Service: '$.service', Stage: '$.stage' },
-    });
-    this.throttlingAlarm = new cloudwatch.Alarm(this, 'ThrottlingAlarm', {
-      alarmName: alarmName('throttled'),
-      alarmDescription: `Requests to the ${service} API answered 429 on ${stage}, per minute.`,
-      metric: throttled.metric({
-        statistic: 'Sum',
-        period: Duration.minutes(1),
-        dimensionsMap: { Service: service, Stage: stage },
-      }),
-      threshold: thresholds.throttledRequestsPerMinute ?? 10,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      ...window,
-    });
+    this.serverErrorAlarm = alarms.serverErrorAlarm;
+    this.latencyAlarm = alarms.latencyAlarm;
+    this.throttlingAlarm = alarms.throttlingAlarm;
     this.alarms = [this.serverErrorAlarm, this.latencyAlarm, this.throttlingAlarm];
     ServiceStack.find(this)?.monitoring.addApi(this);
   }
+}
+
+/**
+ * The props checked before anything is built (every route has its handler, a user pool when a
+ * route needs signed-in callers, valid origins and limits), with their defaults applied.
+ */
+function checkedProps(
+  id: string,
+  routes: readonly Route[],
+  props: ServiceApiProps,
+): { corsOrigins: string[]; throttling: ThrottlingOptions } {
+  checkHandlers(id, routes, props.handlers);
+  const needsAuthorizer = routes.filter((route) => route.auth !== 'public');
+  if (needsAuthorizer.length > 0 && !props.userPool) {
+    throw new Error(
+      `ServiceApi ${id}: routes ${needsAuthorizer.map(describe).join(', ')} need signed-in callers; pass userPool.`,
+    );
+  }
+  const corsOrigins = props.corsOrigins ?? stageCorsOrigins(props.stage);
+  checkOrigins(id, corsOrigins);
+  const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
+  checkThrottling(id, throttling);
+  return { corsOrigins, throttling };
+}
+
+/** What {@link restApi} builds the REST API and its stage from. */
+interface RestApiSettings {
+  readonly contract: Contract;
+  readonly stage: string;
+  readonly corsOrigins: string[];
+  readonly throttling: ThrottlingOptions;
+  readonly parameters: Readonly<Record<string, Parameter[]>>;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly loggingLevel: apigateway.MethodLoggingLevel;
+}
+
+/**
+ * The REST API and its stage: regional, no `execute-api` endpoint, JSON access logs, tracing,
+ * the stage limits, CORS preflight for the platform's and the routes' headers, and the
+ * problem+json answers of the gateway.
+ */
+function restApi(scope: Construct, settings: RestApiSettings): apigateway.RestApi {
+  const { contract, stage, corsOrigins, throttling } = settings;
+  const service = contract.service.name;
+  const headerNames = unique([
+    ...corsAllowHeaders,
+    ...Object.values(settings.parameters).flatMap((list) =>
+      list.filter((p) => p.in === 'header').map((p) => p.name),
+    ),
+  ]);
+  const api = new apigateway.RestApi(scope, 'Api', {
+    restApiName: `slice-${service}-${stage}`,
+    description: `${contract.service.title} ${contract.service.version} (${service}, ${stage})`,
+    endpointTypes: [apigateway.EndpointType.REGIONAL],
+    // The platform domain is the only way in: its routing rules, the WAF and the stage limits
+    // apply to every request, and the header guard cannot be bypassed through execute-api.
+    disableExecuteApiEndpoint: true,
+    // The account-level CloudWatch role is the platform's: one per account and region, not
+    // one per service stack (they would overwrite each other).
+    cloudWatchRole: false,
+    deploy: true,
+    retainDeployments: false,
+    deployOptions: {
+      stageName: stage,
+      description: `Stage ${stage} of ${service}`,
+      accessLogDestination: new apigateway.LogGroupLogDestination(settings.accessLogGroup),
+      accessLogFormat: apigateway.AccessLogFormat.custom(accessLogFormat(service)),
+      tracingEnabled: true,
+      metricsEnabled: true,
+      loggingLevel: settings.loggingLevel,
+      dataTraceEnabled: false,
+      throttlingRateLimit: throttling.rateLimit,
+      throttlingBurstLimit: throttling.burstLimit,
+    },
+    defaultCorsPreflightOptions: {
+      allowOrigins: corsOrigins,
+      allowHeaders: headerNames,
+      allowMethods: apigateway.Cors.ALL_METHODS,
+      maxAge: Duration.hours(1),
+    },
+  });
+  acknowledge(
+    api.node.defaultChild as Construct,
+    'AwsSolutions-APIG2',
+    'The gateway validates required parameters; bodies are validated by the handler middleware against the same contract, which answers problem+json naming each invalid field.',
+  );
+  addProblemResponses(api, corsOrigins);
+  return api;
+}
+
+/** What {@link routeMethods} adds a method per route from. */
+interface RouteMethodSettings<R extends Record<string, Route>> {
+  readonly service: string;
+  readonly routes: readonly Route[];
+  readonly handlers: Readonly<Record<keyof R & string, lambda.IFunction>>;
+  readonly parameters: Readonly<Record<string, Parameter[]>>;
+  readonly corsOrigins: readonly string[];
+  readonly userPool?: cognito.IUserPool;
+}
+
+/**
+ * One Lambda proxy method per route, by operation id: the gateway checks its required
+ * parameters, and the Cognito authorizer guards every route that is not public.
+ */
+function routeMethods<R extends Record<string, Route>>(
+  scope: Construct,
+  api: apigateway.RestApi,
+  settings: RouteMethodSettings<R>,
+): Record<keyof R & string, apigateway.Method> {
+  const { service, routes, handlers, parameters, corsOrigins, userPool } = settings;
+  const validator = api.addRequestValidator('ParameterValidator', {
+    validateRequestParameters: true,
+    validateRequestBody: false,
+  });
+  const authorizer =
+    routes.some((route) => route.auth !== 'public') && userPool
+      ? new apigateway.CognitoUserPoolsAuthorizer(scope, 'Authorizer', { cognitoUserPools: [userPool] })
+      : undefined;
+  const methods: Record<string, apigateway.Method> = {};
+  for (const route of routes) {
+    const handler = handlers[route.operationId as keyof R & string];
+    // A `live` alias invokes its function: the setting goes on the function behind it.
+    const target = handler instanceof lambda.Alias ? handler.version.lambda : handler;
+    if (target instanceof lambda.Function)
+      target.addEnvironment('CORS_ALLOWED_ORIGINS', corsOrigins.join(','));
+    const integration = new apigateway.LambdaIntegration(handler);
+    const method = api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+      operationName: route.operationId,
+      requestParameters: requestParametersOf(parameters[route.operationId] ?? []),
+      requestValidator: validator,
+      ...(route.auth === 'public'
+        ? { authorizationType: apigateway.AuthorizationType.NONE }
+        : { authorizationType: apigateway.AuthorizationType.COGNITO, authorizer }),
+    });
+    if (route.auth === 'public') {
+      const cfnMethod = method.node.defaultChild as Construct;
+      const reason = `${route.operationId} is a public route of the ${service} contract; anyone may call it.`;
+      acknowledge(cfnMethod, 'AwsSolutions-APIG4', reason);
+      acknowledge(cfnMethod, 'AwsSolutions-COG4', reason);
+    }
+    methods[route.operationId] = method;
+  }
+  return methods;
+}
+
+/** The API id and stage name in SSM (`/slice/<stage>/<service>/api-id`, `.../stage-name`), for the platform's routing rules. */
+function publishApiParameters(
+  scope: Construct,
+  stage: string,
+  service: string,
+  api: apigateway.RestApi,
+): void {
+  new ssm.StringParameter(scope, 'ApiIdParameter', {
+    parameterName: serviceParameterName(stage, service, 'api-id'),
+    stringValue: api.restApiId,
+    description: `The REST API id of ${service} on ${stage}, for the platform's routing rules.`,
+  });
+  new ssm.StringParameter(scope, 'StageNameParameter', {
+    parameterName: serviceParameterName(stage, service, 'stage-name'),
+    stringValue: api.deploymentStage.stageName,
+    description: `The API Gateway stage of ${service} on ${stage}.`,
+  });
+}
+
+/** What {@link apiAlarms} watches. */
+interface ApiAlarmSettings {
+  readonly service: string;
+  readonly stage: string;
+  readonly deploymentStage: apigateway.Stage;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly thresholds: ServiceApiAlarmOptions;
+}
+
+/** The alarms on the 5xx rate, the p99 latency and the throttled requests, each on 3 of 5 minutes. */
+function apiAlarms(
+  scope: Construct,
+  { service, stage, deploymentStage, accessLogGroup, thresholds }: ApiAlarmSettings,
+): Pick<ServiceApi, 'serverErrorAlarm' | 'latencyAlarm' | 'throttlingAlarm'> {
+  const alarmName = (what: string) => `slice-${service}-${stage}-api-${what}`;
+  const window = { evaluationPeriods: 5, datapointsToAlarm: 3 };
+  const serverErrorAlarm = new cloudwatch.Alarm(scope, 'ServerErrorAlarm', {
+    alarmName: alarmName('5xx-rate'),
+    alarmDescription: `Share of ${service} API requests answered with a 5xx on ${stage}.`,
+    metric: deploymentStage.metricServerError({ statistic: 'Average', period: Duration.minutes(1) }),
+    threshold: thresholds.serverErrorRate ?? 0.05,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...window,
+  });
+  const latencyAlarm = new cloudwatch.Alarm(scope, 'LatencyAlarm', {
+    alarmName: alarmName('p99-latency'),
+    alarmDescription: `p99 latency of the ${service} API on ${stage}, in milliseconds.`,
+    metric: deploymentStage.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }),
+    threshold: (thresholds.p99Latency ?? Duration.seconds(3)).toMilliseconds(),
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...window,
+  });
+  // REST APIs publish no throttling metric (429s are folded into 4XXError with every client
+  // error), so the access logs are counted instead.
+  const throttled = accessLogGroup.addMetricFilter('ThrottledRequests', {
+    filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
+    metricNamespace: 'Slice',
+    metricName: 'ThrottledRequests',
+    metricValue: '1',
+    dimensions: { Service: '$.service', Stage: '$.stage' },
+  });
+  const throttlingAlarm = new cloudwatch.Alarm(scope, 'ThrottlingAlarm', {
+    alarmName: alarmName('throttled'),
+    alarmDescription: `Requests to the ${service} API answered 429 on ${stage}, per minute.`,
+    metric: throttled.metric({
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      dimensionsMap: { Service: service, Stage: stage },
+    }),
+    threshold: thresholds.throttledRequestsPerMinute ?? 10,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...window,
+  });
+  return { serverErrorAlarm, latencyAlarm, throttlingAlarm };
 }
 
 /** A route as people read it: `placeOrder (POST /orders)`. */
