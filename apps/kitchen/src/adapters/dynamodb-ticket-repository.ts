@@ -12,9 +12,9 @@ import { Ticket } from '@slice/contracts-kitchen';
 import { Order } from '@slice/contracts-orders';
 import { key, mapErrors, putNew, queryPage, type CursorCodecSource } from '@slice/dynamodb';
 import * as z from 'zod/mini';
-import type { KitchenSummary, TicketRepository } from '../domain/ports';
+import type { KitchenSummary, Page, PageQuery, TicketRepository } from '../domain/ports';
 import { localDate } from '../domain/use-cases';
-import type { TicketRecord } from '../domain/ticket';
+import type { CancelReason, TicketRecord } from '../domain/ticket';
 
 /**
  * The kitchen table's key design (see the README):
@@ -108,163 +108,201 @@ export interface TicketRepositoryOptions {
  * queue and the day from two indexes (never a scan).
  */
 export function dynamoTicketRepository(options: TicketRepositoryOptions): TicketRepository {
-  const { client, tableName, cursors, timeZone } = options;
-  const get = async (ticketId: string) => {
-    const { Item } = await mapErrors(() =>
-      client.send(
-        new GetCommand({ TableName: tableName, Key: ticketKeys.ticket(ticketId), ConsistentRead: true }),
-      ),
-    );
-    return Item ? ticketOfRow(Item) : undefined;
-  };
-  const transition = (ticketId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
-    updateIf(client, { TableName: tableName, Key: ticketKeys.ticket(ticketId), ...update }).then((row) =>
-      row ? ticketOfRow(row) : undefined,
-    );
-  const status = { '#status': 'status' };
-
   return {
-    get,
-
-    async open(ticket) {
-      try {
-        await putNew(client, { TableName: tableName, Item: ticketRow(ticket, timeZone) });
-        return ticket;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        const stored = await get(ticket.id);
-        if (!stored) throw error;
-        return stored;
-      }
-    },
-
-    awaitCook: async (ticketId, taskToken) => {
-      const before = await transition(ticketId, {
-        ConditionExpression: '#status = :queued',
-        UpdateExpression: 'SET taskToken = :token',
-        ExpressionAttributeNames: status,
-        ExpressionAttributeValues: { ':queued': 'QUEUED', ':token': taskToken },
-      });
-      return before ? { ...before, taskToken } : undefined;
-    },
-
-    start: (ticketId, at) =>
-      transition(ticketId, {
-        ConditionExpression: '#status = :queued',
-        UpdateExpression: 'SET #status = :baking, startedAt = :at REMOVE taskToken',
-        ExpressionAttributeNames: status,
-        ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING', ':at': at },
-      }),
-
-    async unstart(ticketId) {
-      await transition(ticketId, {
-        ConditionExpression: '#status = :baking',
-        UpdateExpression: 'SET #status = :queued REMOVE startedAt',
-        ExpressionAttributeNames: status,
-        ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING' },
-      });
-    },
-
-    cancel: (ticketId, at, reason) =>
-      transition(ticketId, {
-        ConditionExpression: '#status IN (:queued, :baking)',
-        UpdateExpression:
-          'SET #status = :cancelled, cancelledAt = :at, cancelReason = :reason REMOVE taskToken, gsi1pk, gsi1sk',
-        ExpressionAttributeNames: status,
-        ExpressionAttributeValues: {
-          ':queued': 'QUEUED',
-          ':baking': 'BAKING',
-          ':cancelled': 'CANCELLED',
-          ':at': at,
-          ':reason': reason,
-        },
-      }),
-
-    async cancelUnopened(ticket, at, reason) {
-      try {
-        await putNew(client, {
-          TableName: tableName,
-          Item: ticketRow(
-            { ...ticket, status: 'CANCELLED', cancelledAt: at, cancelReason: reason },
-            timeZone,
-          ),
-        });
-      } catch (error) {
-        // The ticket was opened meanwhile (or this is a redelivery): the caller retries the cancel.
-        if (!(error instanceof ConflictError)) throw error;
-        const stored = await get(ticket.id);
-        if (stored?.status === 'QUEUED' || stored?.status === 'BAKING') throw error;
-      }
-    },
-
-    async queue({ limit, cursor }) {
-      const result = await queryPage(
-        client,
-        {
-          TableName: tableName,
-          IndexName: ticketKeys.queue.index,
-          KeyConditionExpression: 'gsi1pk = :queue',
-          ExpressionAttributeValues: { ':queue': ticketKeys.queue.pk },
-          ScanIndexForward: true,
-        },
-        {
-          limit,
-          cursor,
-          codec: cursors,
-          scope: 'kitchen:queue',
-          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
-        },
-      );
-      return {
-        items: result.items.map(ticketOfRow),
-        ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
-      };
-    },
-
-    async waitingSince(placedBefore) {
-      const rows = await queryAll(client, {
-        TableName: tableName,
-        IndexName: ticketKeys.queue.index,
-        KeyConditionExpression: 'gsi1pk = :queue',
-        FilterExpression: '#status = :queued AND (placedAt < :before OR overdue = :true)',
-        ExpressionAttributeNames: status,
-        ExpressionAttributeValues: {
-          ':queue': ticketKeys.queue.pk,
-          ':queued': 'QUEUED',
-          ':before': placedBefore,
-          ':true': true,
-        },
-      });
-      return rows.map(ticketOfRow);
-    },
-
-    async announceOverdue(ticketId, at) {
-      const before = await updateIf(client, {
-        TableName: tableName,
-        Key: ticketKeys.ticket(ticketId),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(overdueAnnouncedAt)',
-        UpdateExpression: 'SET overdueAnnouncedAt = :at, overdue = :true',
-        ExpressionAttributeValues: { ':at': at, ':true': true },
-      });
-      return before !== undefined;
-    },
-
-    async placedOn(date) {
-      const rows = await queryAll(client, {
-        TableName: tableName,
-        IndexName: ticketKeys.byDay.index,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': ticketKeys.byDay.pk(date) },
-      });
-      return rows.map(ticketOfRow);
-    },
-
-    async putSummary(summary: KitchenSummary) {
-      await mapErrors(() =>
-        client.send(
-          new PutCommand({ TableName: tableName, Item: { ...ticketKeys.summary(summary.date), ...summary } }),
-        ),
-      );
-    },
+    get: (ticketId) => getTicket(options, ticketId),
+    open: (ticket) => openTicket(options, ticket),
+    awaitCook: (ticketId, taskToken) => awaitCook(options, ticketId, taskToken),
+    start: (ticketId, at) => startTicket(options, ticketId, at),
+    unstart: (ticketId) => unstartTicket(options, ticketId),
+    cancel: (ticketId, at, reason) => cancelTicket(options, ticketId, at, reason),
+    cancelUnopened: (ticket, at, reason) => cancelUnopened(options, ticket, at, reason),
+    queue: (page) => queuePage(options, page),
+    waitingSince: (placedBefore) => waitingSince(options, placedBefore),
+    announceOverdue: (ticketId, at) => announceOverdue(options, ticketId, at),
+    placedOn: (date) => placedOn(options, date),
+    putSummary: (summary) => putSummary(options, summary),
   };
+}
+
+/** The table each step of the repository reads and writes. */
+type TicketTable = Pick<TicketRepositoryOptions, 'client' | 'tableName'>;
+
+const status = { '#status': 'status' };
+
+async function getTicket({ client, tableName }: TicketTable, ticketId: string) {
+  const { Item } = await mapErrors(() =>
+    client.send(
+      new GetCommand({ TableName: tableName, Key: ticketKeys.ticket(ticketId), ConsistentRead: true }),
+    ),
+  );
+  return Item ? ticketOfRow(Item) : undefined;
+}
+
+/** A status change of one ticket under its condition: the ticket as it was, or `undefined`. */
+function transition(
+  { client, tableName }: TicketTable,
+  ticketId: string,
+  update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+): Promise<TicketRecord | undefined> {
+  return updateIf(client, { TableName: tableName, Key: ticketKeys.ticket(ticketId), ...update }).then(
+    (row) => (row ? ticketOfRow(row) : undefined),
+  );
+}
+
+async function openTicket(options: TicketRepositoryOptions, ticket: TicketRecord): Promise<TicketRecord> {
+  try {
+    await putNew(options.client, { TableName: options.tableName, Item: ticketRow(ticket, options.timeZone) });
+    return ticket;
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const stored = await getTicket(options, ticket.id);
+    if (!stored) throw error;
+    return stored;
+  }
+}
+
+async function awaitCook(table: TicketTable, ticketId: string, taskToken: string) {
+  const before = await transition(table, ticketId, {
+    ConditionExpression: '#status = :queued',
+    UpdateExpression: 'SET taskToken = :token',
+    ExpressionAttributeNames: status,
+    ExpressionAttributeValues: { ':queued': 'QUEUED', ':token': taskToken },
+  });
+  return before ? { ...before, taskToken } : undefined;
+}
+
+function startTicket(table: TicketTable, ticketId: string, at: string) {
+  return transition(table, ticketId, {
+    ConditionExpression: '#status = :queued',
+    UpdateExpression: 'SET #status = :baking, startedAt = :at REMOVE taskToken',
+    ExpressionAttributeNames: status,
+    ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING', ':at': at },
+  });
+}
+
+async function unstartTicket(table: TicketTable, ticketId: string): Promise<void> {
+  await transition(table, ticketId, {
+    ConditionExpression: '#status = :baking',
+    UpdateExpression: 'SET #status = :queued REMOVE startedAt',
+    ExpressionAttributeNames: status,
+    ExpressionAttributeValues: { ':queued': 'QUEUED', ':baking': 'BAKING' },
+  });
+}
+
+function cancelTicket(table: TicketTable, ticketId: string, at: string, reason: CancelReason) {
+  return transition(table, ticketId, {
+    ConditionExpression: '#status IN (:queued, :baking)',
+    UpdateExpression:
+      'SET #status = :cancelled, cancelledAt = :at, cancelReason = :reason REMOVE taskToken, gsi1pk, gsi1sk',
+    ExpressionAttributeNames: status,
+    ExpressionAttributeValues: {
+      ':queued': 'QUEUED',
+      ':baking': 'BAKING',
+      ':cancelled': 'CANCELLED',
+      ':at': at,
+      ':reason': reason,
+    },
+  });
+}
+
+async function cancelUnopened(
+  options: TicketRepositoryOptions,
+  ticket: TicketRecord,
+  at: string,
+  reason: CancelReason,
+): Promise<void> {
+  try {
+    await putNew(options.client, {
+      TableName: options.tableName,
+      Item: ticketRow(
+        { ...ticket, status: 'CANCELLED', cancelledAt: at, cancelReason: reason },
+        options.timeZone,
+      ),
+    });
+  } catch (error) {
+    // The ticket was opened meanwhile (or this is a redelivery): the caller retries the cancel.
+    if (!(error instanceof ConflictError)) throw error;
+    const stored = await getTicket(options, ticket.id);
+    if (stored?.status === 'QUEUED' || stored?.status === 'BAKING') throw error;
+  }
+}
+
+async function queuePage(
+  { client, tableName, cursors }: TicketRepositoryOptions,
+  { limit, cursor }: PageQuery,
+): Promise<Page<TicketRecord>> {
+  const result = await queryPage(
+    client,
+    {
+      TableName: tableName,
+      IndexName: ticketKeys.queue.index,
+      KeyConditionExpression: 'gsi1pk = :queue',
+      ExpressionAttributeValues: { ':queue': ticketKeys.queue.pk },
+      ScanIndexForward: true,
+    },
+    {
+      limit,
+      cursor,
+      codec: cursors,
+      scope: 'kitchen:queue',
+      keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    },
+  );
+  return {
+    items: result.items.map(ticketOfRow),
+    ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+  };
+}
+
+async function waitingSince(
+  { client, tableName }: TicketTable,
+  placedBefore: string,
+): Promise<TicketRecord[]> {
+  const rows = await queryAll(client, {
+    TableName: tableName,
+    IndexName: ticketKeys.queue.index,
+    KeyConditionExpression: 'gsi1pk = :queue',
+    FilterExpression: '#status = :queued AND (placedAt < :before OR overdue = :true)',
+    ExpressionAttributeNames: status,
+    ExpressionAttributeValues: {
+      ':queue': ticketKeys.queue.pk,
+      ':queued': 'QUEUED',
+      ':before': placedBefore,
+      ':true': true,
+    },
+  });
+  return rows.map(ticketOfRow);
+}
+
+async function announceOverdue(
+  { client, tableName }: TicketTable,
+  ticketId: string,
+  at: string,
+): Promise<boolean> {
+  const before = await updateIf(client, {
+    TableName: tableName,
+    Key: ticketKeys.ticket(ticketId),
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(overdueAnnouncedAt)',
+    UpdateExpression: 'SET overdueAnnouncedAt = :at, overdue = :true',
+    ExpressionAttributeValues: { ':at': at, ':true': true },
+  });
+  return before !== undefined;
+}
+
+async function placedOn({ client, tableName }: TicketTable, date: string): Promise<TicketRecord[]> {
+  const rows = await queryAll(client, {
+    TableName: tableName,
+    IndexName: ticketKeys.byDay.index,
+    KeyConditionExpression: 'gsi2pk = :day',
+    ExpressionAttributeValues: { ':day': ticketKeys.byDay.pk(date) },
+  });
+  return rows.map(ticketOfRow);
+}
+
+async function putSummary({ client, tableName }: TicketTable, summary: KitchenSummary): Promise<void> {
+  await mapErrors(() =>
+    client.send(
+      new PutCommand({ TableName: tableName, Item: { ...ticketKeys.summary(summary.date), ...summary } }),
+    ),
+  );
 }
