@@ -13,7 +13,7 @@ import {
 } from '@slice/dynamodb';
 import { currentCausationId } from '@slice/middleware';
 import { MenuItemExists, StaleMenuItem } from '../domain/menu-item';
-import type { MenuRepository } from '../domain/ports';
+import type { ItemPage, MenuRepository } from '../domain/ports';
 
 /**
  * The menu table's key design (see the README):
@@ -87,108 +87,123 @@ export function dynamoMenuRepository(
   tableName: string,
   cursors: CursorCodecSource,
 ): MenuRepository {
-  const repository: MenuRepository = {
-    async get(itemId) {
-      const { Item } = await mapErrors(() =>
-        client.send(
-          new GetCommand({ TableName: tableName, Key: menuKeys.item(itemId), ConsistentRead: true }),
-        ),
-      );
-      return Item ? itemOf(Item) : undefined;
-    },
-
-    async getMany(itemIds) {
-      const keys = itemIds.map((itemId) => menuKeys.item(itemId));
-      return (await batchGet(client, { TableName: tableName, Keys: keys, ConsistentRead: true })).map(itemOf);
-    },
-
-    async create(item) {
-      try {
-        await putNew(client, {
-          TableName: tableName,
-          // The request being handled is the cause the stream's MenuItemChanged carries.
-          Item: { ...menuItemRow(item), causationId: currentCausationId() },
-        });
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        // An SDK retry of a put that already committed finds its own item: that is success.
-        if (isSameItem(await repository.get(item.id), item)) return;
-        throw new MenuItemExists(item.id);
-      }
-    },
-
-    async replace(item, readVersion) {
-      const listing = listingOf(item);
-      const causationId = currentCausationId();
-      try {
-        await updateVersioned(client, {
-          TableName: tableName,
-          Key: menuKeys.item(item.id),
-          expectedVersion: readVersion,
-          changes: {
-            name: item.name,
-            description: item.description,
-            category: item.category,
-            price: item.price,
-            available: item.available,
-            updatedAt: item.updatedAt,
-            ...listing,
-            ...(causationId ? { causationId } : {}),
-          },
-          allowed: replaceable,
-          remove: [...(item.available ? [] : ['gsi1pk', 'gsi1sk']), ...(causationId ? [] : ['causationId'])],
-        });
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        // An SDK retry of an update that already committed finds its own version: success.
-        if (isSameItem(await repository.get(item.id), item)) return;
-        throw new StaleMenuItem(item.id, readVersion);
-      }
-    },
-
-    async listAvailable({ category, limit, cursor }) {
-      const page = await queryPage(
-        client,
-        {
-          TableName: tableName,
-          IndexName: menuKeys.availableIndex,
-          KeyConditionExpression: category
-            ? 'gsi1pk = :menu AND begins_with(gsi1sk, :category)'
-            : 'gsi1pk = :menu',
-          ExpressionAttributeValues: {
-            ':menu': menuKeys.available,
-            ...(category ? { ':category': keyPrefix(category) } : {}),
-          },
-        },
-        {
-          limit,
-          cursor,
-          codec: cursors,
-          scope: `menu:available:${category ?? 'all'}`,
-          keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
-        },
-      );
-      return { items: page.items.map(itemOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    },
-
-    async keepVersion(item) {
-      try {
-        await mapErrors(() =>
-          client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...menuKeys.version(item.id, item.version), ...item },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        );
-      } catch (error) {
-        // Already kept by an earlier delivery of the same change.
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    },
+  const table: MenuTable = { client, tableName, cursors };
+  return {
+    get: (itemId) => getItem(table, itemId),
+    getMany: (itemIds) => getItems(table, itemIds),
+    create: (item) => createItem(table, item),
+    replace: (item, readVersion) => replaceItem(table, item, readVersion),
+    listAvailable: (query) => listAvailable(table, query),
+    keepVersion: (item) => keepVersion(table, item),
   };
-  return repository;
+}
+
+/** The table each step of the repository reads and writes, and the codec of its cursors. */
+interface MenuTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly cursors: CursorCodecSource;
+}
+
+async function getItem({ client, tableName }: MenuTable, itemId: string): Promise<MenuItem | undefined> {
+  const { Item } = await mapErrors(() =>
+    client.send(new GetCommand({ TableName: tableName, Key: menuKeys.item(itemId), ConsistentRead: true })),
+  );
+  return Item ? itemOf(Item) : undefined;
+}
+
+async function getItems({ client, tableName }: MenuTable, itemIds: readonly string[]): Promise<MenuItem[]> {
+  const keys = itemIds.map((itemId) => menuKeys.item(itemId));
+  return (await batchGet(client, { TableName: tableName, Keys: keys, ConsistentRead: true })).map(itemOf);
+}
+
+async function createItem(table: MenuTable, item: MenuItem): Promise<void> {
+  try {
+    await putNew(table.client, {
+      TableName: table.tableName,
+      // The request being handled is the cause the stream's MenuItemChanged carries.
+      Item: { ...menuItemRow(item), causationId: currentCausationId() },
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // An SDK retry of a put that already committed finds its own item: that is success.
+    if (isSameItem(await getItem(table, item.id), item)) return;
+    throw new MenuItemExists(item.id);
+  }
+}
+
+async function replaceItem(table: MenuTable, item: MenuItem, readVersion: number): Promise<void> {
+  const listing = listingOf(item);
+  const causationId = currentCausationId();
+  try {
+    await updateVersioned(table.client, {
+      TableName: table.tableName,
+      Key: menuKeys.item(item.id),
+      expectedVersion: readVersion,
+      changes: {
+        name: item.name,
+        description: item.description,
+        category: item.category,
+        price: item.price,
+        available: item.available,
+        updatedAt: item.updatedAt,
+        ...listing,
+        ...(causationId ? { causationId } : {}),
+      },
+      allowed: replaceable,
+      remove: [...(item.available ? [] : ['gsi1pk', 'gsi1sk']), ...(causationId ? [] : ['causationId'])],
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // An SDK retry of an update that already committed finds its own version: success.
+    if (isSameItem(await getItem(table, item.id), item)) return;
+    throw new StaleMenuItem(item.id, readVersion);
+  }
+}
+
+async function listAvailable(
+  { client, tableName, cursors }: MenuTable,
+  { category, limit, cursor }: Parameters<MenuRepository['listAvailable']>[0],
+): Promise<ItemPage> {
+  const page = await queryPage(
+    client,
+    {
+      TableName: tableName,
+      IndexName: menuKeys.availableIndex,
+      KeyConditionExpression: category
+        ? 'gsi1pk = :menu AND begins_with(gsi1sk, :category)'
+        : 'gsi1pk = :menu',
+      ExpressionAttributeValues: {
+        ':menu': menuKeys.available,
+        ...(category ? { ':category': keyPrefix(category) } : {}),
+      },
+    },
+    {
+      limit,
+      cursor,
+      codec: cursors,
+      scope: `menu:available:${category ?? 'all'}`,
+      keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    },
+  );
+  return { items: page.items.map(itemOf), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+async function keepVersion({ client, tableName }: MenuTable, item: MenuItem): Promise<void> {
+  try {
+    await mapErrors(() =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...menuKeys.version(item.id, item.version), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  } catch (error) {
+    // Already kept by an earlier delivery of the same change.
+    if (!(error instanceof ConflictError)) throw error;
+  }
 }
 
 const isSameItem = (stored: MenuItem | undefined, written: MenuItem): boolean =>
