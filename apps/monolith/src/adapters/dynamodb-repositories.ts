@@ -8,6 +8,7 @@ import {
 import { ConflictError } from '@slice/contract';
 import type { MenuItem } from '@slice/contracts-menu';
 import type { Store } from '@slice/contracts-monolith';
+import type { Order, OrderStatus } from '@slice/contracts-orders';
 import { mapErrors, putNew, queryPage, updateVersioned, type CursorCodecSource } from '@slice/dynamodb';
 import { MenuItemExists, StaleMenuItem } from '../domain/errors';
 import type { MenuRepository, OrderRepository, Page, PageQuery, StoreRepository } from '../domain/ports';
@@ -156,98 +157,136 @@ export function dynamoOrderRepository(
   tableName: string,
   cursors: CursorCodecSource,
 ): OrderRepository {
-  const byIndex = (index: 'GSI1' | 'GSI2', partition: string, newestFirst: boolean): QueryCommandInput => ({
-    TableName: tableName,
-    IndexName: index,
-    KeyConditionExpression: `${index}PK = :partition`,
-    ExpressionAttributeValues: { ':partition': partition },
-    ScanIndexForward: !newestFirst,
-  });
+  const table: LegacyTable = { client, tableName, cursors };
   return {
-    async create(order) {
-      try {
-        await putNew(client, { TableName: tableName, Item: orderRow(order, 1), partitionKey: 'PK' });
-      } catch (error) {
-        // Ids are fresh UUIDs: a failed condition means this very put already committed (an SDK retry).
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    },
-
-    async get(orderId) {
-      const row = await getRow(client, tableName, legacyKeys.order(orderId));
-      return row ? orderOf(row) : undefined;
-    },
-
-    listByCustomer: (customerId, page) =>
-      pageOf(
-        client,
-        byIndex('GSI1', legacyKeys.customer(customerId), true),
-        'GSI1',
-        `monolith:orders:customer:${customerId}`,
-        page,
-        cursors,
-        orderOf,
-      ),
-
-    listByStatus: (status, page) =>
-      pageOf(
-        client,
-        byIndex('GSI2', legacyKeys.status(status), true),
-        'GSI2',
-        `monolith:orders:status:${status}`,
-        page,
-        cursors,
-        orderOf,
-      ),
-
-    async placedOn(date) {
-      const orders = [];
-      let startKey: Row | undefined;
-      do {
-        const input: QueryCommandInput = {
-          TableName: tableName,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'GSI2PK = :placed AND begins_with(GSI2SK, :day)',
-          ExpressionAttributeValues: { ':placed': legacyKeys.status('PLACED'), ':day': `${date}T` },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        };
-        const output = await mapErrors(() => client.send(new QueryCommand(input)));
-        orders.push(...(output.Items ?? []).map(orderOf));
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
-      return orders;
-    },
-
-    async cancel(orderId, customerId, at) {
-      try {
-        const { Attributes } = await mapErrors(() =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: legacyKeys.order(orderId),
-              ConditionExpression: 'attribute_exists(PK) AND customerId = :customer AND #status = :placed',
-              UpdateExpression:
-                'SET #status = :cancelled, cancelledAt = :at, GSI2PK = :statusKey, #version = #version + :one',
-              ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-              ExpressionAttributeValues: {
-                ':customer': customerId,
-                ':placed': 'PLACED',
-                ':cancelled': 'CANCELLED',
-                ':at': at,
-                ':statusKey': legacyKeys.status('CANCELLED'),
-                ':one': 1,
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return Attributes ? orderOf(Attributes) : undefined;
-      } catch (error) {
-        if (error instanceof ConflictError) return undefined;
-        throw error;
-      }
-    },
+    create: (order) => createOrder(table, order),
+    get: (orderId) => getOrder(table, orderId),
+    listByCustomer: (customerId, page) => ordersByCustomer(table, customerId, page),
+    listByStatus: (status, page) => ordersByStatus(table, status, page),
+    placedOn: (date) => ordersPlacedOn(table, date),
+    cancel: (orderId, customerId, at) => cancelOrder(table, orderId, customerId, at),
   };
+}
+
+/** The monolith's table, as each step of a repository reads and writes it, and the codec of its cursors. */
+interface LegacyTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly cursors: CursorCodecSource;
+}
+
+async function createOrder({ client, tableName }: LegacyTable, order: Order): Promise<void> {
+  try {
+    await putNew(client, { TableName: tableName, Item: orderRow(order, 1), partitionKey: 'PK' });
+  } catch (error) {
+    // Ids are fresh UUIDs: a failed condition means this very put already committed (an SDK retry).
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+async function getOrder({ client, tableName }: LegacyTable, orderId: string): Promise<Order | undefined> {
+  const row = await getRow(client, tableName, legacyKeys.order(orderId));
+  return row ? orderOf(row) : undefined;
+}
+
+/** The query of one partition of an order index, newest first or oldest first. */
+const byIndex = (
+  tableName: string,
+  index: 'GSI1' | 'GSI2',
+  partition: string,
+  newestFirst: boolean,
+): QueryCommandInput => ({
+  TableName: tableName,
+  IndexName: index,
+  KeyConditionExpression: `${index}PK = :partition`,
+  ExpressionAttributeValues: { ':partition': partition },
+  ScanIndexForward: !newestFirst,
+});
+
+function ordersByCustomer(
+  { client, tableName, cursors }: LegacyTable,
+  customerId: string,
+  page: PageQuery,
+): Promise<Page<Order>> {
+  return pageOf(
+    client,
+    byIndex(tableName, 'GSI1', legacyKeys.customer(customerId), true),
+    'GSI1',
+    `monolith:orders:customer:${customerId}`,
+    page,
+    cursors,
+    orderOf,
+  );
+}
+
+function ordersByStatus(
+  { client, tableName, cursors }: LegacyTable,
+  status: OrderStatus,
+  page: PageQuery,
+): Promise<Page<Order>> {
+  return pageOf(
+    client,
+    byIndex(tableName, 'GSI2', legacyKeys.status(status), true),
+    'GSI2',
+    `monolith:orders:status:${status}`,
+    page,
+    cursors,
+    orderOf,
+  );
+}
+
+/** Every order still PLACED on a UTC day, page after page of the status index. */
+async function ordersPlacedOn({ client, tableName }: LegacyTable, date: string): Promise<Order[]> {
+  const orders = [];
+  let startKey: Row | undefined;
+  do {
+    const input: QueryCommandInput = {
+      TableName: tableName,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :placed AND begins_with(GSI2SK, :day)',
+      ExpressionAttributeValues: { ':placed': legacyKeys.status('PLACED'), ':day': `${date}T` },
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    };
+    const output = await mapErrors(() => client.send(new QueryCommand(input)));
+    orders.push(...(output.Items ?? []).map(orderOf));
+    startKey = output.LastEvaluatedKey;
+  } while (startKey);
+  return orders;
+}
+
+async function cancelOrder(
+  { client, tableName }: LegacyTable,
+  orderId: string,
+  customerId: string,
+  at: string,
+): Promise<Order | undefined> {
+  try {
+    const { Attributes } = await mapErrors(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: legacyKeys.order(orderId),
+          ConditionExpression: 'attribute_exists(PK) AND customerId = :customer AND #status = :placed',
+          UpdateExpression:
+            'SET #status = :cancelled, cancelledAt = :at, GSI2PK = :statusKey, #version = #version + :one',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':customer': customerId,
+            ':placed': 'PLACED',
+            ':cancelled': 'CANCELLED',
+            ':at': at,
+            ':statusKey': legacyKeys.status('CANCELLED'),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return Attributes ? orderOf(Attributes) : undefined;
+  } catch (error) {
+    if (error instanceof ConflictError) return undefined;
+    throw error;
+  }
 }
 
 /**
