@@ -129,6 +129,8 @@ describe('createCursorCodec', () => {
     ['a key value that is an object', JSON.stringify({ v: 1, k: { pk: { S: 'x' } } })],
     ['a key value that is a boolean', JSON.stringify({ v: 1, k: { pk: true } })],
     ['a key value that is null', JSON.stringify({ v: 1, k: { pk: null } })],
+    ['a null key', JSON.stringify({ v: 1, k: null })],
+    ['no key', JSON.stringify({ v: 1 })],
   ])('rejects a correctly signed payload with %s', (_case, payload) => {
     decodeError(signedPayload(payload));
   });
@@ -147,5 +149,71 @@ describe('createCursorCodec', () => {
   it('refuses an empty scope, a programming error', () => {
     expect(() => codec.encode(lastKey, '')).toThrow(TypeError);
     expect(() => codec.decode('a.b', '')).toThrow(TypeError);
+  });
+
+  it('refuses a genuine cursor with anything after its MAC', () => {
+    const cursor = codec.encode(lastKey, scope);
+
+    decodeError(`${cursor}.${part(cursor, 1)}`);
+    decodeError(`${cursor}.`);
+  });
+
+  it('refuses a correctly signed payload spelled in standard base64 rather than base64url', () => {
+    // '???' is 'Pz8_' in base64url and 'Pz8/' in base64: the same bytes, another spelling.
+    const genuine = part(codec.encode({ pk: '???' }, scope), 0);
+    expect(genuine).toContain('_');
+    const respelled = genuine.replaceAll('_', '/');
+    expect(Buffer.from(respelled, 'base64url')).toEqual(Buffer.from(genuine, 'base64url'));
+    const mac = createHmac('sha256', secret)
+      .update(JSON.stringify(['slice-cursor', 1, scope, respelled]))
+      .digest('base64url');
+
+    decodeError(`${respelled}.${mac}`);
+    decodeError(`${genuine}=.${mac}`);
+  });
+
+  /** A key whose cursor is exactly `length` characters long. */
+  const keyOfCursorLength = (length: number) => {
+    for (let size = Math.floor((length * 3) / 4) - 64; size < length; size++) {
+      const key = { pk: 'x'.repeat(size) };
+      const cursor = codec.encode(key, scope);
+      if (cursor.length === length) return { key, cursor };
+      if (cursor.length > length) break;
+    }
+    throw new Error(`No key has a cursor of ${length} characters.`);
+  };
+
+  it('decodes a genuine cursor of 16384 characters and refuses a longer one unread', () => {
+    const atLimit = keyOfCursorLength(16_384);
+    expect(codec.decode(atLimit.cursor, scope)).toEqual(atLimit.key);
+
+    const over = codec.encode({ pk: 'x'.repeat(atLimit.key.pk.length + 3) }, scope);
+    expect(over.length).toBeGreaterThan(16_384);
+    decodeError(over);
+  });
+
+  it('refuses a cursor that is not a string with a 400', () => {
+    decodeError(42 as unknown as string);
+    decodeError(undefined as unknown as string);
+  });
+
+  it('refuses to encode a key value that JSON cannot carry (a number that is not finite)', () => {
+    expect(() => codec.encode({ pk: 'A', n: Number.POSITIVE_INFINITY }, scope)).toThrow(TypeError);
+    expect(() => codec.encode({ pk: 'A', n: Number.NaN }, scope)).toThrow(TypeError);
+  });
+
+  it('refuses to encode a key that is not an object', () => {
+    expect(() => codec.encode('pk' as unknown as Record<string, unknown>, scope)).toThrow(TypeError);
+    expect(() => codec.encode(null as unknown as Record<string, unknown>, scope)).toThrow(TypeError);
+  });
+
+  it('refuses a secret or a scope that is not a string, a programming error', () => {
+    expect(() => createCursorCodec(1234567890123456 as unknown as string)).toThrow(
+      'createCursorCodec: the secret must be at least 16 characters.',
+    );
+    expect(() => codec.encode(lastKey, undefined as unknown as string)).toThrow(
+      'cursor: the scope must be a non-empty string.',
+    );
+    expect(() => codec.decode('a.b', 7 as unknown as string)).toThrow(TypeError);
   });
 });

@@ -15,6 +15,17 @@ describe('key', () => {
     expect(() => key(...parts)).toThrow(TypeError);
   });
 
+  it('names the segment it rejects, and why', () => {
+    expect(() => key('ORDER', 'a#b')).toThrow('key: segment 1 contains the separator #.');
+    expect(() => key('', 'o-1')).toThrow('key: segment 0 is empty.');
+    expect(() => key('ORDER', Number.POSITIVE_INFINITY)).toThrow('key: segment 1 is not a finite number.');
+    expect(() => key()).toThrow('key: at least one segment is required.');
+  });
+
+  it('writes a number segment as its digits', () => {
+    expect(key('ORDER', 0, -1.5)).toBe('ORDER#0#-1.5');
+  });
+
   it('rejects a segment that is neither a string nor a number', () => {
     expect(() => key('ORDER', { id: 1 } as unknown as string)).toThrow('must be a string or a number');
   });
@@ -51,5 +62,14 @@ describe('parseKey', () => {
     ['an empty key', '', []],
   ])('throws on %s', (_case, value, prefix) => {
     expect(() => parseKey(value, ...prefix)).toThrow(TypeError);
+  });
+
+  it('names the key it cannot parse, and the prefix it expected', () => {
+    expect(() => parseKey('CUSTOMER#alice', 'ORDER', 'o-1')).toThrow(
+      'parseKey: the key CUSTOMER#alice does not start with ORDER#o-1.',
+    );
+    expect(() => parseKey('ORDER##1')).toThrow('parseKey: the key ORDER##1 has an empty segment.');
+    expect(() => parseKey('')).toThrow('parseKey: the key is empty.');
+    expect(() => parseKey(7 as unknown as string)).toThrow('parseKey: the key is empty.');
   });
 });

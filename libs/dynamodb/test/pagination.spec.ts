@@ -115,4 +115,46 @@ describe('queryPage', () => {
     expect(dynamo).not.toHaveReceivedCommand(ScanCommand);
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
   });
+
+  it.each([1, 1000])('accepts limit %s, the bounds', async (limit) => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+
+    await queryPage(client, input, page({ limit }));
+
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { Limit: limit });
+  });
+
+  it('names the bounds and the limit it refuses', async () => {
+    await expect(queryPage(client, input, page({ limit: 1001 }))).rejects.toThrow(
+      'queryPage: limit must be an integer from 1 to 1000, got 1001.',
+    );
+  });
+
+  it('returns no items and no cursor when DynamoDB returns neither', async () => {
+    dynamo.on(QueryCommand).resolves({});
+
+    expect(await queryPage(client, input, page())).toEqual({ items: [] });
+  });
+
+  it('returns no cursor for an empty LastEvaluatedKey', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [{ sk: 'ORDER#1' }], LastEvaluatedKey: {} });
+
+    expect(await queryPage(client, input, page())).toEqual({ items: [{ sk: 'ORDER#1' }] });
+  });
+
+  it('says why a genuine cursor of another query is refused', async () => {
+    const cursor = codec.encode({ pk: 'CUSTOMER#alice' }, scope);
+
+    await expect(queryPage(client, input, page({ cursor }))).rejects.toMatchObject({
+      errors: [{ path: 'query.cursor', message: 'The cursor does not belong to this query.' }],
+    });
+  });
+
+  it('takes the codec from a source read at cold start', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [], LastEvaluatedKey: { pk: 'A', sk: 'B' } });
+
+    const result = await queryPage(client, input, page({ codec: () => Promise.resolve(codec) }));
+
+    expect(codec.decode(result.nextCursor ?? '', scope)).toEqual({ pk: 'A', sk: 'B' });
+  });
 });
