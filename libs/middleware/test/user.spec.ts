@@ -36,6 +36,18 @@ describe('userFromEvent', () => {
     ]);
   });
 
+  it('reads a rendered claim as it is from an event without headers', () => {
+    const event = { requestContext: { authorizer: { claims: { sub: 'dana', 'cognito:groups': 'staff' } } } };
+    expect(userFromEvent(event as unknown as Pick<APIGatewayProxyEvent, 'requestContext'>)?.groups).toEqual([
+      'staff',
+    ]);
+  });
+
+  it('leaves out an email claim that is empty or not text', () => {
+    expect(userFromEvent(eventOf({ sub: 'alice', email: '' }))).not.toHaveProperty('email');
+    expect(userFromEvent(eventOf({ sub: 'alice', email: 42 }))).not.toHaveProperty('email');
+  });
+
   it('keeps the email claim when there is one', () => {
     expect(userFromEvent(eventOf({ sub: 'alice', email: 'alice@example.com' }))).toEqual({
       id: 'alice',
