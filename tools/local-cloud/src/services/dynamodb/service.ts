@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock';
 import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
 import { AwsError } from '../../endpoint/errors';
+import { isRecord } from '../../json';
 import { awsJsonProtocol } from '../../endpoint/json-protocol';
 import type { FunctionSpec, TableSpec } from '../../model';
 import {
@@ -19,7 +20,7 @@ import {
   dynamoDbPermissions,
 } from './dynamodb';
 import { createDynaliteForwarder } from './forward';
-import { type ItemCallContext, forwardItemCall } from './item-calls';
+import { type ItemCallContext, forwardItemCall, tablesOf } from './item-calls';
 import { type StreamStore, createStreamStore } from './streams';
 import { createTableLocks } from './table-locks';
 import { type Transactions, createTransactions } from './transactions';
@@ -113,9 +114,38 @@ function tableNotes(change: ModelChange): string[] {
   ];
 }
 
+/** Operations that change no item: after any other, the TTL sweeper looks at the tables again. */
+const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'TransactGetItems',
+  'DescribeTable',
+  'DescribeTimeToLive',
+  'ListTables',
+  'ListTagsOfResource',
+  'TagResource',
+  'UntagResource',
+]);
+
+/** The tables a request names: `TableName`, the keys of `RequestItems`, each transaction item's table. */
+function tablesNamed(operation: string, input: Readonly<Record<string, unknown>>): string[] {
+  if (operation !== 'TransactWriteItems') return tablesOf(operation, input);
+  const items = Array.isArray(input.TransactItems) ? (input.TransactItems as unknown[]) : [];
+  return items
+    .filter(isRecord)
+    .flatMap((item) =>
+      Object.values(item).flatMap((detail) =>
+        isRecord(detail) && typeof detail.TableName === 'string' ? [detail.TableName] : [],
+      ),
+    );
+}
+
 /** What a DynamoDB call is answered with. */
 interface DynamoDbState {
   readonly local: LocalOperations;
+  readonly timeToLive: TimeToLive;
   readonly items: ItemCallContext;
   /** A table's ARN from its name (or ARN), for IAM. */
   readonly tableArn: (name: string) => string;
@@ -136,11 +166,17 @@ function dynamoDbCall(state: DynamoDbState, request: ServiceRequest, caller: Fun
   return {
     permissions: dynamoDbPermissions(operation, { ...request.input }, state.tableArn),
     async answer() {
-      const answerLocally = state.local[operation];
-      if (answerLocally) return jsonAnswer(await answerLocally({ ...request.input }));
-      const { input, body } = withTableName(request);
-      const headers = request.raw.headers;
-      return { kind: 'raw', ...(await forwardItemCall(state.items, { operation, input, headers, body })) };
+      try {
+        const answerLocally = state.local[operation];
+        if (answerLocally) return jsonAnswer(await answerLocally({ ...request.input }));
+        const { input, body } = withTableName(request);
+        const headers = request.raw.headers;
+        return { kind: 'raw', ...(await forwardItemCall(state.items, { operation, input, headers, body })) };
+      } finally {
+        // Once the write has landed (or failed): the sweeper's next check scans these tables.
+        if (!READ_ONLY_OPERATIONS.has(operation))
+          for (const table of tablesNamed(operation, request.input)) state.timeToLive.written(table);
+      }
     },
   };
 }
@@ -193,6 +229,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
   });
   const state: DynamoDbState = {
     local: localOperations(transactions, timeToLive),
+    timeToLive,
     items: {
       call,
       forward: createDynaliteForwarder(dynamo.handle),

@@ -16,7 +16,9 @@ export interface TimeToLiveOptions {
   /** The streams the `REMOVE` records of deleted items go to. */
   readonly streams: StreamStore;
   /**
-   * Milliseconds between two sweeps; `0` sweeps only when {@link TimeToLive.sweep} is called.
+   * Milliseconds between two checks of the tables; `0` checks only when {@link TimeToLive.check}
+   * is called (and sweeps on {@link TimeToLive.sweep}). A check scans only a table written since
+   * its last scan, or whose next known expiry the clock has passed, and reads nothing otherwise.
    * AWS deletes expired items within days; locally they go promptly.
    * @default 1000
    */
@@ -38,7 +40,17 @@ export interface TimeToLive {
   describe(request: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Answers an `UpdateTimeToLive` request (the change applies at once), or throws. */
   update(request: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Deletes every expired item now; answers how many it deleted. */
+  /**
+   * Tells the sweeper that a table (name or ARN) was written: its next check scans it, since the
+   * write may have brought an item that expires. Tables without TTL are ignored.
+   */
+  written(tableName: string): void;
+  /**
+   * Runs one check now, as the sweeper does every interval: sweeps only the tables written since
+   * their last scan or whose next known expiry the clock has passed; answers how many items it deleted.
+   */
+  check(): Promise<number>;
+  /** Deletes every expired item of every table now; answers how many it deleted. */
   sweep(): Promise<number>;
   /** Stops the sweeper, waiting for a running sweep to end. */
   stop(): Promise<void>;
@@ -46,6 +58,22 @@ export interface TimeToLive {
 
 const validation = (message: string) =>
   new AwsError(400, 'com.amazon.coral.validate#ValidationException', message);
+
+/** What the sweeper knows of one table with TTL enabled. */
+interface TableTtl {
+  readonly attributeName: string;
+  /** Written since its last scan began (or never scanned): it may hold items that expire. */
+  written: boolean;
+  /**
+   * When the soonest-expiring item the last scan kept expires, in epoch milliseconds (the item is
+   * expired once the clock is past it); none known: `undefined`.
+   */
+  nextExpiryMs: number | undefined;
+}
+
+/** Whether a check scans the table: written since its last scan, or its next expiry is past. */
+const isDue = (ttl: TableTtl, nowMs: number): boolean =>
+  ttl.written || (ttl.nextExpiryMs !== undefined && ttl.nextExpiryMs < nowMs);
 
 /** What a sweep runs against. */
 interface SweepContext {
@@ -90,6 +118,33 @@ function expiredCondition(attributeName: string, nowMs: number) {
   };
 }
 
+/**
+ * The scan of a sweep: every item whose TTL is a Number not more than five years in the past,
+ * expired or not (the soonest of those not expired is when the table is next due), with its key
+ * and TTL attributes only.
+ */
+function candidatesScan(tableName: string, keys: readonly string[], attributeName: string, nowMs: number) {
+  const names = [...new Set([...keys, attributeName])];
+  const placeholders = Object.fromEntries(names.map((name, index) => [`#a${index}`, name]));
+  const ttl = `#a${names.indexOf(attributeName)}`;
+  return {
+    TableName: tableName,
+    ConsistentRead: true,
+    FilterExpression: `${ttl} >= :oldest`,
+    ProjectionExpression: Object.keys(placeholders).join(', '),
+    ExpressionAttributeNames: placeholders,
+    ExpressionAttributeValues: { ':oldest': { N: String(Math.floor(nowMs / 1000 - MAX_AGE_SECONDS)) } },
+  };
+}
+
+/** The TTL of an item as epoch seconds: its Number attribute, else `undefined`. */
+function ttlSecondsOf(item: Record<string, unknown>, attributeName: string): number | undefined {
+  const value = item[attributeName];
+  if (!isRecord(value) || typeof value.N !== 'string') return undefined;
+  const seconds = Number(value.N);
+  return Number.isFinite(seconds) ? seconds : undefined;
+}
+
 /** Deletes one item if it is still expired, with the `REMOVE` record TTL writes; `true` when it did. */
 async function deleteIfExpired(
   context: SweepContext,
@@ -117,35 +172,53 @@ async function deleteIfExpired(
   });
 }
 
-async function sweepTable(context: SweepContext, tableName: string, attributeName: string): Promise<number> {
+/**
+ * Scans one table: deletes each item that has expired (if it still is), and notes when the
+ * soonest of the others expires. A write during the scan marks the table written again.
+ */
+async function sweepTable(context: SweepContext, tableName: string, ttl: TableTtl): Promise<number> {
+  ttl.written = false;
   const keys = await keysOf(context.call, tableName);
-  const expired = expiredCondition(attributeName, context.now());
+  const nowMs = context.now();
+  const expired = expiredCondition(ttl.attributeName, nowMs);
+  const scan = candidatesScan(tableName, keys, ttl.attributeName, nowMs);
   let deleted = 0;
+  let nextExpiryMs: number | undefined;
   let startKey: unknown;
   do {
     const page = await context.call('Scan', {
-      TableName: tableName,
-      ConsistentRead: true,
-      FilterExpression: expired.ConditionExpression,
-      ExpressionAttributeNames: expired.ExpressionAttributeNames,
-      ExpressionAttributeValues: expired.ExpressionAttributeValues,
+      ...scan,
       ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
     });
     if (!page.ok) throw new Error(`Scan answered ${page.name}: ${page.message}`);
     const items = Array.isArray(page.output.Items) ? (page.output.Items as unknown[]) : [];
     for (const item of items.filter(isRecord)) {
+      const seconds = ttlSecondsOf(item, ttl.attributeName);
+      if (seconds === undefined) continue;
+      if (seconds * 1000 >= nowMs) {
+        nextExpiryMs = Math.min(nextExpiryMs ?? Infinity, seconds * 1000);
+        continue;
+      }
       const key = Object.fromEntries(keys.map((name) => [name, item[name]]));
       if (await deleteIfExpired(context, tableName, key, expired)) deleted += 1;
     }
     startKey = page.output.LastEvaluatedKey;
   } while (startKey !== undefined);
+  ttl.nextExpiryMs = nextExpiryMs;
   return deleted;
 }
+
+/** A table just enabled: its first check scans it. */
+const unscanned = (attributeName: string): TableTtl => ({
+  attributeName,
+  written: true,
+  nextExpiryMs: undefined,
+});
 
 /** Answers `UpdateTimeToLive` against the enabled attributes, changing them as DynamoDB would. */
 async function updateTimeToLive(
   call: DynamoDbCall,
-  enabled: Map<string, string>,
+  enabled: Map<string, TableTtl>,
   request: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const tableName = tableOf(request);
@@ -161,7 +234,7 @@ async function updateTimeToLive(
     );
   }
   await keysOf(call, tableName);
-  const current = enabled.get(tableName);
+  const current = enabled.get(tableName)?.attributeName;
   const { AttributeName, Enabled } = specification;
   if (Enabled && current !== undefined) {
     throw validation(
@@ -171,24 +244,28 @@ async function updateTimeToLive(
     );
   }
   if (!Enabled && current === undefined) throw validation('TimeToLive is already disabled');
-  if (Enabled) enabled.set(tableName, AttributeName);
+  if (Enabled) enabled.set(tableName, unscanned(AttributeName));
   else enabled.delete(tableName);
   return { TimeToLiveSpecification: { AttributeName, Enabled } };
 }
 
 /**
- * Creates the TTL of the local DynamoDB (dynalite has none). Each sweep scans every table with
- * TTL enabled for items whose TTL attribute is a Number of epoch seconds in the past (and not
- * more than five years in the past, as DynamoDB), and deletes each with the condition that it is
- * still expired, so an item updated meanwhile stays. The deletion appends the `REMOVE` record
- * DynamoDB writes for it, with `userIdentity: { type: 'Service', principalId:
- * 'dynamodb.amazonaws.com' }`. A scan per sweep is fine for local data sizes; it is not how a
- * request path should read a table.
+ * Creates the TTL of the local DynamoDB (dynalite has none). A sweep scans a table with TTL
+ * enabled for items whose TTL attribute is a Number of epoch seconds in the past (and not more
+ * than five years in the past, as DynamoDB), and deletes each with the condition that it is still
+ * expired, so an item updated meanwhile stays. The deletion appends the `REMOVE` record DynamoDB
+ * writes for it, with `userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' }`.
+ *
+ * The sweeper checks the tables every `intervalMs` without reading them: it scans only a table
+ * that was {@link TimeToLive.written} since its last scan, or whose soonest-expiring item (noted
+ * by that scan) the clock has passed. A cloud that only reads scans nothing; a scan is fine for
+ * local data sizes, not how a request path should read a table.
  *
  * @example
  * ```ts
  * const ttl = createTimeToLive({ call, locks, streams, intervalMs: 1000 });
  * ttl.enable('sessions', 'expiresAt');
+ * ttl.written('sessions'); // after each write the endpoint forwards to the table
  * await ttl.sweep(); // 3: the expired sessions it deleted
  * await ttl.stop();
  * ```
@@ -198,30 +275,38 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
   const context: SweepContext = { ...options, now: () => clock.now() };
   const log = options.log ?? (() => undefined);
   const intervalMs = options.intervalMs ?? 1000;
-  const enabled = new Map<string, string>();
+  const enabled = new Map<string, TableTtl>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  const sweep = async (): Promise<number> => {
+  /** Sweeps the tables `which` picks; a table that failed is scanned again at the next check. */
+  const sweepTables = async (which: (ttl: TableTtl) => boolean): Promise<number> => {
     let deleted = 0;
-    for (const [tableName, attributeName] of [...enabled]) {
+    for (const [tableName, ttl] of [...enabled]) {
+      if (!which(ttl)) continue;
       try {
-        deleted += await sweepTable(context, tableName, attributeName);
+        deleted += await sweepTable(context, tableName, ttl);
       } catch (error) {
-        // Not created yet (its TTL is enabled just before), or deleted: nothing to sweep.
+        // Not created yet (its TTL is enabled just before), or deleted: nothing to sweep until
+        // a CreateTable or a write through the endpoint marks it written.
         if (error instanceof AwsError && error.type.endsWith('#ResourceNotFoundException')) continue;
+        ttl.written = true;
         log(`TTL: sweeping ${tableName} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     return deleted;
   };
+  const check = () => {
+    const now = clock.now();
+    return sweepTables((ttl) => isDue(ttl, now));
+  };
   const schedule = () => {
     if (stopped || intervalMs <= 0) return;
-    // The cadence is real time: on the clock, a move of a day would sweep once per simulated
-    // interval. Each sweep compares with the clock, so the first one after a move sweeps what expired.
+    // The cadence is real time: on the clock, a move of a day would check once per simulated
+    // interval. Each check compares with the clock, so the first one after a move sweeps what expired.
     timer = setTimeout(() => {
-      running = sweep().finally(schedule);
+      running = check().finally(schedule);
     }, intervalMs);
     timer.unref();
   };
@@ -229,12 +314,12 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
 
   return {
     enable(tableName, attributeName) {
-      enabled.set(tableNameOf(tableName), attributeName);
+      enabled.set(tableNameOf(tableName), unscanned(attributeName));
     },
     async describe(request) {
       const tableName = tableOf(request);
       await keysOf(context.call, tableName);
-      const attributeName = enabled.get(tableName);
+      const attributeName = enabled.get(tableName)?.attributeName;
       return {
         TimeToLiveDescription:
           attributeName === undefined
@@ -243,7 +328,12 @@ export function createTimeToLive(options: TimeToLiveOptions): TimeToLive {
       };
     },
     update: (request) => updateTimeToLive(context.call, enabled, request),
-    sweep,
+    written(tableName) {
+      const ttl = enabled.get(tableNameOf(tableName));
+      if (ttl) ttl.written = true;
+    },
+    check,
+    sweep: () => sweepTables(() => true),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

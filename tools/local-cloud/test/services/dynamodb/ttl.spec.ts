@@ -3,7 +3,15 @@ import {
   type DynamoDBClient,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Dynalite, createTable, startDynalite } from '@slice/emulation';
+import { TestClock } from '../../../src/clock';
 import {
   type AwsEndpoint,
   type AwsEndpointOptions,
@@ -11,6 +19,10 @@ import {
   startAwsEndpoint,
 } from '../../../src/endpoint';
 import type { TableSpec } from '../../../src/model';
+import { type DynamoDbCall, createDynamoDbCaller } from '../../../src/services/dynamodb/dynamodb';
+import { createStreamStore } from '../../../src/services/dynamodb/streams';
+import { createTableLocks } from '../../../src/services/dynamodb/table-locks';
+import { createTimeToLive } from '../../../src/services/dynamodb/ttl';
 import { accountId, dynamoDbClient, region, testFunction, testTable } from '../../aws-fixtures';
 
 const table = (name: string, ttlAttribute?: string) =>
@@ -129,6 +141,134 @@ describe('TTL of the local AWS endpoint', () => {
       await update(carts, false);
       expect(await describe(carts)).toEqual({ TimeToLiveStatus: 'DISABLED' });
       await expect(update(carts, false)).rejects.toMatchObject({ name: 'ValidationException' });
+    });
+  });
+
+  describe('checks', () => {
+    let aws: AwsEndpoint;
+    let documents: DynamoDBDocumentClient;
+
+    beforeAll(async () => {
+      aws = await start();
+      documents = DynamoDBDocumentClient.from(clientOf(aws));
+      // The first check scans every table: none has been scanned yet.
+      await aws.timeToLive.check();
+    });
+
+    afterAll(async () => {
+      documents.destroy();
+      await aws.stop();
+    });
+
+    const expired = (pk: string) => ({ pk, expiresAt: nowSeconds() - 60 });
+
+    it('sweeps a table after a PutItem through the endpoint', async () => {
+      await documents.send(new PutCommand({ TableName: sessions.tableName, Item: expired('put') }));
+
+      expect(await aws.timeToLive.check()).toBe(1);
+      expect(await aws.timeToLive.check()).toBe(0);
+    });
+
+    it('sweeps the tables of a TransactWriteItems through the endpoint', async () => {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: sessions.arn, Item: expired('transacted') } },
+            { Put: { TableName: carts.tableName, Item: { pk: 'cart' } } },
+          ],
+        }),
+      );
+
+      expect(await aws.timeToLive.check()).toBe(1);
+    });
+  });
+
+  describe('the sweeper between scans', () => {
+    let db: Dynalite;
+    const scans: string[] = [];
+    let call: DynamoDbCall;
+
+    beforeAll(async () => {
+      db = await startDynalite({ region });
+      await createTable(db.client, sessions.createTableInput);
+      const inner = createDynamoDbCaller({ listener: db.handle, region });
+      call = (operation, input) => {
+        if (operation === 'Scan') scans.push(String(input.TableName));
+        return inner(operation, input);
+      };
+    });
+
+    afterAll(() => db.stop());
+
+    const timeToLive = (clock: TestClock) => {
+      const ttl = createTimeToLive({
+        call,
+        locks: createTableLocks(),
+        streams: createStreamStore({ region }),
+        intervalMs: 0,
+        clock,
+      });
+      ttl.enable(sessions.tableName, 'expiresAt');
+      return ttl;
+    };
+    const exists = async (pk: string) =>
+      (await db.documentClient.send(new GetCommand({ TableName: sessions.tableName, Key: { pk } }))).Item !==
+      undefined;
+
+    it('scans nothing until a write, then once, until the clock passes the next expiry', async () => {
+      // Prepare: a table scanned once, holding an item that expires in an hour.
+      const clock = new TestClock(Date.parse('2027-01-01T00:00:00Z'));
+      const ttl = timeToLive(clock);
+      const inAnHour = clock.now() / 1000 + 3600;
+      await db.documentClient.send(
+        new PutCommand({ TableName: sessions.tableName, Item: { pk: 'hour', expiresAt: inAnHour } }),
+      );
+      await ttl.check();
+      const scanned = scans.length;
+
+      // Act and assess: checks without a write or a due item read nothing.
+      for (let i = 0; i < 5; i++) expect(await ttl.check()).toBe(0);
+      expect(scans).toHaveLength(scanned);
+      ttl.written(sessions.tableName);
+      expect(await ttl.check()).toBe(0);
+      expect(scans).toHaveLength(scanned + 1);
+      await clock.advance(3599_000);
+      expect(await ttl.check()).toBe(0);
+      expect(scans).toHaveLength(scanned + 1);
+      await clock.advance(2_000);
+      expect(await ttl.check()).toBe(1);
+      expect(await exists('hour')).toBe(false);
+      expect(await ttl.check()).toBe(0);
+      expect(scans).toHaveLength(scanned + 2);
+      await ttl.stop();
+    });
+
+    it('notes the soonest expiry over every page of the scan', async () => {
+      // Prepare: enough items for several scan pages (1 MB each), the soonest on no particular page.
+      const clock = new TestClock(Date.parse('2027-06-01T00:00:00Z'));
+      const base = clock.now() / 1000;
+      const padding = 'x'.repeat(20_000);
+      for (let n = 0; n < 120; n++) {
+        await db.documentClient.send(
+          new PutCommand({
+            TableName: sessions.tableName,
+            Item: { pk: `page-${n}`, expiresAt: base + (n === 77 ? 60 : 7200 + n), padding },
+          }),
+        );
+      }
+      const ttl = timeToLive(clock);
+      const before = scans.length;
+      await ttl.check();
+      expect(scans.length - before).toBeGreaterThan(1);
+
+      // Act: the clock passes the soonest expiry only.
+      await clock.advance(61_000);
+
+      // Assess
+      expect(await ttl.check()).toBe(1);
+      expect(await exists('page-77')).toBe(false);
+      expect(await exists('page-78')).toBe(true);
+      await ttl.stop();
     });
   });
 
