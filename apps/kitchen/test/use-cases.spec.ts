@@ -280,12 +280,6 @@ describe('startTicket', () => {
     await expect(awaitCook('o-1', 'token-1', deps)).rejects.toThrow(new TicketAlreadyStarted('o-1'));
   });
 
-  it('keeps a ticket started when its token closed but the workflow runs on (its heartbeat ran out)', async () => {
-    const { deps, all } = kitchen([queued('o-1', { taskToken: 'timed-out' })], memoryWorkflows(['o-1']));
-    await expect(startTicket('o-1', deps)).resolves.toMatchObject({ status: 'BAKING' });
-    expect(all.get('o-1')?.status).toBe('BAKING');
-  });
-
   it('puts the ticket back when the workflow no longer waits on its token', async () => {
     const { deps, all } = kitchen([queued('o-1', { taskToken: 'closed' })]);
     await expect(startTicket('o-1', deps)).rejects.toThrow(new TicketNotStartable('o-1', 'QUEUED'));

@@ -122,9 +122,8 @@ export async function getTicket(
  * `POST /kitchen/tickets/{ticketId}/start`: a cook takes a QUEUED ticket. The ticket becomes
  * BAKING in one conditional write, then the workflow's cook step is resumed (`SendTaskSuccess`)
  * and bakes. A ticket copied from the monolith has no workflow yet: its workflow starts now,
- * and finds the ticket BAKING. A start that races the cook step (no token stored yet, or a token
- * whose heartbeat has just run out) holds while the execution runs: the step finds the ticket
- * BAKING. A token of an execution that has ended puts the ticket back.
+ * and finds the ticket BAKING. A start that races the cook step (no token stored yet) holds while
+ * the execution runs: the step finds the ticket BAKING. A token no longer waited on puts the ticket back.
  */
 export async function startTicket(
   ticketId: string,
@@ -140,9 +139,13 @@ export async function startTicket(
   const taken = before.taskToken
     ? await workflows.resume(before.taskToken, { startedAt: at })
     : await workflows.start(before.id, { order: before.order, correlationId: before.correlationId });
-  // Not taken, but the execution runs on: it has not stored its token yet, or its heartbeat has
-  // just run out. Either way its cook step comes (back) to the ticket, finds it BAKING and bakes.
-  const workflow = taken ? await workflows.describe(before.id) : await runningWorkflow(before.id, workflows);
+  // No token and the execution exists: it runs and has not stored its token yet; its cook step
+  // comes to the ticket, finds it BAKING and bakes. A closed token puts the ticket back.
+  const workflow = taken
+    ? await workflows.describe(before.id)
+    : before.taskToken
+      ? undefined
+      : await runningWorkflow(before.id, workflows);
   if (!workflow) {
     await tickets.unstart(ticketId);
     throw new TicketNotStartable(ticketId, 'QUEUED');
