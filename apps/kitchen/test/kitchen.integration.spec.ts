@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -19,6 +18,7 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@slice/contracts-orders';
 import {
+  awsJsonStub,
   createTable,
   lambdaContext,
   restApiEvent,
@@ -33,9 +33,10 @@ import type { APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lamb
 import { mockClient } from 'aws-sdk-client-mock';
 import { KitchenStack } from '../cdk/kitchen-stack';
 
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'kitchen-integration-cursor-key' });
+// The cursor signing key comes from Secrets Manager at cold start.
+const secretsManager = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
+  SecretString: 'kitchen-integration-cursor-key',
+}));
 const sfn = mockClient(SFNClient);
 const bus = mockClient(EventBridgeClient);
 const stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:KitchenWorkflow';
@@ -64,6 +65,7 @@ beforeAll(async () => {
   const [table] = tableLogicalIds(template);
   await createTable(db.client, tableInputFromTemplate(template, table as string, 'kitchen'));
   Object.assign(process.env, db.env, {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     TABLE_NAME: 'kitchen',
     CURSOR_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kitchen-cursor-key',
     EVENT_BUS_NAME: 'slice-test',

@@ -6,9 +6,12 @@ process.env.EVENT_BUS_NAME ??= 'slice-test';
 process.env.CORS_ALLOWED_ORIGINS ??= '*';
 process.env.IDEMPOTENCY_TABLE_NAME ??= 'menu-test-idempotency';
 
-// The cursor signing key comes from Secrets Manager at cold start.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'menu-test-cursor-signing-key' });
+// The cursor signing key comes from Secrets Manager at cold start, signed with the credentials
+// Lambda puts in the environment.
+import { awsJsonStub } from '@slice/testing';
+process.env.AWS_ACCESS_KEY_ID ??= 'ASIAMENUTEST00000000';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'menu-test';
+process.env.AWS_SESSION_TOKEN ??= 'menu-test';
+process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
+  SecretString: 'menu-test-cursor-signing-key',
+})).url;

@@ -8,9 +8,12 @@ process.env.CORS_ALLOWED_ORIGINS ??= '*';
 process.env.IDEMPOTENCY_TABLE_NAME ??= 'monolith-test-idempotency';
 process.env.MOVED_BASE_PATHS_PARAMETER ??= '/slice/test/front-door/moved-base-paths';
 
-// The cursor signing key comes from Secrets Manager at cold start.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'monolith-test-cursor-signing-key' });
+// The cursor signing key comes from Secrets Manager at cold start, signed with the credentials
+// Lambda puts in the environment.
+import { awsJsonStub } from '@slice/testing';
+process.env.AWS_ACCESS_KEY_ID ??= 'ASIAMONOLITHTEST0000';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'monolith-test';
+process.env.AWS_SESSION_TOKEN ??= 'monolith-test';
+process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
+  SecretString: 'monolith-test-cursor-signing-key',
+})).url;

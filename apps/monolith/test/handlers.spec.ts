@@ -1,6 +1,5 @@
 import './env';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -8,15 +7,18 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { badTokens, createLocalIssuer, lambdaContext, restApiEvent } from '@slice/testing';
+import { awsJsonStub, badTokens, createLocalIssuer, lambdaContext, restApiEvent } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/handlers/api';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-// The front door's manifest: Menu and Orders moved out.
-const ssm = mockClient(SSMClient);
-ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"basePaths":["menu","orders"]}' } });
+// The front door's manifest, in SSM: Menu and Orders moved out.
+const ssm = awsJsonStub().on('AmazonSSM.GetParameter', () => ({
+  Parameter: { Value: '{"basePaths":["menu","orders"]}' },
+}));
+process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
+afterAll(() => ssm.close());
 /** What the front door's header rule sends here: a moved route, asked for on purpose. */
 const toMonolith = { 'x-slice-route': 'monolith' };
 const issuer = createLocalIssuer({ issuer: 'https://issuer.monolith.test', audience: 'slice-test' });
@@ -142,6 +144,17 @@ describe('the lambdalith', () => {
       expect(body(response)).toMatchObject({ detail: 'No route matches this method and path.' });
     }
     expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it("reads the moved groups from the front door's SSM parameter with a signed GetParameter", async () => {
+    await request('GET', '/orders');
+    const call = ssm.calls.find((received) => received.target === 'AmazonSSM.GetParameter');
+    expect(call?.input).toEqual({ Name: '/slice/test/front-door/moved-base-paths', WithDecryption: false });
+    expect(call?.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(call?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAMONOLITHTEST0000\/\d{8}\/us-east-1\/ssm\/aws4_request, /,
+    );
+    expect(call?.headers['x-amz-security-token']).toBe('monolith-test');
   });
 
   it('serves a moved group, however its path is spelled, to a request with x-slice-route: monolith', async () => {

@@ -5,11 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { MenuItem } from '@slice/contracts-menu';
 import {
+  awsJsonStub,
   createTable,
   lambdaContext,
   restApiEvent,
@@ -26,9 +26,9 @@ import { OrdersStack } from '../cdk/orders-stack';
 import { address } from './fakes';
 
 // The cursor signing key comes from Secrets Manager at cold start.
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .resolves({ SecretString: 'orders-integration-cursor-key' });
+const secretsManager = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
+  SecretString: 'orders-integration-cursor-key',
+}));
 
 type Handler = (
   event: ReturnType<typeof restApiEvent>,
@@ -83,6 +83,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => menuServer.listen(0, '127.0.0.1', resolve));
 
   Object.assign(process.env, db.env, {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     TABLE_NAME: 'orders',
     IDEMPOTENCY_TABLE_NAME: 'orders-idempotency',
     CURSOR_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-cursor-key',

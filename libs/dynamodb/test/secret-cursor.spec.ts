@@ -1,42 +1,70 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { AwsJsonError, type AwsJsonCall } from '@slice/middleware';
 import { createCursorCodec, secretCursorCodec } from '../src';
-
-const secrets = mockClient(SecretsManagerClient);
-beforeEach(() => secrets.reset());
 
 const key = 'a-cursor-signing-key-of-48-characters-0123456789';
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A Secrets Manager that answers each GetSecretValue from `answers` in turn and keeps the calls. */
+function secretsAnswering(...answers: (string | Error)[]) {
+  const calls: Record<string, unknown>[] = [];
+  const secretsManager = ((operation: string, input: Record<string, unknown>) => {
+    calls.push({ operation, ...input });
+    const answer = answers[Math.min(calls.length, answers.length) - 1];
+    return answer instanceof Error
+      ? Promise.reject(answer)
+      : Promise.resolve({ ARN: input.SecretId, SecretString: answer });
+  }) as AwsJsonCall;
+  return { secretsManager, calls };
+}
+
 describe('secretCursorCodec()', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('reads the key from Secrets Manager when created (at cold start), then signs with it', async () => {
     // Prepare
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:secret:cursors-1' }).resolves({ SecretString: key });
+    const { secretsManager, calls } = secretsAnswering(key);
 
     // Act
-    const source = secretCursorCodec('arn:secret:cursors-1');
+    const source = secretCursorCodec('arn:secret:cursors-1', { secretsManager });
     await settle();
 
     // Assess: read before any request, and the cursors are those of the key.
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(calls).toEqual([{ operation: 'GetSecretValue', SecretId: 'arn:secret:cursors-1' }]);
     const cursor = (await source()).encode({ pk: 'A', sk: 'B' }, 'scope');
     expect(createCursorCodec(key).decode(cursor, 'scope')).toEqual({ pk: 'A', sk: 'B' });
   });
 
   it('keeps the key cached: requests do not read it again', async () => {
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:secret:cursors-2' }).resolves({ SecretString: key });
-    const source = secretCursorCodec('arn:secret:cursors-2');
+    const { secretsManager, calls } = secretsAnswering(key);
+    const source = secretCursorCodec('arn:secret:cursors-2', { secretsManager });
     for (let request = 0; request < 5; request++) await source();
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads the key again once it is older than its maximum age', async () => {
+    // Prepare
+    jest.useFakeTimers({ now: new Date('2026-12-02T10:00:00Z') });
+    const rotated = 'a-rotated-cursor-signing-key-of-48-characters-01';
+    const { secretsManager, calls } = secretsAnswering(key, rotated);
+    const source = secretCursorCodec('arn:secret:cursors-4', { secretsManager, maxAgeSeconds: 60 });
+    await source();
+
+    // Act
+    jest.setSystemTime(new Date('2026-12-02T10:01:01Z'));
+    const codec = await source();
+
+    // Assess
+    expect(calls).toHaveLength(2);
+    expect(codec.decode(createCursorCodec(rotated).encode({ pk: 'A' }, 's'), 's')).toEqual({ pk: 'A' });
   });
 
   it('reads the key again on the next use after a failed read', async () => {
     // Prepare: the cold-start read fails, the next one answers.
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'arn:secret:cursors-3' })
-      .rejectsOnce(new Error('throttled'))
-      .resolves({ SecretString: key });
-    const source = secretCursorCodec('arn:secret:cursors-3');
+    const { secretsManager, calls } = secretsAnswering(
+      new AwsJsonError('ThrottlingException', 400, 'Rate exceeded'),
+      key,
+    );
+    const source = secretCursorCodec('arn:secret:cursors-3', { secretsManager });
     await settle();
 
     // Act
@@ -44,12 +72,21 @@ describe('secretCursorCodec()', () => {
 
     // Assess
     expect(codec.decode(createCursorCodec(key).encode({ pk: 'A' }, 's'), 's')).toEqual({ pk: 'A' });
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(calls).toHaveLength(2);
   });
 
   it('refuses a key too short to sign with', async () => {
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:secret:short' }).resolves({ SecretString: 'short' });
-    await expect(secretCursorCodec('arn:secret:short')()).rejects.toThrow(/at least 16 characters/);
+    const { secretsManager } = secretsAnswering('short');
+    await expect(secretCursorCodec('arn:secret:short', { secretsManager })()).rejects.toThrow(
+      /at least 16 characters/,
+    );
+  });
+
+  it('refuses a secret that holds no string', async () => {
+    const secretsManager = (() => Promise.resolve({ SecretBinary: 'AAAA' })) as AwsJsonCall;
+    await expect(secretCursorCodec('arn:secret:binary', { secretsManager })()).rejects.toThrow(
+      /holds no string/,
+    );
   });
 
   it('refuses a binary secret, naming it', async () => {

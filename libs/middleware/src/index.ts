@@ -16,3 +16,4 @@ export * from './request';
 export * from './user';
 export * from './token-verifier';
 export * from './socket';
+export * from './aws-json';

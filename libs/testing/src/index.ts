@@ -1,3 +1,4 @@
+export * from './aws-json-stub';
 export * from './dynalite';
 export * from './invoke';
 export * from './lambda-context';
