@@ -1,4 +1,5 @@
-import { awsJsonStub, type AwsJsonStub } from '@slice/testing';
+import { createHash, createHmac } from 'node:crypto';
+import { awsJsonStub, type AwsJsonStub, type AwsJsonStubCall } from '@slice/testing';
 import { awsJsonClient, awsJsonEndpoint, AwsJsonError, type AwsJsonService } from '../src';
 
 const ssmService: AwsJsonService = {
@@ -9,6 +10,37 @@ const ssmService: AwsJsonService = {
 };
 const credentials = () =>
   Promise.resolve({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret', sessionToken: 'token' });
+
+/**
+ * The signature AWS computes for a request as it arrived (SigV4, from the AWS documentation:
+ * canonical request, string to sign, derived key), to compare with the one the client sent.
+ */
+function expectedSignature(call: AwsJsonStubCall, secretAccessKey: string): string {
+  const authorization = String(call.headers.authorization);
+  const [, accessKeyId, scope, signedHeaders] =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/([^,]+), SignedHeaders=([^,]+), Signature=/.exec(authorization) ??
+    [];
+  expect(accessKeyId).toBeDefined();
+  const [day, region, service] = String(scope).split('/');
+  const canonicalHeaders = String(signedHeaders)
+    .split(';')
+    .map((name) => `${name}:${String(call.headers[name]).trim()}\n`)
+    .join('');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, sha256(call.body)].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    String(call.headers['x-amz-date']),
+    scope,
+    sha256(canonicalRequest),
+  ].join('\n');
+  const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+  const key = [day, region, service, 'aws4_request'].reduce<string | Buffer>(
+    (derived, part) => hmac(derived, String(part)),
+    `AWS4${secretAccessKey}`,
+  );
+  return createHmac('sha256', key).update(stringToSign).digest('hex');
+}
 
 let stub: AwsJsonStub;
 beforeEach(() => {
@@ -33,6 +65,9 @@ describe('awsJsonClient()', () => {
       /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=[^,]*x-amz-target[^,]*, Signature=[0-9a-f]{64}$/,
     );
     expect(call?.headers['x-amz-security-token']).toBe('token');
+    expect(String(call?.headers.authorization).split('Signature=')[1]).toBe(
+      expectedSignature(call as AwsJsonStubCall, 'secret'),
+    );
   });
 
   it('throws the error the service answers, by its type, without retrying a client error', async () => {

@@ -6,6 +6,8 @@ export interface AwsJsonStubCall {
   /** `X-Amz-Target`: `AmazonSSM.GetParameter`. */
   readonly target: string;
   readonly input: Record<string, unknown>;
+  /** The body as sent, for checking a signature. */
+  readonly body: string;
   readonly headers: IncomingHttpHeaders;
 }
 
@@ -57,7 +59,7 @@ export function awsJsonStub(): AwsJsonStub {
         const target = String(request.headers['x-amz-target'] ?? '');
         const text = Buffer.concat(chunks).toString('utf8');
         const input = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-        calls.push({ target, input, headers: request.headers });
+        calls.push({ target, input, body: text, headers: request.headers });
         const answer = answers.get(target);
         const output = answer
           ? await answer(input)
