@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, CfnResource, Stack } from 'aws-cdk-lib';
 import { cdkAppOf } from '../src/synth/cdk-app';
 import { runApp } from '../src/synth/run-app';
+import { heaviestFirst } from '../src/synth/workers';
 
 let workspace: string;
 let home: string;
@@ -95,6 +104,36 @@ describe('runApp', () => {
     expect(process.env.SLICE_STAGE).toBeUndefined();
   });
 
+  it('leaves out the built-in template validation only when asked, with the same template', () => {
+    cdkJson();
+    const app = cdkAppOf(workspace, 'apps/menu', home);
+    const report = join(app.outdir, 'validation-report.json');
+    const runs = [true, false].map((builtinValidation) => {
+      rmSync(app.outdir, { recursive: true, force: true });
+      const run = runApp(app, {
+        stage: 'dev',
+        builtinValidation,
+        // A property S3 does not have: the built-in validation reports it (as a warning here).
+        load: appWith(
+          (stack) =>
+            new CfnResource(stack, 'Bucket', { type: 'AWS::S3::Bucket', properties: { Colour: 'blue' } }),
+        ),
+      });
+      const plugins = existsSync(report)
+        ? (
+            JSON.parse(readFileSync(report, 'utf8')) as { pluginReports: { pluginName: string }[] }
+          ).pluginReports.map((plugin) => plugin.pluginName)
+        : [];
+      const template = readFileSync(join(app.outdir, 'SliceMenu-dev.template.json'), 'utf8');
+      return { ok: run.ok, plugins, template };
+    });
+
+    expect(runs[0]).toMatchObject({ ok: true, plugins: [expect.stringMatching(/CloudFormation/i)] });
+    expect(runs[1]).toMatchObject({ ok: true, plugins: [] });
+    expect(runs[1]?.template).toBe(runs[0]?.template);
+    expect(process.env.CDK_VALIDATION).toBeUndefined();
+  });
+
   it('fails on an error annotation, as cdk synth does, naming it', () => {
     cdkJson();
 
@@ -120,5 +159,36 @@ describe('runApp', () => {
     expect(run.ok).toBe(false);
     expect(run.problems[0]).toMatch(/cdk\/main.ts did not synthesize \(stage dev\)/);
     expect(run.problems.join('\n')).toMatch(/entry \/x.ts does not exist/);
+  });
+});
+
+describe('heaviestFirst', () => {
+  it('orders jobs by the handler files each bundles, keeping Nx order among equals', () => {
+    // Prepare: two handlers in orders (a test beside them does not count), one in menu, none in infra.
+    for (const [project, files] of Object.entries({
+      'apps/orders': ['place-order.ts', 'get-order.ts', 'get-order.spec.ts'],
+      'apps/menu': ['list-menu.ts'],
+    })) {
+      mkdirSync(join(workspace, project, 'src/handlers'), { recursive: true });
+      for (const file of files) writeFileSync(join(workspace, project, 'src/handlers', file), '');
+    }
+    const job = (project: string, projectRoot: string) => ({
+      id: `${project}:synth`,
+      project,
+      projectRoot,
+      stage: 'dev',
+    });
+    const jobs = [
+      job('infra', 'infra'),
+      job('front-door', 'infra/front-door'),
+      job('menu', 'apps/menu'),
+      job('orders', 'apps/orders'),
+    ];
+
+    // Act
+    const ordered = heaviestFirst(workspace, jobs).map((each) => each.project);
+
+    // Assess
+    expect(ordered).toEqual(['orders', 'menu', 'infra', 'front-door']);
   });
 });

@@ -16,18 +16,26 @@ import { performance } from 'node:perf_hooks';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { require as tsxRequire } from 'tsx/cjs/api';
 import type { SynthJob, SynthTaskResult, synthesizeProject as SynthesizeProject } from './synthesize-project';
-import type { synthesizeInWorkers as SynthesizeInWorkers } from './workers';
+import type { heaviestFirst as HeaviestFirst, synthesizeInWorkers as SynthesizeInWorkers } from './workers';
 
 /** The options of the `synth` target (`tools/deploy/src/synth/schema.json`). */
 export interface SynthOptions {
   /** The stage to synthesize: `SLICE_STAGE` of the app. */
   readonly stage: string;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation; the `local` configuration (`npm start`)
+   * turns it off. A different value is a different task hash, so an assembly synthesized without
+   * it is never replayed for a task that asked for it.
+   * @default true
+   */
+  readonly builtinValidation?: boolean;
 }
 
 // Loaded when a project synthesizes here (it loads aws-cdk-lib); a batch only starts workers.
 const inProcess = () =>
   tsxRequire('./synthesize-project.ts', import.meta.url) as { synthesizeProject: typeof SynthesizeProject };
-const { synthesizeInWorkers } = tsxRequire('./workers.ts', import.meta.url) as {
+const { heaviestFirst, synthesizeInWorkers } = tsxRequire('./workers.ts', import.meta.url) as {
+  heaviestFirst: typeof HeaviestFirst;
   synthesizeInWorkers: typeof SynthesizeInWorkers;
 };
 
@@ -51,13 +59,19 @@ export default function synthExecutor(
 ): Promise<{ success: boolean }> {
   const project = context.projectName ?? '';
   const id = `${project}:synth`;
-  const job = { id, project, projectRoot: projectRootOf(context, project), stage: options.stage };
+  const job = {
+    id,
+    project,
+    projectRoot: projectRootOf(context, project),
+    stage: options.stage,
+    builtinValidation: options.builtinValidation ?? true,
+  };
   return Promise.resolve({ success: inProcess().synthesizeProject(context.root, job).success });
 }
 
 /**
  * The batch form of {@link synthExecutor}: one task in this process; more shared among one child
- * process per core (each takes the next task when it finishes one). Each result goes to Nx as it
+ * process per core (each takes the next task when it finishes one, the heaviest first). Each result goes to Nx as it
  * arrives (Nx caches it then), each line shown under its project's name.
  */
 export async function* synthBatch(
@@ -72,6 +86,7 @@ export async function* synthBatch(
     project: task.target.project,
     projectRoot: projectRootOf(context, task.target.project),
     stage: inputs[task.id]?.stage ?? 'dev',
+    builtinValidation: inputs[task.id]?.builtinValidation ?? true,
   }));
   const [only] = jobs;
   if (jobs.length === 1 && only) {
@@ -79,7 +94,11 @@ export async function* synthBatch(
     return;
   }
   const workers = Math.min(availableParallelism(), jobs.length);
-  for await (const { id, result } of synthesizeInWorkers(context.root, jobs, workers))
+  for await (const { id, result } of synthesizeInWorkers(
+    context.root,
+    heaviestFirst(context.root, jobs),
+    workers,
+  ))
     yield { task: id, result };
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(`Ran ${jobs.length} CDK apps in ${workers} processes in ${seconds} s\n`);

@@ -18,6 +18,13 @@ export interface RunAppOptions {
   readonly stage: string;
   /** Loads the entry file (through the TypeScript loader). */
   readonly load: (entry: string) => void;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation after the assembly is written. Off sets
+   * `CDK_VALIDATION=false` for the app: the templates are the same, the validation report holds
+   * only the plugins' own (cdk-nag's), and its rules engine is never started.
+   * @default true
+   */
+  readonly builtinValidation?: boolean;
 }
 
 /** How one app's run went. */
@@ -95,6 +102,7 @@ export function runApp(app: CdkApp, options: RunAppOptions): AppRun {
     CDK_OUTDIR: app.outdir,
     CDK_CONTEXT_JSON: JSON.stringify(app.context),
     SLICE_STAGE: options.stage,
+    ...(options.builtinValidation === false ? { CDK_VALIDATION: 'false' } : {}),
   };
   const problems: string[] = [];
   try {

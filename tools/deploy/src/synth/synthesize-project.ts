@@ -14,6 +14,8 @@ export interface SynthJob {
   readonly project: string;
   readonly projectRoot: string;
   readonly stage: string;
+  /** Run aws-cdk-lib's built-in template validation (see `RunAppOptions`). @default true */
+  readonly builtinValidation?: boolean;
 }
 
 /** What Nx records of a task (`TaskResult` of `@nx/devkit`). */
@@ -70,6 +72,7 @@ export function synthesizeProject(workspaceRoot: string, job: SynthJob, prefixed
     process.stderr.write(`Synthesizing ${job.projectRoot} (stage ${job.stage})…\n`);
     const result = runApp(cdkAppOf(workspaceRoot, job.projectRoot), {
       stage: job.stage,
+      builtinValidation: job.builtinValidation ?? true,
       load: (entry) => {
         tsxRequire(entry, __filename);
       },

@@ -4,6 +4,7 @@
  * child loads aws-cdk-lib, tsx and the template validator once for all the jobs it takes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,29 @@ function startWorker(workspaceRoot: string): ChildProcess {
   forwardLines(child.stdout, process.stdout);
   forwardLines(child.stderr, process.stderr);
   return child;
+}
+
+/** A project's handler files (`src/handlers/*.ts`, tests aside): the bundles its synth builds. */
+function handlerCount(workspaceRoot: string, projectRoot: string): number {
+  const handlers = join(workspaceRoot, projectRoot, 'src/handlers');
+  if (!existsSync(handlers)) return 0;
+  return readdirSync(handlers).filter((name) => /\.ts$/.test(name) && !/\.(spec|test|d)\.ts$/.test(name))
+    .length;
+}
+
+/**
+ * `jobs` with the heaviest first, by the functions each bundles (the bulk of a stack's synth),
+ * Nx's order among equals: the pool then ends on small stacks rather than with one core waiting
+ * for the last big one.
+ *
+ * @example
+ * ```ts
+ * heaviestFirst(root, jobs).map((job) => job.project); // ['kitchen', 'menu', …, 'front-door']
+ * ```
+ */
+export function heaviestFirst(workspaceRoot: string, jobs: readonly SynthJob[]): SynthJob[] {
+  const weight = new Map(jobs.map((job) => [job.id, handlerCount(workspaceRoot, job.projectRoot)]));
+  return [...jobs].sort((a, b) => (weight.get(b.id) ?? 0) - (weight.get(a.id) ?? 0));
 }
 
 /** A failed result for a job whose worker died before answering. */
