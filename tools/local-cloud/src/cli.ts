@@ -19,12 +19,10 @@
  *   npm start -- --inspect get-order that function's environments under Node's inspector on
  *                                    127.0.0.1:9229 (--inspect-port), one at a time, no timeouts
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { startLocalCloud, type LocalCloud } from './cloud';
+import type { LocalCloud } from './cloud';
 import { DEFAULT_INSPECT_PORT, inspectedFunction } from './debug';
 import { labelOf } from './logs';
 import { lambdaFlags } from './services/lambda';
@@ -81,14 +79,22 @@ function inspectOf(values: StartValues) {
   return { inspect: { function: values.inspect, port: Number(port) } };
 }
 
+/** What a start has running, for Ctrl-C to stop. */
+interface Running {
+  cloud?: LocalCloud;
+  beforeStop?: () => Promise<void>;
+  portal?: { stop(): void };
+}
+
 /** Stops the cloud on Ctrl-C or SIGTERM, once, then exits. */
-function stopOnSignals(running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> }): void {
+function stopOnSignals(running: Running): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping Slice...`);
     await running.beforeStop?.();
+    running.portal?.stop();
     await running.cloud?.stop();
     process.exit(0);
   };
@@ -121,23 +127,50 @@ function printReady(
   );
   if (sites) console.log(sites);
   console.log(`Started in ${((Date.now() - summary.started) / 1000).toFixed(1)} s.`);
-  console.log(`Developer portal: ${cloud.portalUrl}  (live panels: ${cloud.portalUrl}/live.html)`);
+  console.log(
+    `Developer portal: ${cloud.portalUrl}  (live panels: ${cloud.portalUrl}/live.html; written now, from these templates)`,
+  );
   console.log(`Slice is ready at ${cloud.url}`);
 }
 
 /**
- * Writes the developer portal (`npm run portal`) from the templates in dist/; a failure leaves the
- * platform running without it. Run as a command: the portal's tool reads the local cloud's, not
- * the other way round.
+ * Writes the developer portal (`npm run portal`) from the templates in dist/, once the cloud
+ * answers: nothing on the way to the first request waits for it. A failure leaves the platform
+ * running without it. Run as a command (the portal's tool reads the local cloud's, not the other
+ * way round), in a process group of its own, which `stop` ends with the cloud.
  */
-async function writePortal(): Promise<void> {
-  try {
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'portal'], { cwd: root });
-    console.log(`  ${stdout.trim()}`);
-  } catch (error) {
-    const reason = (error as { stderr?: string }).stderr?.trim() || String(error);
-    console.error(`  The developer portal was not written (${reason}); npm run portal shows why.`);
-  }
+function writePortal(): { stop(): void } {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules/tsx/dist/cli.mjs'), 'tools/portal/src/cli.ts'],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let done = false;
+  child.once('error', (error) => {
+    done = true;
+    console.error(`  The developer portal was not written (${error.message}); npm run portal shows why.`);
+  });
+  child.once('close', (code, signal) => {
+    done = true;
+    if (code === 0) console.log(`  ${stdout.trim()}`);
+    else if (signal === null)
+      console.error(
+        `  The developer portal was not written (${stderr.trim() || `exit code ${code}`}); npm run portal shows why.`,
+      );
+  });
+  return {
+    stop: () => {
+      if (!done && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    },
+  };
 }
 
 /**
@@ -159,17 +192,15 @@ export async function startFromFlags(
   const logs = logMode(values.logs);
   const inspect = inspectOf(values);
   const started = Date.now();
-  if (!values['no-synth']) {
-    const synth = await synthesizeAll({ root });
-    if (!synth.ok) {
-      console.error(synth.tail.join('\n'));
-      throw new Error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
-    }
+  const synthesis = values['no-synth'] ? undefined : synthesizeAll({ root });
+  // The cloud's modules take over a second of CPU to load: loaded while Nx starts and synthesizes.
+  const { startLocalCloud } = await import('./cloud');
+  const synth = await synthesis;
+  if (synth && !synth.ok) {
+    console.error(synth.tail.join('\n'));
+    throw new Error('\nA stack failed to synthesize (above). Fix it, then run npm start again.');
   }
-  // `nx run-many -t synth` wrote it (portal:generate, cached with the templates it reads); only a
-  // --no-synth start on a workspace that never had it writes it here.
-  if (!existsSync(join(root, 'dist/portal/index.html'))) await writePortal();
-  const running: { cloud?: LocalCloud; beforeStop?: () => Promise<void> } = { ...hooks };
+  const running: Running = { ...hooks };
   stopOnSignals(running);
   // Relative to where `npm start` was typed (npm runs the script from the root).
   const dataDir =
@@ -190,6 +221,7 @@ export async function startFromFlags(
     cloud.token({ sub: `seed-${role}`, groups: [role] }),
   );
   printReady(cloud, { seeded, iam, started, ...(dataDir === undefined ? {} : { dataDir }) });
+  running.portal = writePortal();
   if (inspect.inspect)
     console.log(
       `Debugger: ${labelOf(inspectedFunction(cloud.model, inspect.inspect.function))} runs under the inspector on 127.0.0.1:${inspect.inspect.port}, one invocation at a time, without timeouts. Attach to it (README: "Debugging a function").`,

@@ -1,7 +1,10 @@
 /**
- * The synthesis step of `npm start`: every project's `synth` target through Nx (cached; what is
- * not cached synthesizes in one process, see `tools/deploy/src/synth/executor.ts`), with a line per
- * stack as it starts, bundles and finishes, and the time each took, instead of a silent wait.
+ * The synthesis step of `npm start`: the `synth` target of every deployable the local cloud runs
+ * (the apps and the platform's infra) through Nx, in its `local` configuration (cached; what is not
+ * cached synthesizes in one process per core, see `tools/deploy/src/synth/executor.ts`), with a
+ * line per stack as it starts, bundles and finishes, and the time each took, instead of a silent
+ * wait. The `local` configuration leaves out aws-cdk-lib's built-in template validation, which
+ * `nx run <project>:synth`, `validate` and CI still run; cdk-nag runs in both.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -39,8 +42,11 @@ export interface SynthesizeAllResult {
   readonly tail: readonly string[];
 }
 
-/** Nx naming a task: as it starts, or replaying it (`> nx run infra:synth [local cache]`). */
-const taskStart = /^> nx run ([\w-]+):synth(.*)$/;
+/** The projects whose assemblies the local cloud loads (`assemblyDirs` of `cloud.ts`). */
+export const localDeployables = 'tag:type:app,tag:type:infra';
+
+/** Nx naming a task: as it starts, or replaying it (`> nx run infra:synth:local [local cache]`). */
+const taskStart = /^> nx run ([\w-]+):synth(?::[\w-]+)?(.*)$/;
 /** A line the synth executor printed for a project (`menu: Bundled 6 functions …`). */
 const taskLine = /^([\w-]+): (.*)$/;
 /** The executor's first line for a project it synthesizes (`menu: Synthesizing apps/menu …`). */
@@ -106,7 +112,7 @@ export class SynthProgress {
 }
 
 /**
- * Runs `nx run-many -t synth` for every project that has the target and reports as it goes: which
+ * Runs `nx run-many -t synth -c local` for the deployables the local cloud loads and reports as it goes: which
  * stacks come from the cache, each `Bundled …` and `Synthesized …` line the CDK apps print, and a
  * summary with each project's time.
  *
@@ -128,6 +134,10 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
       'run-many',
       '-t',
       'synth',
+      '-c',
+      'local',
+      // What the local cloud loads: not the portal's stack (the cloud serves dist/portal itself).
+      `--projects=${localDeployables}`,
       '--outputStyle=stream',
       `--parallel=${parallel}`,
     ],

@@ -75,4 +75,24 @@ describe('SynthProgress', () => {
       { project: 'orders', cached: false, ms: 1_500 },
     ]);
   });
+
+  it('follows the tasks of a configuration (npm start synthesizes with local)', () => {
+    const shown: string[] = [];
+    const progress = new SynthProgress((line) => shown.push(line));
+
+    progress.read('> nx run infra:synth:local  [local cache]', 0);
+    progress.read('kitchen: Synthesizing apps/kitchen (stage dev)…', 100);
+    progress.read('> nx run kitchen:synth:local', 2_000);
+    progress.read('kitchen: Synthesized SliceKitchen-dev in 1.9 s (built in 1.5 s, written in 0.4 s)', 2_000);
+
+    expect(shown).toEqual([
+      '  infra: from the Nx cache',
+      '  kitchen: synthesizing…',
+      '  kitchen: Synthesized SliceKitchen-dev in 1.9 s (built in 1.5 s, written in 0.4 s)',
+    ]);
+    expect(progress.projects(3_000)).toEqual([
+      { project: 'infra', cached: true, ms: 0 },
+      { project: 'kitchen', cached: false, ms: 1_900 },
+    ]);
+  });
 });
