@@ -143,7 +143,9 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
     ],
     {
       cwd: options.root,
-      env: { ...(options.env ?? process.env), NX_TUI: 'false' },
+      // Nx's project graph plugins (project.json, package.json) load in its own process: about half
+      // a second less before the first task than with a process per plugin.
+      env: { NX_ISOLATE_PLUGINS: 'false', ...(options.env ?? process.env), NX_TUI: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
