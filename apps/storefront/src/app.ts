@@ -93,6 +93,47 @@ function OrderList(props: {
   </ul>`;
 }
 
+function SessionBar({ session, signIn, signOut }: Pick<AppProps, 'session' | 'signIn' | 'signOut'>) {
+  return html`<header>
+    <h1>Slice</h1>
+    ${
+      session
+        ? html`<span data-testid="user">${session.user.name}</span>
+            <button type="button" onClick=${signOut}>Sign out</button>`
+        : html`<button type="button" onClick=${signIn}>Sign in</button>`
+    }
+  </header>`;
+}
+
+function Cart(props: {
+  lines: readonly (readonly [string, number])[];
+  signedIn: boolean;
+  address: Address;
+  changeAddress: (address: Address) => void;
+  busy: boolean;
+  place: () => void;
+}) {
+  return html`<section aria-labelledby="cart-title">
+    <h2 id="cart-title">Your order</h2>
+    <ul class="cart" data-testid="cart">
+      ${props.lines.map(([itemId, quantity]) => html`<li key=${itemId}>${quantity} × ${itemId}</li>`)}
+    </ul>
+    ${
+      props.signedIn
+        ? html`<${AddressForm} address=${props.address} change=${props.changeAddress} />
+            <button
+              type="button"
+              data-testid="place-order"
+              disabled=${props.busy || props.lines.length === 0}
+              onClick=${props.place}
+            >
+              Place order
+            </button>`
+        : html`<p>Sign in to order.</p>`
+    }
+  </section>`;
+}
+
 /** The order flow of a signed-in customer: the cart, the idempotency key of its next attempt, the orders. */
 function useOrders({ clients, webSocketUrl, session }: AppProps, report: (error: unknown) => void) {
   const [orders, setOrders] = useState<Order[]>([]);
@@ -174,37 +215,18 @@ export function App(props: AppProps) {
       setCart({});
     });
 
-  return html`<header>
-      <h1>Slice</h1>
-      ${
-        session
-          ? html`<span data-testid="user">${session.user.name}</span>
-              <button type="button" onClick=${props.signOut}>Sign out</button>`
-          : html`<button type="button" onClick=${props.signIn}>Sign in</button>`
-      }
-    </header>
+  return html`<${SessionBar} ...${props} />
     <main>
       <${ErrorBanner} error=${error} dismiss=${() => setError(undefined)} />
       <${MenuList} items=${menu} add=${add} />
-      <section aria-labelledby="cart-title">
-        <h2 id="cart-title">Your order</h2>
-        <ul class="cart" data-testid="cart">
-          ${lines.map(([itemId, quantity]) => html`<li key=${itemId}>${quantity} × ${itemId}</li>`)}
-        </ul>
-        ${
-          session
-            ? html`<${AddressForm} address=${address} change=${setAddress} />
-                <button
-                  type="button"
-                  data-testid="place-order"
-                  disabled=${busy || lines.length === 0}
-                  onClick=${placeOrder}
-                >
-                  Place order
-                </button>`
-            : html`<p>Sign in to order.</p>`
-        }
-      </section>
+      <${Cart}
+        lines=${lines}
+        signedIn=${Boolean(session)}
+        address=${address}
+        changeAddress=${setAddress}
+        busy=${busy}
+        place=${placeOrder}
+      />
       ${
         session
           ? html`<section aria-labelledby="orders-title">
