@@ -45,7 +45,9 @@ describe('createCursorCodec', () => {
     const error = decodeError(forged);
 
     expect(error.status).toBe(400);
-    expect(error.errors).toEqual([{ path: cursorField, message: expect.any(String) }]);
+    expect(error.errors).toEqual([
+      { path: cursorField, message: 'The cursor is not valid for this query; request the first page again.' },
+    ]);
     expect(cursorField).toBe('query.cursor');
   });
 
@@ -143,7 +145,9 @@ describe('createCursorCodec', () => {
   it('refuses to encode a key it could not decode (binary, empty, nested)', () => {
     expect(() => codec.encode({ pk: new Uint8Array([1]) }, scope)).toThrow(TypeError);
     expect(() => codec.encode({}, scope)).toThrow(TypeError);
-    expect(() => codec.encode({ pk: { nested: 'x' } }, scope)).toThrow(TypeError);
+    expect(() => codec.encode({ pk: { nested: 'x' } }, scope)).toThrow(
+      'cursor: a key must be a non-empty object of string or number values.',
+    );
   });
 
   it('refuses an empty scope, a programming error', () => {

@@ -135,5 +135,16 @@ describe('secretCursorCodec()', () => {
       expect(calls).toHaveLength(2);
       expect(second).toBe(first);
     });
+
+    it('reads it again the moment it reaches its maximum age', async () => {
+      const { secretsManager, calls } = secretsAnswering(key);
+      const source = secretCursorCodec('arn:secret:cursors-7', { secretsManager, maxAgeSeconds: 10 });
+      await source();
+
+      jest.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+      await source();
+
+      expect(calls).toHaveLength(2);
+    });
   });
 });
