@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { createServer, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { awsJsonStub, type AwsJsonStub, type AwsJsonStubCall } from '@slice/testing';
 import { awsJsonClient, awsJsonEndpoint, AwsJsonError, type AwsJsonService } from '../src';
 
@@ -112,6 +114,151 @@ describe('awsJsonClient()', () => {
       requestTimeoutMs: 100,
     });
     await expect(slow('GetParameter', { Name: '/x' })).rejects.toThrow(/timeout/i);
+  });
+});
+
+/** An endpoint that answers every call with one raw response, as a proxy or a load balancer may. */
+async function answering(status: number, body: string, headers: OutgoingHttpHeaders = {}) {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(status, headers);
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const call = awsJsonClient(ssmService, {
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'eu-west-1',
+    credentials,
+    maxAttempts: 1,
+  });
+  return {
+    call,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('awsJsonClient() error answers', () => {
+  const failureOf = async (status: number, body: string, headers: OutgoingHttpHeaders = {}) => {
+    const endpoint = await answering(status, body, headers);
+    try {
+      return await endpoint.call('GetParameter', { Name: '/x' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    } finally {
+      await endpoint.close();
+    }
+  };
+
+  it('names an answer that is not JSON by its status, and retries it when it is a 5xx', async () => {
+    const failure = await failureOf(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' });
+
+    expect(failure).toBeInstanceOf(AwsJsonError);
+    expect(failure).toMatchObject({
+      type: 'Http502',
+      status: 502,
+      message: 'GetParameter answered 502',
+      retryable: true,
+    });
+  });
+
+  it('reads an error answer whose body is JSON but no object as one without fields', async () => {
+    const failure = await failureOf(500, 'null');
+
+    expect(failure).toBeInstanceOf(AwsJsonError);
+    expect(failure).toMatchObject({ type: 'Http500', message: 'GetParameter answered 500' });
+  });
+
+  it('takes the type from the x-amzn-ErrorType header when the body has none', async () => {
+    const failure = await failureOf(400, '{}', {
+      'x-amzn-errortype': 'ParameterNotFound:http://internal.amazon.com/coral/com.amazonaws.ssm/',
+    });
+
+    expect(failure).toMatchObject({ type: 'ParameterNotFound', status: 400, retryable: false });
+  });
+
+  it('takes the message from a capitalised Message field, and only a text one', async () => {
+    const said = await failureOf(
+      400,
+      JSON.stringify({ __type: 'AccessDeniedException', Message: 'Denied.' }),
+    );
+    const unsaid = await failureOf(400, JSON.stringify({ __type: 'AccessDeniedException', message: 42 }));
+
+    expect(said).toMatchObject({ type: 'AccessDeniedException', message: 'Denied.' });
+    expect(unsaid).toMatchObject({ type: 'AccessDeniedException', message: 'GetParameter answered 400' });
+  });
+
+  it('takes a 3xx for an error, not an answer', async () => {
+    const failure = await failureOf(300, '{}');
+
+    expect(failure).toMatchObject({ type: 'Http300', status: 300 });
+  });
+});
+
+describe('awsJsonClient() settings', () => {
+  const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('refuses a call without a region, naming the variable', async () => {
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    const call = awsJsonClient(ssmService, { endpoint: stub.url, credentials });
+
+    await expect(call('GetParameter', { Name: '/x' })).rejects.toThrow(
+      'No region to call ssm in: AWS_REGION is not set.',
+    );
+    expect(stub.calls).toHaveLength(0);
+  });
+
+  it('times out by default a service that never answers', async () => {
+    stub.on('AmazonSSM.GetParameter', () => new Promise(() => undefined));
+    const call = awsJsonClient(ssmService, {
+      endpoint: stub.url,
+      region: 'eu-west-1',
+      credentials,
+      maxAttempts: 1,
+    });
+
+    await expect(call('GetParameter', { Name: '/x' })).rejects.toThrow(/timeout/i);
+  });
+
+  it('backs off as the SDK does: a random wait up to 100 ms × 2^attempt before the next attempt', async () => {
+    // Prepare: the longest wait of each backoff, read from the timers it sets.
+    stub.on('AmazonSSM.GetParameter', () => ({ status: 503, type: 'ServiceUnavailable' }));
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const timers = jest.spyOn(global, 'setTimeout');
+
+    // Act
+    await expect(client(3)('GetParameter', { Name: '/x' })).rejects.toMatchObject({ status: 503 });
+
+    // Assess
+    const waits = timers.mock.calls.map(([, ms]) => ms).filter((ms) => ms === 200 || ms === 400);
+    expect(waits).toEqual([200, 400]);
+  });
+});
+
+describe('AwsJsonError', () => {
+  it.each([
+    ['a server error', 500, 'InternalFailure', true],
+    ['a 429 of any type', 429, 'SlowDown', true],
+    ['a throttling type', 400, 'ThrottlingException', true],
+    ['too many requests', 400, 'TooManyRequestsException', true],
+    ['a request limit', 400, 'RequestLimitExceeded', true],
+    ['a client error', 400, 'ValidationException', false],
+  ])('is retryable for %s: %s', (_case, status, type, retryable) => {
+    expect(new AwsJsonError(type, status, 'm').retryable).toBe(retryable);
   });
 });
 

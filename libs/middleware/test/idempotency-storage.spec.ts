@@ -1,3 +1,4 @@
+import { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -133,7 +134,10 @@ describe('http() idempotency with slow or failing storage', () => {
 
     // Assess: the key is blocked until the first function's time-out, about 10 s from its start.
     expect(duplicate.statusCode).toBe(409);
-    expect(body(duplicate)).toMatchObject({ type: expect.stringContaining('idempotency-in-progress') });
+    expect(body(duplicate)).toMatchObject({
+      type: expect.stringContaining('idempotency-in-progress'),
+      detail: 'A request with this Idempotency-Key is still in progress.',
+    });
     const retryAfter = Number(duplicate.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(9);
     expect(retryAfter).toBeLessThanOrEqual(10);
@@ -181,6 +185,7 @@ describe('http() idempotency with slow or failing storage', () => {
     let failures = 1;
     const { post, faults } = pizzaOrders({ fail: () => failures-- > 0 });
     faults.next('DeleteItemCommand', 'timeout', 3);
+    const logged = jest.spyOn(logger, 'error');
 
     // Act
     const refused = await post('slow-delete-001');
@@ -191,6 +196,9 @@ describe('http() idempotency with slow or failing storage', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(9);
     expect(retryAfter).toBeLessThanOrEqual(10);
     expect(body(refused)).not.toHaveProperty('detail');
+    expect(logged).toHaveBeenCalledWith('Idempotency record not deleted after a failure', {
+      error: expect.any(Error),
+    });
   });
   it('answers 503 and leaves the key free when the in-progress record can be neither written nor released', async () => {
     // Prepare: the write commits and then times out on every attempt; so does every delete.
@@ -205,7 +213,39 @@ describe('http() idempotency with slow or failing storage', () => {
     // Assess: an answer, and the record left to the log (it blocks the key until it expires).
     expect(refused.statusCode).toBe(503);
     expect(refused.headers?.['retry-after']).toBe('1');
-    expect(logged).toHaveBeenCalledWith('Idempotency record not released', expect.anything());
+    expect(logged).toHaveBeenCalledWith('Idempotency record not released', { error: expect.any(Error) });
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('answers 503 for a failing store of another kind, without releasing a record it cannot own', async () => {
+    // Prepare: a Powertools persistence layer that is not an IdempotencyStore, and fails every call.
+    class UnreachableStore extends BasePersistenceLayer {
+      protected _deleteRecord = () => Promise.reject(new Error('unreachable'));
+      protected _getRecord = () => Promise.reject(new Error('unreachable'));
+      protected _putRecord = () => Promise.reject(new Error('unreachable'));
+      protected _updateRecord = () => Promise.reject(new Error('unreachable'));
+    }
+    const fn = jest.fn(() => Promise.resolve({ id: 'p-1', name: 'M', quantity: 1 }));
+    const handler = http(orderPizza, fn, { idempotency: idempotency({ store: new UnreachableStore() }) });
+    const logged = jest.spyOn(logger, 'error');
+
+    // Act
+    const refused = await handler(
+      restApiEvent({
+        method: 'POST',
+        path: '/pizzas',
+        resource: '/pizzas',
+        body: { name: 'M', quantity: 1 },
+        headers: { 'Idempotency-Key': 'other-store-001' },
+        claims: { sub: 'dana', 'cognito:groups': 'customer' },
+      }),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers?.['retry-after']).toBe('1');
+    expect(logged).not.toHaveBeenCalledWith('Idempotency record not released', expect.anything());
     expect(fn).not.toHaveBeenCalled();
   });
 

@@ -4,7 +4,12 @@ import {
   IdempotencyItemAlreadyExistsError,
 } from '@aws-lambda-powertools/idempotency';
 import { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { defaultIdempotencyStore } from '../src/idempotency';
@@ -73,8 +78,43 @@ describe('IdempotencyStore', () => {
     const [owned, plain] = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input);
     expect(owned?.Item).toHaveProperty('owner');
     expect(owned?.ConditionExpression).toMatch(/#owner = :owner$/);
+    // A refused write answers with the record in the way, whose expiry the 409 states.
+    expect(owned?.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     expect(plain?.Item).not.toHaveProperty('owner');
     expect(plain?.ConditionExpression).not.toMatch(/owner/);
+  });
+});
+
+describe('IdempotencyStore.releaseOwn', () => {
+  it('deletes nothing outside an attempt', async () => {
+    dynamo.on(DeleteItemCommand).resolves({});
+
+    await storeOf().releaseOwn({ order: 1 });
+
+    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+  });
+
+  it("deletes only the attempt's own in-progress record, and leaves another's without an error", async () => {
+    // Prepare: the record under the key is not this attempt's, so the condition fails.
+    dynamo
+      .on(DeleteItemCommand)
+      .rejects(
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      );
+
+    // Act
+    const released = asRecordOwner(() => storeOf().releaseOwn({ order: 1 }));
+
+    // Assess
+    await expect(released).resolves.toBeUndefined();
+    const [deleted] = dynamo.commandCalls(DeleteItemCommand).map((call) => call.args[0].input);
+    expect(deleted?.ConditionExpression).toBe('#owner = :owner AND #status = :inprogress');
+  });
+
+  it('passes on a failure of the store', async () => {
+    dynamo.on(DeleteItemCommand).rejects(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+
+    await expect(asRecordOwner(() => storeOf().releaseOwn({ order: 1 }))).rejects.toThrow('timed out');
   });
 });
 
@@ -94,5 +134,14 @@ describe('defaultIdempotencyStore', () => {
     const store = defaultIdempotencyStore();
     expect(store).toBeInstanceOf(IdempotencyStore);
     expect(defaultIdempotencyStore()).toBe(store);
+  });
+
+  it('keeps its records in the table IDEMPOTENCY_TABLE_NAME names', async () => {
+    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
+    dynamo.on(PutItemCommand).resolves({});
+
+    await defaultIdempotencyStore().saveInProgress({ order: 1 }, 10_000);
+
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.TableName).toBe('idempotency');
   });
 });

@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createTable, lambdaContext, restApiEvent, startDynalite, type Dynalite } from '@slice/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { http, idempotency, IdempotencyStore } from '../src';
@@ -67,7 +68,10 @@ describe('http() idempotency', () => {
     expect((await post(undefined, { name: 'M', quantity: 1 })).statusCode).toBe(400);
     const malformed = await post('bad key!', { name: 'M', quantity: 1 });
     expect(malformed.statusCode).toBe(400);
-    expect(body(malformed).errors).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    expect(body(malformed)).toMatchObject({
+      detail: 'The Idempotency-Key header is required: 8 to 128 letters, digits or _ . : -',
+      errors: [{ path: 'headers.idempotency-key', message: 'Must be 8 to 128 letters, digits or _ . : -' }],
+    });
     expect(fn).not.toHaveBeenCalled();
   });
 
@@ -89,6 +93,25 @@ describe('http() idempotency', () => {
       expect(retry.headers?.[name]).toBeDefined();
     }
     expect(Object.keys(retry.headers ?? {}).sort()).toEqual(Object.keys(first.headers ?? {}).sort());
+  });
+
+  it('keeps a replayable answer for 24 hours by default', async () => {
+    // Prepare
+    const { post } = orderHandler();
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    await post('key-ttl-000001', { name: 'M', quantity: 1 });
+
+    // Assess: every record of this suite's store (all on the default) expires a day after its answer.
+    const after = Math.ceil(Date.now() / 1000);
+    const { Items = [] } = await db.client.send(new ScanCommand({ TableName: 'idempotency' }));
+    const expiries = Items.filter((item) => item.status?.S === 'COMPLETED').map((item) =>
+      Number(item.expiration?.N),
+    );
+    expect(expiries.length).toBeGreaterThan(0);
+    expect(Math.max(...expiries)).toBeGreaterThanOrEqual(before + 86_400);
+    expect(Math.max(...expiries)).toBeLessThanOrEqual(after + 86_400);
   });
 
   it('answers 422 to the same key with another body', async () => {

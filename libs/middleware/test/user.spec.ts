@@ -77,6 +77,10 @@ describe('userFromEvent', () => {
 });
 
 describe('userFromEvent without a verified user', () => {
+  it('is undefined for an event without a request context (a direct invocation)', () => {
+    expect(userFromEvent({} as unknown as Pick<APIGatewayProxyEvent, 'requestContext'>)).toBeUndefined();
+  });
+
   it('is undefined when no authorizer ran, or it passed no subject', () => {
     expect(
       userFromEvent({ requestContext: {} } as unknown as Pick<APIGatewayProxyEvent, 'requestContext'>),
@@ -138,6 +142,10 @@ describe('userFromEvent group renderings', () => {
     expect(groupsOf('[]')).toEqual([]);
   });
 
+  it('reads the bracketed rendering with spaces around it', () => {
+    expect(groupsOf(' [customer staff] ')).toEqual(['customer', 'staff']);
+  });
+
   it('reads a JSON list of other values as text', () => {
     expect(groupsOf('[7, "staff"]')).toEqual(['7', 'staff']);
   });
@@ -184,6 +192,27 @@ describe('userFromEvent with the verified token', () => {
     for (const headers of spellings) {
       expect(userFromEvent(eventOf(claims, headers))?.groups).toEqual(['customer,staff']);
     }
+  });
+
+  it('finds the token among the other headers', () => {
+    const claims = { sub: 'erin', 'cognito:groups': 'customer,staff' };
+    const headers = {
+      'content-type': 'application/json',
+      ...bearer({ sub: 'erin', 'cognito:groups': ['customer,staff'] }),
+    };
+    expect(userFromEvent(eventOf(claims, headers))?.groups).toEqual(['customer,staff']);
+  });
+
+  it('keeps the token list when its groups, one holding a comma, join to the rendering', () => {
+    const claims = { sub: 'erin', 'cognito:groups': 'customer,staff,kitchen' };
+    const token = bearer({ sub: 'erin', 'cognito:groups': ['customer,staff', 'kitchen'] });
+    expect(userFromEvent(eventOf(claims, token))?.groups).toEqual(['customer,staff', 'kitchen']);
+  });
+
+  it('compares the token list with the rendering without the spaces around it', () => {
+    const claims = { sub: 'erin', 'cognito:groups': ' customer,staff ' };
+    const token = bearer({ sub: 'erin', 'cognito:groups': ['customer,staff'] });
+    expect(userFromEvent(eventOf(claims, token))?.groups).toEqual(['customer,staff']);
   });
 
   it('reads the rendering when the token groups are not a list of names', () => {

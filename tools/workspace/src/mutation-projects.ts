@@ -66,6 +66,7 @@ export const mutationProjects: readonly MutationProject[] = [
       'libs/middleware/src/request.ts',
       'libs/middleware/src/correlation.ts',
       'libs/middleware/src/problem.ts',
+      'libs/middleware/src/aws-json.ts',
     ],
   },
   {
