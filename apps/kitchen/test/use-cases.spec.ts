@@ -179,6 +179,25 @@ describe('takeOrder and acceptTicket', () => {
     });
   });
 
+  it('keeps the cause the workflow was given on the ticket, and hands it on', async () => {
+    const { deps, all } = kitchen();
+    const accepted = await acceptTicket(
+      { order: orderOf('o-1'), correlationId: 'corr-1', causationId: 'placed-1' },
+      deps,
+    );
+    expect(accepted.causationId).toBe('placed-1');
+    expect(all.get('o-1')?.causationId).toBe('placed-1');
+  });
+
+  it("hands on the cause stored with the ticket on a retry, not the retry's", async () => {
+    const { deps } = kitchen([queued('o-1', { causationId: 'placed-1' })]);
+    const accepted = await acceptTicket(
+      { order: orderOf('o-1'), correlationId: 'corr-1', causationId: 'redelivered-2' },
+      deps,
+    );
+    expect(accepted.causationId).toBe('placed-1');
+  });
+
   it('answers the stored ticket on a retry, also one cancelled before it was opened', async () => {
     const { deps } = kitchen([queued('o-1', { status: 'CANCELLED', correlationId: 'first' })]);
     await expect(
@@ -277,7 +296,25 @@ describe('startTicket', () => {
     // Assess: started, and the cook step that stores the token next bakes at once
     expect(ticket).toMatchObject({ status: 'BAKING', workflow: { status: 'RUNNING' } });
     expect(all.get('o-1')).toMatchObject({ status: 'BAKING', startedAt: at.toISOString() });
-    await expect(awaitCook('o-1', 'token-1', deps)).rejects.toThrow(new TicketAlreadyStarted('o-1'));
+    // By its name: the cook step's Catch goes on to the bake on `Kitchen.Started`.
+    await expect(awaitCook('o-1', 'token-1', deps)).rejects.toMatchObject({
+      name: 'Kitchen.Started',
+      message: 'Ticket o-1 was started before its workflow waited for a cook.',
+    });
+  });
+
+  it('puts back a ticket without a token whose workflow has already ended', async () => {
+    // Prepare: the execution exists, so it cannot start again, but it no longer runs.
+    const memory = memoryWorkflows(['o-1']);
+    memory.workflows.describe = (name) => Promise.resolve({ name, status: 'SUCCEEDED' });
+    const { deps, all } = kitchen([queued('o-1')], memory);
+
+    // Act
+    const start = startTicket('o-1', deps);
+
+    // Assess
+    await expect(start).rejects.toThrow(new TicketNotStartable('o-1', 'QUEUED'));
+    expect(all.get('o-1')?.status).toBe('QUEUED');
   });
 
   it('puts the ticket back when the workflow no longer waits on its token', async () => {
@@ -310,10 +347,24 @@ describe('cancelling a ticket', () => {
     expect(cancelledEvents).toEqual([['o-1', at.toISOString(), 'STAFF']]);
   });
 
-  it('cancels a baking ticket without a token to fail', async () => {
-    const { deps, cancelled } = kitchen([queued('o-1', { status: 'BAKING' })]);
+  it('cancels a baking ticket by stopping its workflow, with no token to fail', async () => {
+    const { deps, cancelled, stopped } = kitchen([queued('o-1', { status: 'BAKING' })]);
     await expect(cancelTicketByStaff('o-1', deps)).resolves.toMatchObject({ status: 'CANCELLED' });
     expect(cancelled).toEqual([]);
+    expect(stopped).toEqual([['o-1', 'Kitchen.Cancelled: STAFF']]);
+  });
+
+  it('stops no workflow for a ticket whose cook step it can fail, nor for one not yet waiting', async () => {
+    // Prepare: one ticket waits for a cook (its token stored), one was opened before its step ran.
+    const { deps, cancelled, stopped } = kitchen([queued('o-1', { taskToken: 'token-1' }), queued('o-2')]);
+
+    // Act
+    await cancelTicketByStaff('o-1', deps);
+    await cancelTicketByStaff('o-2', deps);
+
+    // Assess
+    expect(cancelled).toEqual([['token-1', 'Kitchen.Cancelled: STAFF']]);
+    expect(stopped).toEqual([]);
   });
 
   it('answers a repeated cancel the same, announcing it again with the first time and reason', async () => {
