@@ -125,6 +125,16 @@ describe('defaultIdempotencyStore', () => {
     else process.env.IDEMPOTENCY_TABLE_NAME = saved;
   });
 
+  // First: the store is created once per module, by the first test that asks for it.
+  it('keeps its records in the table IDEMPOTENCY_TABLE_NAME names', async () => {
+    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
+    dynamo.on(PutItemCommand).resolves({});
+
+    await defaultIdempotencyStore().saveInProgress({ order: 1 }, 10_000);
+
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.TableName).toBe('idempotency');
+  });
+
   it('needs IDEMPOTENCY_TABLE_NAME, and is one store for the function', () => {
     delete process.env.IDEMPOTENCY_TABLE_NAME;
     expect(() => defaultIdempotencyStore()).toThrow(
@@ -134,14 +144,5 @@ describe('defaultIdempotencyStore', () => {
     const store = defaultIdempotencyStore();
     expect(store).toBeInstanceOf(IdempotencyStore);
     expect(defaultIdempotencyStore()).toBe(store);
-  });
-
-  it('keeps its records in the table IDEMPOTENCY_TABLE_NAME names', async () => {
-    process.env.IDEMPOTENCY_TABLE_NAME = 'idempotency';
-    dynamo.on(PutItemCommand).resolves({});
-
-    await defaultIdempotencyStore().saveInProgress({ order: 1 }, 10_000);
-
-    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.TableName).toBe('idempotency');
   });
 });
