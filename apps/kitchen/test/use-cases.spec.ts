@@ -8,7 +8,6 @@ import type { KitchenDeps, KitchenSummary, TicketRepository, Workflows } from '.
 import {
   ticketOf,
   ticketRef,
-  TicketAlreadyStarted,
   TicketNotCancellable,
   TicketNotFound,
   TicketNotStartable,
