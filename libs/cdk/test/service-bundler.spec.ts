@@ -1,7 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packagesOf, ServiceBundler, ServiceFunction, type BundleReport } from '../src';
+import { dirname, join, resolve } from 'node:path';
+import {
+  buildSharedBundles,
+  packagesOf,
+  ServiceBundler,
+  ServiceFunction,
+  sharedBundlesVariable,
+  type BundleReport,
+} from '../src';
 import { fixtureEntry, pizzasStack } from './support';
 
 const sdkEntry = join(__dirname, 'fixtures/sdk-handler.ts');
@@ -59,6 +66,70 @@ describe('ServiceBundler', () => {
       () => new ServiceFunction(stack, 'Broken', { entry: broken, depsLockFilePath: repoLockFile }),
     ).toThrow(/Could not resolve "\.\/missing"/);
   });
+});
+
+describe('buildSharedBundles', () => {
+  const root = resolve(__dirname, '../../..');
+  const fixtures = dirname(fixtureEntry);
+
+  /** The lines a stack's bundling printed, and its reports, with `SLICE_SHARED_BUNDLES` at `dir`. */
+  function synthesizeWith(dir: string | undefined) {
+    const previous = process.env[sharedBundlesVariable];
+    if (dir === undefined) delete process.env[sharedBundlesVariable];
+    else process.env[sharedBundlesVariable] = dir;
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const { stack } = pizzasStack('prod', { bundle: true });
+      new ServiceFunction(stack, 'Plain', { entry: fixtureEntry });
+      return { lines, reports: ServiceBundler.of(stack).reports() };
+    } finally {
+      write.mockRestore();
+      if (previous === undefined) delete process.env[sharedBundlesVariable];
+      else process.env[sharedBundlesVariable] = previous;
+    }
+  }
+
+  it('gives a stack the bundles its own build makes, byte for byte, without building them again', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'slice-shared-'));
+    const shared = await buildSharedBundles(root, [fixtures], dir);
+    const own = synthesizeWith(undefined);
+
+    // Act
+    const taken = synthesizeWith(dir);
+
+    // Assess
+    expect(shared).toMatchObject({ functions: 2 });
+    expect(shared.failed).toBeUndefined();
+    expect(taken.lines.join('')).toMatch(/Bundled 2 functions of .* \(the shared build\)/);
+    expect(own.lines.join('')).not.toMatch(/the shared build/);
+    expect(taken.reports).toEqual(own.reports);
+    const plan = JSON.parse(readFileSync(join(dir, 'bundles.json'), 'utf8')) as {
+      entries: Record<string, { files: [string, string][] }>;
+    };
+    const code = plan.entries[fixtureEntry]?.files.find(([name]) => name === 'index.mjs')?.[1] ?? '';
+    expect(readFileSync(code).byteLength).toBe(reportOf(own.reports, fixtureEntry).bytes);
+  }, 60_000);
+
+  it('leaves each stack to build its own bundles when the shared build fails', async () => {
+    // Prepare
+    const directory = mkdtempSync(join(tmpdir(), 'slice-bundler-'));
+    writeFileSync(join(directory, 'broken.ts'), "export { nothing as handler } from './missing';\n");
+    const dir = mkdtempSync(join(tmpdir(), 'slice-shared-'));
+
+    // Act
+    const shared = await buildSharedBundles(root, [fixtures, directory], dir);
+    const taken = synthesizeWith(dir);
+
+    // Assess
+    expect(shared.failed).toMatch(/Could not resolve "\.\/missing"/);
+    expect(taken.lines.join('')).toMatch(/Bundled 2 functions/);
+    expect(taken.lines.join('')).not.toMatch(/the shared build/);
+  }, 60_000);
 });
 
 describe('packagesOf', () => {

@@ -11,12 +11,18 @@
  * Nx loads this file with Node's own type stripping, so it holds only erasable TypeScript and
  * loads the workspace's modules through tsx.
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { require as tsxRequire } from 'tsx/cjs/api';
 import type { SynthJob, SynthTaskResult, synthesizeProject as SynthesizeProject } from './synthesize-project';
 import type { heaviestFirst as HeaviestFirst, synthesizeInWorkers as SynthesizeInWorkers } from './workers';
+import type {
+  buildSharedBundles as BuildSharedBundles,
+  sharedBundlesVariable as SharedBundlesVariable,
+} from '@slice/cdk/bundles';
 
 /** The options of the `synth` target (`tools/deploy/src/synth/schema.json`). */
 export interface SynthOptions {
@@ -38,6 +44,12 @@ const { heaviestFirst, synthesizeInWorkers } = tsxRequire('./workers.ts', import
   heaviestFirst: typeof HeaviestFirst;
   synthesizeInWorkers: typeof SynthesizeInWorkers;
 };
+// esbuild and Slice's options only, not aws-cdk-lib: cheap to load in Nx's process.
+const bundles = () =>
+  tsxRequire('@slice/cdk/bundles', import.meta.url) as {
+    buildSharedBundles: typeof BuildSharedBundles;
+    sharedBundlesVariable: typeof SharedBundlesVariable;
+  };
 
 function projectRootOf(context: ExecutorContext, project: string): string {
   const root = context.projectsConfigurations?.projects[project]?.root;
@@ -94,12 +106,44 @@ export async function* synthBatch(
     return;
   }
   const workers = Math.min(availableParallelism(), jobs.length);
-  for await (const { id, result } of synthesizeInWorkers(
-    context.root,
-    heaviestFirst(context.root, jobs),
-    workers,
-  ))
-    yield { task: id, result };
+  const shared = startSharedBundles(context.root, jobs);
+  try {
+    for await (const { id, result } of synthesizeInWorkers(
+      context.root,
+      heaviestFirst(context.root, jobs),
+      workers,
+      shared.env,
+    ))
+      yield { task: id, result };
+    await shared.done;
+  } finally {
+    rmSync(shared.dir, { recursive: true, force: true });
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(`Ran ${jobs.length} CDK apps in ${workers} processes in ${seconds} s\n`);
+}
+
+/**
+ * Starts one esbuild run over the handlers of every project in the batch (`src/handlers`), in
+ * esbuild's own process, while the workers load aws-cdk-lib and build the stacks' constructs; each
+ * stack then takes its functions' bundles from it (the same bytes its own build makes, see
+ * `buildSharedBundles`), and esbuild parses the modules the stacks share once. Prints a line
+ * when it ends.
+ */
+function startSharedBundles(workspaceRoot: string, jobs: readonly SynthJob[]) {
+  const { buildSharedBundles, sharedBundlesVariable } = bundles();
+  const dir = mkdtempSync(join(tmpdir(), 'slice-bundles-'));
+  const folders = jobs.map((job) => join(job.projectRoot, 'src/handlers'));
+  const done = buildSharedBundles(workspaceRoot, folders, dir).then(
+    ({ functions, ms, failed }) => {
+      if (functions > 0)
+        process.stderr.write(
+          failed === undefined
+            ? `Bundled ${functions} functions of ${jobs.length} projects in one esbuild run in ${(ms / 1000).toFixed(1)} s\n`
+            : `The shared esbuild run failed; each stack bundles its own functions (${failed.split('\n')[0]})\n`,
+        );
+    },
+    () => undefined,
+  );
+  return { dir, done, env: { [sharedBundlesVariable]: dir } };
 }

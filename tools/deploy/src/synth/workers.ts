@@ -17,11 +17,12 @@ function forwardLines(from: NodeJS.ReadableStream | null, to: NodeJS.WriteStream
   if (from) createInterface({ input: from }).on('line', (line) => to.write(`${line}\n`));
 }
 
-function startWorker(workspaceRoot: string): ChildProcess {
+function startWorker(workspaceRoot: string, env: NodeJS.ProcessEnv): ChildProcess {
   // The workspace's tsx, as `npx tsx` would find it (this module's own `require` is tsx's).
   const tsx = createRequire(join(workspaceRoot, 'package.json')).resolve('tsx');
   const child = fork(join(__dirname, 'worker.ts'), [workspaceRoot], {
     cwd: workspaceRoot,
+    env: { ...process.env, ...env },
     execArgv: ['--import', pathToFileURL(tsx).href],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -62,7 +63,8 @@ const lost = (job: SynthJob, output: string): SynthTaskResult => ({
 });
 
 /**
- * Synthesizes `jobs` in up to `workers` child processes, yielding each result as it arrives.
+ * Synthesizes `jobs` in up to `workers` child processes (with `env` over this process's
+ * environment), yielding each result as it arrives.
  *
  * @example
  * ```ts
@@ -73,6 +75,7 @@ export async function* synthesizeInWorkers(
   workspaceRoot: string,
   jobs: readonly SynthJob[],
   workers: number,
+  env: NodeJS.ProcessEnv = {},
 ): AsyncGenerator<WorkerResult> {
   const queue = [...jobs];
   const results: WorkerResult[] = [];
@@ -82,7 +85,7 @@ export async function* synthesizeInWorkers(
     wake?.();
   };
   let running = Math.min(workers, jobs.length);
-  const children = Array.from({ length: running }, () => startWorker(workspaceRoot));
+  const children = Array.from({ length: running }, () => startWorker(workspaceRoot, env));
   for (const child of children) {
     let current: SynthJob | undefined;
     const next = () => {
