@@ -51,6 +51,9 @@ const taskStart = /^> nx run ([\w-]+):synth(?::[\w-]+)?(.*)$/;
 const taskLine = /^([\w-]+): (.*)$/;
 /** The executor's first line for a project it synthesizes (`menu: Synthesizing apps/menu …`). */
 const synthesisStart = /^Synthesizing /;
+/** The batch's own lines: its shared esbuild run, and its end (`tools/deploy/src/synth/executor.ts`). */
+const batchLine =
+  /^(Bundled \d+ functions of \d+ projects in one esbuild run|The shared esbuild run failed|Ran \d+ CDK apps )/;
 /** What a task prints that a person starting the platform wants to see. */
 const worthShowing = /^(Bundled |Synthesized |.*\berror\b|.*\bError\b)/;
 
@@ -76,6 +79,10 @@ export class SynthProgress {
   read(line: string, now: number): void {
     this.tail.push(line);
     if (this.tail.length > 40) this.tail.shift();
+    if (batchLine.test(line)) {
+      this.log(`  ${line}`);
+      return;
+    }
     const start = taskStart.exec(line);
     if (start?.[1]) {
       // A batch's tasks are named after they ran, when Nx prints what each printed: already seen.

@@ -31,6 +31,30 @@ describe('SynthProgress', () => {
     ]);
   });
 
+  it('shows the batch’s shared esbuild run and its end, under no project', () => {
+    // Prepare
+    const shown: string[] = [];
+    const progress = new SynthProgress((line) => shown.push(line));
+
+    // Act
+    progress.read('menu: Synthesizing apps/menu (stage dev)…', 0);
+    progress.read('Bundled 29 functions of 8 projects in one esbuild run in 3.9 s', 3_900);
+    progress.read(
+      'menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 2.9 s (the shared build)',
+      4_000,
+    );
+    progress.read('Ran 8 CDK apps in 2 processes in 8.8 s', 8_800);
+
+    // Assess
+    expect(shown).toEqual([
+      '  menu: synthesizing…',
+      '  Bundled 29 functions of 8 projects in one esbuild run in 3.9 s',
+      '  menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 2.9 s (the shared build)',
+      '  Ran 8 CDK apps in 2 processes in 8.8 s',
+    ]);
+    expect(progress.projects(9_000).map((project) => project.project)).toEqual(['menu']);
+  });
+
   it('keeps the last lines, errors included, for the message of a failed synthesis', () => {
     const shown: string[] = [];
     const progress = new SynthProgress((line) => shown.push(line));
