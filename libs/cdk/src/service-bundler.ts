@@ -29,7 +29,9 @@ const bundlers = new WeakMap<Stack, ServiceBundler>();
  * function of a handler folder builds every handler in that folder in one esbuild run (the layout
  * puts one function per file there), and the stack's other functions take their bundle from it.
  * One build per stack instead of a process per function; each bundle still holds only its own
- * entry's code paths (esbuild tree-shakes each entry point on its own). Prints one line per build.
+ * entry's code paths (esbuild tree-shakes each entry point on its own). In a batch synth the folder's
+ * bundles come from the run every stack shares (`buildSharedBundles`), the same bytes. Prints one
+ * line per build.
  *
  * @example
  * ```ts
