@@ -255,23 +255,17 @@ describe('Tracking over a real WebSocket', () => {
 
     // Assess
     expect(pushed).toMatchObject({ status: 'cancelled' });
-    let watch: unknown = 'still there';
-    for (let attempt = 0; attempt < 50 && watch !== undefined; attempt += 1) {
-      watch = (
-        await dynamo.send(
-          new GetCommand({
-            TableName: table.tableName,
-            Key: { pk: `ORDER#${orderId}`, sk: `WATCH#${gone}` },
-          }),
-        )
-      ).Item;
-      if (watch !== undefined) await sleep(100);
-    }
-    expect(watch).toBeUndefined();
-    const connection = await dynamo.send(
-      new GetCommand({ TableName: table.tableName, Key: { pk: `CONNECTION#${gone}`, sk: 'CONNECTION' } }),
-    );
-    expect(connection.Item).toBeUndefined();
+    // The push forgets the watch, then the connection: wait for each, as a reader would.
+    const eventually = async (key: Record<string, string>) => {
+      let item: unknown = 'still there';
+      for (let attempt = 0; attempt < 50 && item !== undefined; attempt += 1) {
+        item = (await dynamo.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+        if (item !== undefined) await sleep(100);
+      }
+      return item;
+    };
+    expect(await eventually({ pk: `ORDER#${orderId}`, sk: `WATCH#${gone}` })).toBeUndefined();
+    expect(await eventually({ pk: `CONNECTION#${gone}`, sk: 'CONNECTION' })).toBeUndefined();
     expect(logs.join('\n')).not.toMatch(/pushes of .* failed/);
     client.socket.close();
   }, 90_000);
