@@ -95,3 +95,18 @@ export function awsJsonStub(): AwsJsonStub {
   };
   return stub;
 }
+
+/**
+ * An {@link awsJsonStub} of Secrets Manager whose `GetSecretValue` answers `secretString` for any
+ * `SecretId`, as the cursor signing key is read at cold start; other targets answer
+ * `UnknownOperationException`.
+ *
+ * @example
+ * ```ts
+ * const secretsManager = secretsManagerStub('orders-test-cursor-key');
+ * process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.url;
+ * ```
+ */
+export function secretsManagerStub(secretString: string): AwsJsonStub {
+  return awsJsonStub().on('secretsmanager.GetSecretValue', () => ({ SecretString: secretString }));
+}
