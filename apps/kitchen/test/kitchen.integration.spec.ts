@@ -18,10 +18,10 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@slice/contracts-orders';
 import {
-  awsJsonStub,
   createTable,
   lambdaContext,
   restApiEvent,
+  secretsManagerStub,
   startDynalite,
   tableInputFromTemplate,
   tableLogicalIds,
@@ -34,9 +34,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { KitchenStack } from '../cdk/kitchen-stack';
 
 // The cursor signing key comes from Secrets Manager at cold start.
-const secretsManager = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
-  SecretString: 'kitchen-integration-cursor-key',
-}));
+const secretsManager = secretsManagerStub('kitchen-integration-cursor-key');
 const sfn = mockClient(SFNClient);
 const bus = mockClient(EventBridgeClient);
 const stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:KitchenWorkflow';

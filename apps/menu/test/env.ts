@@ -8,10 +8,8 @@ process.env.IDEMPOTENCY_TABLE_NAME ??= 'menu-test-idempotency';
 
 // The cursor signing key comes from Secrets Manager at cold start, signed with the credentials
 // Lambda puts in the environment.
-import { awsJsonStub } from '@slice/testing';
+import { secretsManagerStub } from '@slice/testing';
 process.env.AWS_ACCESS_KEY_ID ??= 'ASIAMENUTEST00000000';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'menu-test';
 process.env.AWS_SESSION_TOKEN ??= 'menu-test';
-process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
-  SecretString: 'menu-test-cursor-signing-key',
-})).url;
+process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManagerStub('menu-test-cursor-signing-key').url;

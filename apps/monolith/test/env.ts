@@ -10,10 +10,8 @@ process.env.MOVED_BASE_PATHS_PARAMETER ??= '/slice/test/front-door/moved-base-pa
 
 // The cursor signing key comes from Secrets Manager at cold start, signed with the credentials
 // Lambda puts in the environment.
-import { awsJsonStub } from '@slice/testing';
+import { secretsManagerStub } from '@slice/testing';
 process.env.AWS_ACCESS_KEY_ID ??= 'ASIAMONOLITHTEST0000';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'monolith-test';
 process.env.AWS_SESSION_TOKEN ??= 'monolith-test';
-process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
-  SecretString: 'monolith-test-cursor-signing-key',
-})).url;
+process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManagerStub('monolith-test-cursor-signing-key').url;

@@ -9,10 +9,10 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { MenuItem } from '@slice/contracts-menu';
 import {
-  awsJsonStub,
   createTable,
   lambdaContext,
   restApiEvent,
+  secretsManagerStub,
   startDynalite,
   tableInputFromTemplate,
   tableLogicalIds,
@@ -26,9 +26,7 @@ import { OrdersStack } from '../cdk/orders-stack';
 import { address } from './fakes';
 
 // The cursor signing key comes from Secrets Manager at cold start.
-const secretsManager = awsJsonStub().on('secretsmanager.GetSecretValue', () => ({
-  SecretString: 'orders-integration-cursor-key',
-}));
+const secretsManager = secretsManagerStub('orders-integration-cursor-key');
 
 type Handler = (
   event: ReturnType<typeof restApiEvent>,
