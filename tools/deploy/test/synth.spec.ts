@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Annotations, App, CfnResource, Stack } from 'aws-cdk-lib';
 import { cdkAppOf } from '../src/synth/cdk-app';
 import { runApp } from '../src/synth/run-app';
-import { heaviestFirst } from '../src/synth/workers';
+import { batchEndLine, heaviestFirst } from '../src/synth/workers';
 
 let workspace: string;
 let home: string;
@@ -190,5 +190,15 @@ describe('heaviestFirst', () => {
 
     // Assess
     expect(ordered).toEqual(['orders', 'menu', 'infra', 'front-door']);
+  });
+});
+
+describe('batchEndLine', () => {
+  it('says whether every app synthesized, naming the tasks that failed', () => {
+    expect(batchEndLine(8, 2, '8.4', [])).toBe('Ran 8 CDK apps in 2 processes in 8.4 s, none failed');
+    expect(batchEndLine(8, 2, '8.4', ['menu:synth:local', 'orders:synth:local'])).toBe(
+      'Ran 8 CDK apps in 2 processes in 8.4 s; failed: menu:synth:local, orders:synth:local',
+    );
+    expect(batchEndLine(1, 1, '2.1', [])).toBe('Ran 1 CDK app in 1 process in 2.1 s, none failed');
   });
 });

@@ -43,14 +43,14 @@ describe('SynthProgress', () => {
       'menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 2.9 s (the shared build)',
       4_000,
     );
-    progress.read('Ran 8 CDK apps in 2 processes in 8.8 s', 8_800);
+    progress.read('Ran 8 CDK apps in 2 processes in 8.8 s, none failed', 8_800);
 
     // Assess
     expect(shown).toEqual([
       '  menu: synthesizing…',
       '  Bundled 29 functions of 8 projects in one esbuild run in 3.9 s',
       '  menu: Bundled 7 functions of SliceMenu-dev (apps/menu/src/handlers) in 2.9 s (the shared build)',
-      '  Ran 8 CDK apps in 2 processes in 8.8 s',
+      '  Ran 8 CDK apps in 2 processes in 8.8 s, none failed',
     ]);
     expect(progress.projects(9_000).map((project) => project.project)).toEqual(['menu']);
   });
@@ -118,5 +118,65 @@ describe('SynthProgress', () => {
       { project: 'infra', cached: true, ms: 0 },
       { project: 'kitchen', cached: false, ms: 1_900 },
     ]);
+  });
+
+  describe('settled()', () => {
+    /** Nx's lines of a run of three projects: infra replayed, menu and orders in one batch. */
+    const run = (batchEnd: string) => [
+      'NX   Running target synth for 3 projects:',
+      '> nx run infra:synth:local  [local cache]',
+      'NX   Running 2 tasks with @slice/deploy:synth',
+      'menu: Synthesizing apps/menu (stage dev)…',
+      'orders: Synthesizing apps/orders (stage dev)…',
+      'menu: Synthesized SliceMenu-dev in 2.9 s (built in 2.0 s, written in 0.9 s)',
+      'orders: Synthesized SliceOrders-dev in 1.5 s (built in 1.0 s, written in 0.5 s)',
+      batchEnd,
+    ];
+
+    it('is settled once the batch ends with every app synthesized and the replays make up the run', () => {
+      // Prepare
+      const progress = new SynthProgress(() => undefined);
+      const lines = run('Ran 2 CDK apps in 2 processes in 3.0 s, none failed');
+      const settledAfter: boolean[] = [];
+
+      // Act
+      for (const line of lines) {
+        progress.read(line, 0);
+        settledAfter.push(progress.settled());
+      }
+
+      // Assess: only the batch's last line settles the run.
+      expect(settledAfter).toEqual([...lines.slice(1).map(() => false), true]);
+    });
+
+    it('is not settled when an app failed: the caller waits for Nx to say so', () => {
+      const progress = new SynthProgress(() => undefined);
+
+      for (const line of run('Ran 2 CDK apps in 2 processes in 3.0 s; failed: orders:synth:local'))
+        progress.read(line, 0);
+
+      expect(progress.settled()).toBe(false);
+    });
+
+    it('is not settled while a project of the run is neither replayed nor in the batch', () => {
+      const progress = new SynthProgress(() => undefined);
+
+      // Four projects, one replayed and two in the batch: one is still to come.
+      progress.read('\u001b[1mNX\u001b[22m   Running target synth for 4 projects:', 0);
+      for (const line of run('Ran 2 CDK apps in 2 processes in 3.0 s, none failed').slice(1))
+        progress.read(line, 0);
+
+      expect(progress.settled()).toBe(false);
+    });
+
+    it('reads Nx’s header through its colours', () => {
+      const progress = new SynthProgress(() => undefined);
+      const [, ...rest] = run('Ran 2 CDK apps in 2 processes in 3.0 s, none failed');
+
+      progress.read('\u001b[1m\u001b[36mNX\u001b[39m\u001b[22m   Running target synth for 3 projects:', 0);
+      for (const line of rest) progress.read(line, 0);
+
+      expect(progress.settled()).toBe(true);
+    });
   });
 });

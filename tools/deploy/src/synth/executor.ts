@@ -18,7 +18,11 @@ import { performance } from 'node:perf_hooks';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { require as tsxRequire } from 'tsx/cjs/api';
 import type { SynthJob, SynthTaskResult, synthesizeProject as SynthesizeProject } from './synthesize-project';
-import type { heaviestFirst as HeaviestFirst, synthesizeInWorkers as SynthesizeInWorkers } from './workers';
+import type {
+  batchEndLine as BatchEndLine,
+  heaviestFirst as HeaviestFirst,
+  synthesizeInWorkers as SynthesizeInWorkers,
+} from './workers';
 import type {
   buildSharedBundles as BuildSharedBundles,
   sharedBundlesVariable as SharedBundlesVariable,
@@ -40,7 +44,8 @@ export interface SynthOptions {
 // Loaded when a project synthesizes here (it loads aws-cdk-lib); a batch only starts workers.
 const inProcess = () =>
   tsxRequire('./synthesize-project.ts', import.meta.url) as { synthesizeProject: typeof SynthesizeProject };
-const { heaviestFirst, synthesizeInWorkers } = tsxRequire('./workers.ts', import.meta.url) as {
+const { batchEndLine, heaviestFirst, synthesizeInWorkers } = tsxRequire('./workers.ts', import.meta.url) as {
+  batchEndLine: typeof BatchEndLine;
   heaviestFirst: typeof HeaviestFirst;
   synthesizeInWorkers: typeof SynthesizeInWorkers;
 };
@@ -102,25 +107,31 @@ export async function* synthBatch(
   }));
   const [only] = jobs;
   if (jobs.length === 1 && only) {
-    yield { task: only.id, result: inProcess().synthesizeProject(context.root, only, true) };
+    const result = inProcess().synthesizeProject(context.root, only, true);
+    yield { task: only.id, result };
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`${batchEndLine(1, 1, seconds, result.success ? [] : [only.id])}\n`);
     return;
   }
   const workers = Math.min(availableParallelism(), jobs.length);
   const shared = startSharedBundles(context.root, jobs);
+  const failed: string[] = [];
   try {
     for await (const { id, result } of synthesizeInWorkers(
       context.root,
       heaviestFirst(context.root, jobs),
       workers,
       shared.env,
-    ))
+    )) {
+      if (!result.success) failed.push(id);
       yield { task: id, result };
+    }
     await shared.done;
   } finally {
     rmSync(shared.dir, { recursive: true, force: true });
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stderr.write(`Ran ${jobs.length} CDK apps in ${workers} processes in ${seconds} s\n`);
+  process.stderr.write(`${batchEndLine(jobs.length, workers, seconds, failed)}\n`);
 }
 
 /**

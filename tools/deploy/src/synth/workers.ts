@@ -111,3 +111,18 @@ export async function* synthesizeInWorkers(
     yield results.shift() as WorkerResult;
   }
 }
+
+/**
+ * The line a batch ends with, once every result went to Nx: `npm start` reads it to start the
+ * cloud without waiting for Nx to exit (`tools/local-cloud/src/synth.ts`), so it says whether
+ * every app synthesized.
+ */
+export function batchEndLine(
+  apps: number,
+  workers: number,
+  seconds: string,
+  failed: readonly string[],
+): string {
+  const ran = `Ran ${apps} CDK app${apps === 1 ? '' : 's'} in ${workers} process${workers === 1 ? '' : 'es'} in ${seconds} s`;
+  return failed.length === 0 ? `${ran}, none failed` : `${ran}; failed: ${failed.join(', ')}`;
+}
