@@ -374,7 +374,32 @@ async function bundleFigures(
     });
   }
 
+  functionSizes(functions, floorBytes);
   bundleContents(functions);
+}
+
+/**
+ * Every function bundle of the platform against the floor's size, not only the one per service
+ * the figures above start: the largest, and each one over the target by name.
+ */
+function functionSizes(functions: readonly { id: string; file: string }[], floorBytes: number): void {
+  const sized = functions
+    .map((fn) => ({ id: fn.id, ratio: statSync(fn.file).size / floorBytes }))
+    .sort((a, b) => b.ratio - a.ratio);
+  const over = sized.filter((fn) => fn.ratio > 1.3);
+  const [largest] = sized;
+  results.push({
+    key: 'bundle-size-every-function',
+    name: 'size of every function bundle vs the floor bundle',
+    value: largest
+      ? `largest ${largest.id} ${largest.ratio.toFixed(2)}×; ${over.length} of ${sized.length} over 1.3×${
+          over.length > 0 ? `: ${over.map((fn) => `${fn.id} ${fn.ratio.toFixed(2)}×`).join(', ')}` : ''
+        }`
+      : 'no function bundles',
+    target: '≤ 1.3× floor',
+    met: largest !== undefined && over.length === 0,
+    data: { functions: sized.length, over: over.length, largestRatio: largest?.ratio ?? Number.NaN },
+  });
 }
 
 /** Every function bundle of the platform checked for the X-Ray SDK and for a second copy of any package. */
