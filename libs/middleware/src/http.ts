@@ -20,8 +20,7 @@ import {
   correlationIdFrom,
   currentCausationId,
   currentCorrelationId,
-  withCausationId,
-  withCorrelationId,
+  withRequestIds,
 } from './correlation';
 import type { HttpIdempotency } from './idempotency';
 import { logger, metrics } from './observability';
@@ -299,8 +298,10 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
   };
   // The request's id (API Gateway's, else the invocation's) is the cause of what it publishes.
   const handler = (event: APIGatewayProxyEvent, context: Context) =>
-    withCorrelationId(correlationIdFrom(headerOf(event, correlationHeader)), () =>
-      withCausationId(event.requestContext?.requestId || context.awsRequestId, () => answer(event, context)),
+    withRequestIds(
+      correlationIdFrom(headerOf(event, correlationHeader)),
+      event.requestContext?.requestId || context.awsRequestId,
+      () => answer(event, context),
     );
   return Object.assign(handler, { route: route });
 }
