@@ -104,7 +104,8 @@ function authenticateAndValidate(route: Route, limits: BodyLimits): MiddlewareOb
       const user = userFromEvent(event);
       if (route.auth !== 'public' && !user) throw new UnauthorizedError('A valid token is required.');
       if (route.auth === 'staff' && !user?.isStaff) throw new ForbiddenError('Only staff may do this.');
-      logger.appendKeys({ userId: user?.id });
+      // Powertools drops keys without a value from its lines, so an anonymous caller adds none.
+      if (user) logger.appendKeys({ userId: user.id });
       callers.set(event, user);
       parsedRequests.set(event, parseRequest(route, event, limits));
     },
@@ -190,8 +191,11 @@ function format(
   };
 }
 
-const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
-  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
+}
 
 const isInProgress = (response: APIGatewayProxyResult): boolean =>
   response.statusCode === 409 && response.body.includes('idempotency-in-progress');
