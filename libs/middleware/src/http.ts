@@ -25,7 +25,7 @@ import {
 import type { HttpIdempotency } from './idempotency';
 import { logger, metrics } from './observability';
 import { problemResponse } from './problem';
-import { parseRequest, type BodyLimits, type ParsedRequest } from './request';
+import { requestParser, type BodyLimits, type ParsedRequest } from './request';
 import { userFromEvent, type User } from './user';
 
 /** What a handler's use-case function receives: the validated request and the caller. */
@@ -102,6 +102,7 @@ const replayed = new WeakSet<APIGatewayProxyEvent>();
 
 /** Authentication (401, 403), then parsing and validation of the request: one step of the chain. */
 function authenticateAndValidate(route: Route, limits: BodyLimits): MiddlewareObj<APIGatewayProxyEvent> {
+  const parseRequest = requestParser(route, limits);
   return {
     before: ({ event }) => {
       const user = userFromEvent(event);
@@ -109,7 +110,7 @@ function authenticateAndValidate(route: Route, limits: BodyLimits): MiddlewareOb
       if (route.auth === 'staff' && !user?.isStaff) throw new ForbiddenError('Only staff may do this.');
       // Powertools drops keys without a value from its lines, so an anonymous caller adds none.
       if (user) logger.appendKeys({ userId: user.id });
-      validated.set(event, { user, parsed: parseRequest(route, event, limits) });
+      validated.set(event, { user, parsed: parseRequest(event) });
     },
   };
 }
