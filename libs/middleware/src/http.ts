@@ -205,6 +205,68 @@ const isInProgress = (response: APIGatewayProxyResult): boolean =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Chain = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** The route's use-case on the validated request, its answer formatted by the contract. */
+function useCase<R extends Route>(route: R, fn: HttpFunction<R>, validateResponses: boolean): Chain {
+  // Not an async function: its own promise and await would be one more of each per call.
+  return (event, context) => {
+    const validation = validated.get(event);
+    if (!validation) return Promise.reject(new Error('The request was not validated.'));
+    const { user, parsed } = validation;
+    const request = {
+      path: parsed.path,
+      query: parsed.query,
+      headers: parsed.headers,
+      body: parsed.body,
+      user,
+      correlationId: currentCorrelationId() ?? correlationIdFrom(undefined),
+    } as HttpRequest<R>;
+    return fn(request, context).then((result) =>
+      format(route, result, validateResponses, user !== undefined),
+    );
+  };
+}
+
+type AfterStep = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/** A replay skipped the `after` steps: give it the same CORS, security and correlation headers. */
+function replayFinisher(cors: AfterStep, securityHeaders: AfterStep) {
+  return async (event: APIGatewayProxyEvent, context: Context, response: APIGatewayProxyResult) => {
+    const request = { event, context, response, error: null, internal: {} } as unknown as Request<
+      APIGatewayProxyEvent,
+      APIGatewayProxyResult
+    >;
+    await cors.after?.(request);
+    await securityHeaders.after?.(request);
+    const id = currentCorrelationId();
+    const finished = request.response ?? response;
+    return id ? { ...finished, headers: { ...finished.headers, [correlationHeader]: id } } : finished;
+  };
+}
+
+/**
+ * An idempotent route's answer: a replayed one finished as the chain would, and a duplicate of a
+ * request still running waited for (up to `waitMs`) so that its answer is replayed.
+ */
+function waitingForDuplicates(
+  chain: Chain,
+  waitMs: number,
+  finishReplay: ReturnType<typeof replayFinisher>,
+): Chain {
+  return async (event, context) => {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const answered = await chain(event, context);
+      const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
+      const waited = Date.now() - started;
+      if (!isInProgress(response) || waited >= waitMs) return response;
+      // A duplicate of a request still running: wait for it and replay its answer.
+      await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
+    }
+  };
+}
+
 /**
  * Wraps a route's use-case function into a Lambda handler for API Gateway (REST, proxy
  * integration). In order: correlation id (read from `x-correlation-id` or created, echoed, in every
@@ -228,47 +290,13 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
   const origins =
     options.corsOrigins ?? (process.env.CORS_ALLOWED_ORIGINS ?? '*').split(',').map((o) => o.trim());
 
-  // Not an async function: its own promise and await would be one more of each per call.
-  const base = (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    const validation = validated.get(event);
-    if (!validation) return Promise.reject(new Error('The request was not validated.'));
-    const { user, parsed } = validation;
-    const request = {
-      path: parsed.path,
-      query: parsed.query,
-      headers: parsed.headers,
-      body: parsed.body,
-      user,
-      correlationId: currentCorrelationId() ?? correlationIdFrom(undefined),
-    } as HttpRequest<R>;
-    return fn(request, context).then((result) =>
-      format(route, result, validateResponses, user !== undefined),
-    );
-  };
-
+  const base = useCase(route, fn, validateResponses);
   const securityHeaders = httpSecurityHeaders() as MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
   const cors = httpCors({
     origins: [...origins],
     headers: 'Content-Type,Authorization,Idempotency-Key,X-Correlation-Id',
     exposeHeaders: 'X-Correlation-Id,Retry-After,Location',
   }) as MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
-
-  /** A replay skipped the `after` steps: give it the same CORS, security and correlation headers. */
-  const finishReplay = async (
-    event: APIGatewayProxyEvent,
-    context: Context,
-    response: APIGatewayProxyResult,
-  ) => {
-    const request = { event, context, response, error: null, internal: {} } as unknown as Request<
-      APIGatewayProxyEvent,
-      APIGatewayProxyResult
-    >;
-    await cors.after?.(request);
-    await securityHeaders.after?.(request);
-    const id = currentCorrelationId();
-    const finished = request.response ?? response;
-    return id ? { ...finished, headers: { ...finished.headers, [correlationHeader]: id } } : finished;
-  };
 
   const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(base)
     .use(httpHeaderNormalizer())
@@ -296,21 +324,10 @@ export function http<R extends Route>(route: R, fn: HttpFunction<R>, options: Ht
     for (const step of steps) chain.use(step);
   }
 
-  const waitMs = idempotency?.waitMs ?? 0;
   // Without idempotency nothing is replayed or waited for: the chain is the answer.
-  const answer = !idempotency
-    ? chain
-    : async (event: APIGatewayProxyEvent, context: Context) => {
-        const started = Date.now();
-        for (let attempt = 0; ; attempt++) {
-          const answered = await chain(event, context);
-          const response = replayed.has(event) ? await finishReplay(event, context, answered) : answered;
-          const waited = Date.now() - started;
-          if (!isInProgress(response) || waited >= waitMs) return response;
-          // A duplicate of a request still running: wait for it and replay its answer.
-          await sleep(Math.min(50 * 2 ** attempt, 400, Math.max(0, waitMs - waited)));
-        }
-      };
+  const answer = idempotency
+    ? waitingForDuplicates(chain, idempotency.waitMs, replayFinisher(cors, securityHeaders))
+    : chain;
   // The request's id (API Gateway's, else the invocation's) is the cause of what it publishes.
   const handler = (event: APIGatewayProxyEvent, context: Context) =>
     withRequestIds(
