@@ -184,7 +184,7 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
   );
   const progress = new SynthProgress(log);
   let settle: () => void = () => undefined;
-  const settled = new Promise<0>((done) => (settle = () => done(0)));
+  const settled = new Promise<void>((done) => (settle = done));
   const read = (stream: NodeJS.ReadableStream) =>
     createInterface({ input: stream }).on('line', (line) => {
       progress.read(line.trim(), performance.now());
@@ -194,8 +194,8 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
   read(nx.stderr);
   const closed = new Promise<number | null>((done) => nx.once('close', done));
   // Every stack is written once the batch says so: the cloud starts while Nx stores its outputs.
-  const code = await Promise.race([closed, settled]);
-  if (nx.exitCode === null)
+  const code = await Promise.race([closed, settled.then(() => 'settled' as const)]);
+  if (code === 'settled')
     void closed.then((late) => {
       if (late !== 0)
         log(`Nx ended with code ${late} after every stack had synthesized:\n${progress.tail.join('\n')}`);
@@ -208,5 +208,5 @@ export async function synthesizeAll(options: SynthesizeAllOptions): Promise<Synt
       built.map((project) => `${project.project} ${seconds(project.ms)}`).join(', ') || 'nothing new'
     }${built.length < projects.length ? `; ${projects.length - built.length} from the cache` : ''}.`,
   );
-  return { ok: code === 0, ms, projects, tail: progress.tail };
+  return { ok: code === 'settled' || code === 0, ms, projects, tail: progress.tail };
 }
